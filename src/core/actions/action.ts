@@ -1,0 +1,48 @@
+import type { Clock } from '../clock';
+import type { EventFilter, Step, Workflow } from '../workflowModel';
+
+/** What an action handler receives besides its (already rendered) params. */
+export interface ActionContext {
+  /** Aborts on cancel and on the attempt's timeout; every handler must honour it. */
+  signal: AbortSignal;
+  runId: string;
+  workflow: Workflow;
+  step: Step;
+  /** 1-based attempt number. */
+  attempt: number;
+  /** Where shell commands run unless `cwd` says otherwise (the workspace folder, or the CLI's cwd). */
+  cwd: string;
+  /** The workflow's `env` merged over the process environment. */
+  env: Record<string, string>;
+  /** Path of the step's log file; output written through `output` also lands there. */
+  logPath: string;
+  output(text: string, stream?: 'stdout' | 'stderr'): void;
+  clock: Clock;
+  /** Capabilities of the host (CLI, VS Code, a library user); absent ones make their actions fail clearly. */
+  host: ActionHost;
+}
+
+/** What the outer layers lend to actions, so the core names no sink. */
+export interface ActionHost {
+  emitEvent?(type: string, data: Record<string, unknown>): Promise<{ id: string }> | { id: string };
+  waitForEvent?(filter: EventFilter, signal: AbortSignal): Promise<{ id: string; type: string; source: string; data: unknown }>;
+  notify?(message: { text: string; level: string; nextSteps: string[]; workflow: Workflow; runId: string }): void;
+  [capability: string]: unknown;
+}
+
+/** An action's outputs become `steps.<id>.outputs.*`. */
+export type ActionOutputs = Record<string, string | number | boolean | null>;
+
+export type ActionHandler = (params: Record<string, unknown>, context: ActionContext) => Promise<ActionOutputs | void> | ActionOutputs | void;
+
+export interface ActionDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema for `params`; checked by the validator with exact positions. */
+  paramsSchema?: object;
+  /** Params whose `${{ }}` values are shell-quoted when rendered. */
+  shellParams?: readonly string[];
+  /** Output keys the action always sets, or 'any' when they depend on the run (checked in templates). */
+  outputs?: readonly string[] | 'any';
+  run: ActionHandler;
+}

@@ -1,0 +1,112 @@
+import { BatonError } from '../errors';
+import type { EventFilter } from '../workflowModel';
+import type { ActionDefinition } from './action';
+
+export const logAction: ActionDefinition = {
+  name: 'log',
+  description: 'Write a message to the run output.',
+  outputs: [],
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { message: { type: 'string' }, level: { enum: ['debug', 'info', 'warning', 'error'] } },
+  },
+  run(params, ctx) {
+    const level = typeof params.level === 'string' ? params.level : 'info';
+    ctx.output(`${level === 'info' ? '' : `[${level}] `}${String(params.message ?? '')}\n`);
+  },
+};
+
+export const delayAction: ActionDefinition = {
+  name: 'delay',
+  description: 'Pause for a number of seconds.',
+  outputs: [],
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['seconds'],
+    properties: { seconds: { type: 'number', minimum: 0 } },
+  },
+  async run(params, ctx) {
+    await ctx.clock.sleep(Number(params.seconds) * 1000, ctx.signal);
+  },
+};
+
+export const notifyAction: ActionDefinition = {
+  name: 'notify',
+  description: 'Send a message to Slack (or the local outbox).',
+  outputs: [],
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['message'],
+    properties: {
+      message: { type: 'string' },
+      level: { enum: ['info', 'success', 'warning', 'error'] },
+      next_steps: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  run(params, ctx) {
+    const text = String(params.message);
+    const level = typeof params.level === 'string' ? params.level : 'info';
+    const nextSteps = Array.isArray(params.next_steps) ? params.next_steps.map(String) : [];
+    ctx.output(`notify (${level}): ${text}\n`);
+    ctx.host.notify?.({ text, level, nextSteps, workflow: ctx.workflow, runId: ctx.runId });
+  },
+};
+
+export const emitAction: ActionDefinition = {
+  name: 'emit',
+  description: 'Append an event to the shared event log.',
+  outputs: ['event_id'],
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type'],
+    properties: { type: { type: 'string', minLength: 1 }, data: { type: 'object' } },
+  },
+  async run(params, ctx) {
+    if (!ctx.host.emitEvent) throw new BatonError('step_failed', 'emit: this host has no event log');
+    const data = (params.data ?? {}) as Record<string, unknown>;
+    const { id } = await ctx.host.emitEvent(String(params.type), data);
+    ctx.output(`emitted ${String(params.type)} (${id})\n`);
+    return { event_id: id };
+  },
+};
+
+export const waitForEventAction: ActionDefinition = {
+  name: 'wait_for_event',
+  description: "Block until a matching event lands in the shared log; its data become the step's outputs.",
+  outputs: 'any',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type'],
+    properties: {
+      type: { type: 'string', minLength: 1 },
+      source: { type: 'string' },
+      where: { type: 'object' },
+      timeout_seconds: { type: 'number', exclusiveMinimum: 0 },
+    },
+  },
+  async run(params, ctx) {
+    if (!ctx.host.waitForEvent) throw new BatonError('step_failed', 'wait_for_event: this host has no event log');
+    const filter: EventFilter = { type: String(params.type) };
+    if (typeof params.source === 'string') filter.source = params.source;
+    if (typeof params.where === 'object' && params.where !== null) filter.where = params.where as Record<string, unknown>;
+    const signal =
+      typeof params.timeout_seconds === 'number'
+        ? AbortSignal.any([ctx.signal, ctx.clock.timeoutSignal(params.timeout_seconds * 1000)])
+        : ctx.signal;
+    ctx.output(`waiting for ${filter.type}${filter.source ? ` from ${filter.source}` : ''}\n`);
+    const event = await ctx.host.waitForEvent(filter, signal);
+    ctx.output(`received ${event.type} from ${event.source} (${event.id})\n`);
+    const outputs: Record<string, string | number | boolean | null> = { event_id: event.id, event_type: event.type, event_source: event.source };
+    if (typeof event.data === 'object' && event.data !== null) {
+      for (const [key, value] of Object.entries(event.data)) {
+        outputs[key] = value === null || ['string', 'number', 'boolean'].includes(typeof value) ? (value as string) : JSON.stringify(value);
+      }
+    }
+    return outputs;
+  },
+};

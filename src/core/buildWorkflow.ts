@@ -1,0 +1,64 @@
+import { retryDefaults, type EventFilter, type InputValue, type Step, type Workflow } from './workflowModel';
+import { slugify } from './workflowModel';
+
+/** Defaults that come from the environment in the original system. */
+export interface WorkflowDefaults {
+  /** WORKFLOW_DEFAULT_TIMEOUT. @default 300 */
+  timeoutSeconds: number;
+  /** WORKFLOW_MAX_RETRIES caps `retry_count`. @default Infinity */
+  maxRetries: number;
+}
+
+export function defaultsFromEnv(env: NodeJS.ProcessEnv): WorkflowDefaults {
+  const timeout = Number(env.WORKFLOW_DEFAULT_TIMEOUT);
+  const retries = Number(env.WORKFLOW_MAX_RETRIES);
+  return {
+    timeoutSeconds: env.WORKFLOW_DEFAULT_TIMEOUT && timeout > 0 ? timeout : 300,
+    maxRetries: env.WORKFLOW_MAX_RETRIES && retries >= 0 ? retries : Number.POSITIVE_INFINITY,
+  };
+}
+
+type Raw = Record<string, unknown>;
+
+/** Builds the engine's model from data that already passed validation. */
+export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<WorkflowDefaults> = {}): Workflow {
+  const timeoutSeconds = defaults.timeoutSeconds ?? 300;
+  const maxRetries = defaults.maxRetries ?? Number.POSITIVE_INFINITY;
+  const on = (raw.on ?? {}) as { save?: string[]; events?: EventFilter[] };
+  const workflow: Workflow = {
+    id: String(raw.id ?? raw.workflow_id ?? fallbackId),
+    name: String(raw.name),
+    inputs: (raw.inputs ?? {}) as Record<string, InputValue>,
+    notifySlack: raw.notify_slack !== false,
+    saveState: raw.save_state !== false,
+    env: Object.fromEntries(Object.entries((raw.env ?? {}) as Raw).map(([k, v]) => [k, String(v)])),
+    concurrency: (raw.concurrency ?? 'queue') as Workflow['concurrency'],
+    on: { save: on.save ?? [], events: on.events ?? [] },
+    steps: (raw.steps as Raw[]).map((step) => buildStep(step, timeoutSeconds, maxRetries)),
+  };
+  if (typeof raw.description === 'string') workflow.description = raw.description;
+  if (typeof raw.source === 'string') workflow.source = raw.source;
+  return workflow;
+}
+
+function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number): Step {
+  const seconds = (key: string, fallback: number) => (typeof raw[key] === 'number' ? (raw[key] as number) : fallback);
+  const step: Step = {
+    id: typeof raw.id === 'string' ? raw.id : slugify(String(raw.name)),
+    name: String(raw.name),
+    action: String(raw.action),
+    params: (raw.params ?? {}) as Raw,
+    requiresApproval: raw.requires_approval === true,
+    approvalTimeoutMinutes: seconds('approval_timeout_minutes', 60),
+    continueOnFailure: raw.continue_on_failure === true,
+    timeoutSeconds: seconds('timeout_seconds', timeoutSeconds),
+    retry: {
+      maxRetries: Math.min(seconds('retry_count', retryDefaults.maxRetries), maxRetries),
+      initialDelayMs: seconds('retry_delay_seconds', retryDefaults.initialDelayMs / 1000) * 1000,
+      backoff: seconds('retry_backoff', retryDefaults.backoff),
+      maxDelayMs: seconds('retry_max_delay_seconds', retryDefaults.maxDelayMs / 1000) * 1000,
+    },
+  };
+  if (typeof raw.description === 'string') step.description = raw.description;
+  return step;
+}

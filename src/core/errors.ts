@@ -1,0 +1,48 @@
+/** Every failure Baton reports carries a code from this union; callers branch on the code, never the text. */
+export type BatonErrorCode =
+  | 'usage'
+  | 'not_found'
+  | 'ambiguous'
+  | 'invalid_workflow'
+  | 'owned_elsewhere'
+  | 'step_failed'
+  | 'timeout'
+  | 'cancelled'
+  | 'rejected'
+  | 'corrupt_journal'
+  | 'io';
+
+export class BatonError extends Error {
+  readonly code: BatonErrorCode;
+  /** Whether trying the same thing again may succeed (drives step retries). */
+  readonly retryable: boolean;
+
+  constructor(code: BatonErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BatonError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A step's attempt ran out of time. Retryable: the next attempt may be faster. */
+export class StepTimeoutError extends BatonError {
+  constructor(seconds: number) {
+    super('timeout', `timed out after ${seconds}s`, { retryable: true });
+  }
+}
+
+/** The run (or the step) was cancelled; never retried. */
+export class CancelledError extends BatonError {
+  constructor(reason = 'cancelled') {
+    super('cancelled', reason);
+  }
+}
+
+export function isBatonError(value: unknown): value is BatonError {
+  return value instanceof BatonError;
+}
+
+export function errorMessage(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}

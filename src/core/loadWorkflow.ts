@@ -1,0 +1,150 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { ActionRegistry } from './actions/actionRegistry';
+import { createActionRegistry } from './actions/actionRegistry';
+import type { Diagnostic, Range } from './diagnostic';
+import { hasErrors } from './diagnostic';
+import { bytePosition, firstInvalidUtf8 } from './utf8';
+import { buildWorkflow, type WorkflowDefaults } from './buildWorkflow';
+import { validateWorkflowDocument } from './validateWorkflow';
+import type { Workflow } from './workflowModel';
+import { maxDepth, offsetRange } from './yamlPositions';
+
+/** Files larger than this are refused before parsing. @default 2 MiB */
+export const maxWorkflowBytes = 2 * 1024 * 1024;
+/** Deeper nesting than any real workflow needs is refused before schema checks. @default 64 */
+export const maxNestingDepth = 64;
+/** Aliases beyond this are treated as an alias bomb. @default 100 */
+export const maxAliasCount = 100;
+
+export interface LoadOptions {
+  /** Actions the file may use. @default the built-in actions */
+  actions?: ActionRegistry;
+  /** Action names accepted without a definition (e.g. `vscode_task` outside VS Code). */
+  extraActionNames?: readonly string[];
+  defaults?: Partial<WorkflowDefaults>;
+}
+
+export interface LoadedWorkflow {
+  file: string;
+  /** The text as loaded (what a run snapshots). Empty when the bytes could not be decoded. */
+  source: string;
+  /** Present only when there are no errors. */
+  workflow?: Workflow;
+  diagnostics: Diagnostic[];
+}
+
+export function loadWorkflowFile(file: string, options: LoadOptions = {}): LoadedWorkflow {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    return failed(file, 'io', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (size > maxWorkflowBytes) return tooLarge(file, size);
+  return parseWorkflow(readFileSync(file), file, options);
+}
+
+/** Parses, validates and builds a workflow; every problem comes back as a Diagnostic with a range. */
+export function parseWorkflow(input: string | Uint8Array, file: string, options: LoadOptions = {}): LoadedWorkflow {
+  const decoded = typeof input === 'string' ? { text: input } : decode(input, file);
+  if ('diagnostic' in decoded) return { file, source: '', diagnostics: [decoded.diagnostic] };
+  const text = decoded.text.replace(/^\uFEFF/, '');
+  if (Buffer.byteLength(text) > maxWorkflowBytes) return tooLarge(file, Buffer.byteLength(text));
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const diagnostics = yamlDiagnostics(doc, lineCounter, file);
+  if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
+
+  const structural = structuralDiagnostic(doc, lineCounter, file, text);
+  if (structural) return { file, source: text, diagnostics: [...diagnostics, structural] };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount });
+  } catch {
+    const at = text.search(/\*[^\s,\]}]+/);
+    return {
+      file,
+      source: text,
+      diagnostics: [error(file, 'yaml.ALIAS_BOMB', `too many alias expansions (more than ${maxAliasCount}); the file looks like an alias bomb`, offsetRange(lineCounter, Math.max(0, at), Math.max(0, at) + 1))],
+    };
+  }
+
+  const actions = options.actions ?? createActionRegistry();
+  diagnostics.push(...validateWorkflowDocument({ doc, data, lineCounter, file, text, actions, extraActionNames: options.extraActionNames ?? [] }));
+  if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
+  return { file, source: text, diagnostics, workflow: buildWorkflow(data as Record<string, unknown>, defaultIdFor(file), options.defaults) };
+}
+
+/** `ci.workflow.yaml` → `ci`, `automated_testing_pipeline.yml` → `automated_testing_pipeline`. */
+export function defaultIdFor(file: string): string {
+  return basename(file).replace(/\.(ya?ml)$/i, '').replace(/\.workflow$/i, '');
+}
+
+function decode(bytes: Uint8Array, file: string): { text: string } | { diagnostic: Diagnostic } {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
+  const at = bytePosition(bytes, bad);
+  const hex = bytes[bad]!.toString(16).padStart(2, '0');
+  return {
+    diagnostic: error(file, 'encoding', `byte 0x${hex} is not valid UTF-8; save the file as UTF-8`, { start: at, end: { line: at.line, col: at.col + 1 } }),
+  };
+}
+
+function yamlDiagnostics(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let exhausted = false;
+  for (const problem of doc.errors) {
+    if (problem.code === 'RESOURCE_EXHAUSTION') {
+      // The parser ran out of stack: report once, not once per level.
+      if (exhausted) continue;
+      exhausted = true;
+      out.push(error(file, 'yaml.RESOURCE_EXHAUSTION', `the file is nested too deeply to parse; workflows need at most ${maxNestingDepth} levels`, offsetRange(lineCounter, problem.pos[0], problem.pos[1])));
+      continue;
+    }
+    out.push(error(file, `yaml.${problem.code}`, yamlMessage(problem.code, problem.message), offsetRange(lineCounter, problem.pos[0], problem.pos[1])));
+  }
+  for (const warning of doc.warnings) {
+    out.push({ ...error(file, `yaml.${warning.code}`, warning.message.split('\n')[0] ?? warning.message, offsetRange(lineCounter, warning.pos[0], warning.pos[1])), severity: 'warning' });
+  }
+  return out;
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'TAB_AS_INDENT') return 'tabs are not allowed as indentation in YAML; indent with spaces';
+  if (code === 'DUPLICATE_KEY') return `${first}; remove or rename the repeated key`;
+  return first.replace(/ at line \d+, column \d+$/, '');
+}
+
+function structuralDiagnostic(doc: Document, lineCounter: LineCounter, file: string, text: string): Diagnostic | undefined {
+  if (doc.contents === null || text.trim() === '' || /^(\s*#.*)*\s*$/.test(text)) {
+    return error(file, 'empty', 'the file is empty; a workflow needs at least `name` and `steps`', offsetRange(lineCounter, 0, 0));
+  }
+  if (!isMap(doc.contents)) {
+    const r = doc.contents.range ?? [0, 0];
+    return error(file, 'not_a_mapping', 'a workflow is a mapping with `name` and `steps` at the top level', offsetRange(lineCounter, r[0], r[1]));
+  }
+  const deepest = maxDepth(doc, maxNestingDepth);
+  if (deepest.depth > maxNestingDepth) {
+    const r = deepest.node?.range ?? [0, 0];
+    return error(file, 'too_deep', `nesting deeper than ${maxNestingDepth} levels; flatten the params`, offsetRange(lineCounter, r[0], r[0] + 1));
+  }
+  return undefined;
+}
+
+function tooLarge(file: string, size: number): LoadedWorkflow {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return failed(file, 'too_large', `the file is ${mib(size)}; workflow files are limited to ${mib(maxWorkflowBytes)}`);
+}
+
+function failed(file: string, code: string, message: string): LoadedWorkflow {
+  return { file, source: '', diagnostics: [error(file, code, message, { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } })] };
+}
+
+export function error(file: string, code: string, message: string, range: Range): Diagnostic {
+  return { file, severity: 'error', code, message, range };
+}

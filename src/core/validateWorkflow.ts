@@ -1,0 +1,292 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isScalar, type Document, type LineCounter } from 'yaml';
+import workflowSchema from '../../schemas/workflow.schema.json';
+import type { ActionDefinition } from './actions/action';
+import type { ActionRegistry } from './actions/actionRegistry';
+import type { Diagnostic, Range } from './diagnostic';
+import { checkTemplateShape, findTemplates } from './templateExpr';
+import { slugify } from './workflowModel';
+import { keyRange, nodeAtPath, offsetRange, rangeAtPath, type PathSegment } from './yamlPositions';
+
+interface ValidationInput {
+  doc: Document;
+  data: unknown;
+  lineCounter: LineCounter;
+  file: string;
+  /** The source text, to find a template's exact column inside a scalar. */
+  text: string;
+  actions: ActionRegistry;
+  extraActionNames: readonly string[];
+}
+
+/**
+ * Compiled schemas are kept per process: compiling costs far more than validating, and the
+ * validator runs on every keystroke in VS Code. The cache holds pure functions only.
+ */
+const compiled = new WeakMap<object, ValidateFunction>();
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+
+function validatorFor(schema: object): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+type Raw = Record<string, unknown>;
+
+export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
+  const { doc, data, lineCounter, file } = input;
+  const out: Diagnostic[] = [];
+  const at = (path: PathSegment[], pointAtKey = false) => rangeAtPath(doc, lineCounter, path, pointAtKey);
+  const push = (code: string, message: string, range: Range, severity: Diagnostic['severity'] = 'error') =>
+    out.push({ file, severity, code, message, range });
+
+  const validate = validatorFor(workflowSchema);
+  if (!validate(data)) {
+    for (const e of relevantErrors(validate.errors ?? [])) {
+      const path = pointerToPath(e.instancePath);
+      push(`schema.${e.keyword}`, schemaMessage(e, path, data), schemaRange(e, path, input));
+    }
+    return out;
+  }
+
+  const workflow = data as Raw;
+  if (workflow.id !== undefined && workflow.workflow_id !== undefined) {
+    push('duplicate_id_key', '`id` and `workflow_id` are the same key; keep one', at(['workflow_id'], true));
+  }
+  checkGlobs(workflow, at, push);
+
+  const steps = workflow.steps as Raw[];
+  const declaredInputs = new Set(Object.keys((workflow.inputs ?? {}) as Raw));
+  const seenNames = new Map<string, number>();
+  const seenIds = new Map<string, number>();
+  const stepActions = new Map<string, ActionDefinition | undefined>();
+  const lineOf = (path: PathSegment[]) => at(path).start.line;
+
+  steps.forEach((step, index) => {
+    const name = String(step.name);
+    const id = typeof step.id === 'string' ? step.id : slugify(name);
+    const firstName = seenNames.get(name);
+    if (firstName !== undefined) {
+      push('duplicate_name', `duplicate step name '${name}' (first used at line ${lineOf(['steps', firstName, 'name'])}); step names must be unique`, at(['steps', index, 'name']));
+    } else seenNames.set(name, index);
+    const firstId = seenIds.get(id);
+    if (firstId !== undefined && firstName === undefined) {
+      const where = typeof step.id === 'string' ? ['steps', index, 'id'] : ['steps', index, 'name'];
+      push('duplicate_id', `duplicate step id '${id}' (also step ${firstId + 1}, line ${lineOf(['steps', firstId])}); give one of them another \`id\``, at(where));
+    } else if (firstId === undefined) seenIds.set(id, index);
+
+    const actionName = String(step.action);
+    const definition = input.actions.get(actionName);
+    if (!definition && !input.extraActionNames.includes(actionName)) {
+      const known = [...input.actions.names(), ...input.extraActionNames];
+      push('unknown_action', `unknown action '${actionName}'${suggest(actionName, known)}; known actions: ${known.join(', ')} (more can be added with registerAction)`, at(['steps', index, 'action']));
+    }
+    if (definition?.paramsSchema) {
+      const check = validatorFor(definition.paramsSchema);
+      if (!check(step.params ?? {})) {
+        for (const e of relevantErrors(check.errors ?? [])) {
+          const path: PathSegment[] = ['steps', index, 'params', ...pointerToPath(e.instancePath)];
+          const message = schemaMessage(e, path, data, `action '${actionName}'`);
+          push(`params.${e.keyword}`, message, step.params === undefined ? at(['steps', index, 'action']) : schemaRange(e, path, input));
+        }
+      }
+    }
+    if (step.approval_timeout_minutes !== undefined && step.requires_approval !== true) {
+      push('approval_timeout_unused', 'approval_timeout_minutes has no effect without requires_approval: true', at(['steps', index, 'approval_timeout_minutes'], true), 'warning');
+    }
+    checkTemplates(step.params, ['steps', index, 'params'], { earlier: stepActions, declaredInputs, input, push, stepName: name });
+    stepActions.set(id, definition);
+  });
+  return out;
+}
+
+interface TemplateScope {
+  earlier: Map<string, ActionDefinition | undefined>;
+  declaredInputs: Set<string>;
+  input: ValidationInput;
+  stepName: string;
+  push: (code: string, message: string, range: Range) => void;
+}
+
+/** Walks params (iteratively: hostile depth was refused earlier, but stay safe) checking each `${{ }}`. */
+function checkTemplates(value: unknown, path: PathSegment[], scope: TemplateScope): void {
+  const stack: Array<[unknown, PathSegment[]]> = [[value, path]];
+  while (stack.length > 0) {
+    const [current, currentPath] = stack.pop()!;
+    if (typeof current === 'string') {
+      for (const ref of findTemplates(current)) {
+        const problem = checkTemplateShape(ref) ?? checkTemplateTarget(ref.path, scope);
+        if (problem) scope.push('template', problem, templateRange(scope.input, currentPath, ref.raw));
+      }
+    } else if (Array.isArray(current)) {
+      current.forEach((item, i) => stack.push([item, [...currentPath, i]]));
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) stack.push([item, [...currentPath, key]]);
+    }
+  }
+}
+
+function checkTemplateTarget(path: string[], scope: TemplateScope): string | undefined {
+  const [root, name, prop, key] = path;
+  if (root === 'inputs' && name !== undefined && !scope.declaredInputs.has(name)) {
+    return `unknown input '${name}'; declare it under \`inputs:\` with a default`;
+  }
+  if (root !== 'steps' || name === undefined) return undefined;
+  if (!scope.earlier.has(name)) {
+    return `step '${scope.stepName}' refers to '${name}', which is not an earlier step; a step can read only steps that ran before it`;
+  }
+  const definition = scope.earlier.get(name);
+  const outputs = definition?.outputs;
+  if (prop === 'outputs' && key !== undefined && Array.isArray(outputs) && !outputs.includes(key)) {
+    return `step '${name}' (action ${definition?.name}) has no output '${key}'${outputs.length ? `; it has ${outputs.join(', ')}` : '; it sets no outputs'}`;
+  }
+  return undefined;
+}
+
+/** Points at the `${{ }}` itself when the scalar's source text contains it verbatim. */
+function templateRange(input: ValidationInput, path: PathSegment[], raw: string): Range {
+  const { node } = nodeAtPath(input.doc, path);
+  if (isScalar(node) && node.range) {
+    const offsetInSource = input.text.slice(node.range[0], node.range[1]).indexOf(raw);
+    if (offsetInSource >= 0) {
+      const start = node.range[0] + offsetInSource;
+      return offsetRange(input.lineCounter, start, start + raw.length);
+    }
+    return offsetRange(input.lineCounter, node.range[0], node.range[1]);
+  }
+  return rangeAtPath(input.doc, input.lineCounter, path);
+}
+
+function checkGlobs(workflow: Raw, at: (p: PathSegment[]) => Range, push: (c: string, m: string, r: Range) => void): void {
+  const save = ((workflow.on as Raw | undefined)?.save ?? []) as string[];
+  save.forEach((glob, i) => {
+    let braces = 0;
+    let brackets = 0;
+    for (const ch of glob) {
+      if (ch === '{') braces++;
+      if (ch === '}') braces--;
+      if (ch === '[') brackets++;
+      if (ch === ']') brackets--;
+      if (braces < 0 || brackets < 0) break;
+    }
+    if (braces !== 0 || brackets !== 0) push('bad_glob', `bad glob '${glob}': unbalanced ${braces !== 0 ? 'braces' : 'brackets'}`, at(['on', 'save', i]));
+  });
+}
+
+/** Ajv reports an `if`/`anyOf` wrapper and its causes; keep the causes. */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  return errors.filter((e) => !['if', 'anyOf', 'oneOf'].includes(e.keyword));
+}
+
+function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function schemaRange(e: ErrorObject, path: PathSegment[], input: ValidationInput): Range {
+  const { doc, lineCounter } = input;
+  if (e.keyword === 'additionalProperties') return keyRange(doc, lineCounter, path, String(e.params.additionalProperty));
+  if (e.keyword === 'propertyNames') return keyRange(doc, lineCounter, path, String(e.params.propertyName));
+  if (e.keyword === 'required' && path.length > 0) {
+    // Underline the key that holds the incomplete mapping (e.g. `- name:` of the step), not the whole block.
+    const { node } = nodeAtPath(doc, path);
+    const r = node?.range;
+    if (r) {
+      const start = lineCounter.linePos(r[0]);
+      return { start, end: { line: start.line, col: start.col + 1 } };
+    }
+  }
+  return rangeAtPath(doc, lineCounter, path, false);
+}
+
+function describePath(path: PathSegment[], data: unknown): string {
+  let label = '';
+  let current: unknown = data;
+  for (const segment of path) {
+    if (typeof segment === 'number') {
+      const item = Array.isArray(current) ? (current[segment] as Raw | undefined) : undefined;
+      label += typeof item?.name === 'string' && label === 'steps' ? ` step '${item.name}'` : `[${segment}]`;
+    } else label += label === '' ? segment : label.endsWith("'") ? ` ${segment}` : `.${segment}`;
+    current = (current as Raw | undefined)?.[segment as string];
+  }
+  return label.replace(/^steps /, '');
+}
+
+function schemaMessage(e: ErrorObject, path: PathSegment[], data: unknown, context?: string): string {
+  const where = describePath(path, data);
+  const prefix = context ? `${where ? `${where}: ` : ''}${context}` : where || 'workflow';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const allowed = Object.keys(((e.parentSchema as Raw | undefined)?.properties ?? {}) as Raw);
+      return `unknown key '${key}' in ${prefix}${suggest(key, allowed)}${allowed.length ? `; allowed keys: ${allowed.join(', ')}` : ''}`;
+    }
+    case 'required':
+      return `${prefix} is missing the required key '${String(e.params.missingProperty)}'`;
+    case 'type':
+      return `${prefix} must be ${article(String(e.params.type).replace(',', ' or '))}, not ${typeName(valueAt(data, path))}`;
+    case 'enum':
+      return `${prefix} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'minItems':
+      return `${prefix} must have at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`;
+    case 'propertyNames':
+      return `'${String(e.params.propertyName)}' is not a valid name in ${prefix}`;
+    default:
+      return `${prefix} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+function valueAt(data: unknown, path: PathSegment[]): unknown {
+  return path.reduce<unknown>((v, s) => (v as Raw | undefined)?.[s as string], data);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function article(type: string): string {
+  const words: Record<string, string> = { object: 'a mapping', array: 'a list', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false' };
+  return type
+    .split(' or ')
+    .map((t) => words[t] ?? t)
+    .join(' or ');
+}
+
+/** `; did you mean 'retry_count'?` for near misses (Levenshtein distance ≤ 2). */
+function suggest(word: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Math.min(3, Math.floor(word.length / 3) + 1);
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best ? `; did you mean '${best}'?` : '';
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,69 @@
+/** The workflow as the engine sees it: defaults applied, ids derived, keys camel-cased. */
+export interface Workflow {
+  id: string;
+  name: string;
+  description?: string;
+  source?: string;
+  inputs: Record<string, InputValue>;
+  notifySlack: boolean;
+  saveState: boolean;
+  env: Record<string, string>;
+  concurrency: Concurrency;
+  on: { save: string[]; events: EventFilter[] };
+  steps: Step[];
+}
+
+export type InputValue = string | number | boolean;
+export type Concurrency = 'queue' | 'skip' | 'cancel_previous' | 'parallel';
+
+/** Matches shared-log events: globs on `type` and `source`, equality on dotted paths. */
+export interface EventFilter {
+  type: string;
+  source?: string;
+  where?: Record<string, unknown>;
+}
+
+export interface Step {
+  id: string;
+  name: string;
+  description?: string;
+  action: string;
+  params: Record<string, unknown>;
+  requiresApproval: boolean;
+  approvalTimeoutMinutes: number;
+  continueOnFailure: boolean;
+  timeoutSeconds: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * How a failing step is tried again, as a small value (Temporal / p-retry style).
+ * Delay before retry n (1-based) = min(initialDelayMs × backoff^(n-1), maxDelayMs).
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt. @default 0 */
+  maxRetries: number;
+  /** @default 5000 */
+  initialDelayMs: number;
+  /** @default 2 */
+  backoff: number;
+  /** @default 300000 */
+  maxDelayMs: number;
+}
+
+export const retryDefaults: RetryPolicy = { maxRetries: 0, initialDelayMs: 5000, backoff: 2, maxDelayMs: 300_000 };
+
+export function retryDelayMs(policy: RetryPolicy, retryNumber: number): number {
+  const raw = policy.initialDelayMs * policy.backoff ** (retryNumber - 1);
+  return Math.min(raw, policy.maxDelayMs);
+}
+
+/** `Run unit tests` → `run_unit_tests`: the default step id. */
+export function slugify(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return /^[a-z_]/.test(slug) ? slug : `step_${slug}`;
+}
