@@ -1,0 +1,180 @@
+/**
+ * The event model of the shared log: CloudEvents 1.0 in the structured JSON format, one object per
+ * line, with Baton's extension attributes. `schemas/event.schema.json` is the single source of truth
+ * for what a valid line is; this file only adds constructors and the line parser.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { LifecycleEvent } from '../core/lifecycle';
+import eventSchema from '../../schemas/event.schema.json';
+
+export interface BatonEvent {
+  specversion: '1.0';
+  /** A ULID for events Baton creates; any non-empty string from other producers. */
+  id: string;
+  /** `baton://<host>/<kind>/<pid>` for Baton's own processes. */
+  source: string;
+  type: string;
+  /** RFC 3339 time. */
+  time?: string;
+  /** The run id for lifecycle and approval events. */
+  subject?: string;
+  datacontenttype?: string;
+  dataschema?: string;
+  data?: unknown;
+  runid?: string;
+  workflowid?: string;
+  stepid?: string;
+  /** Id of the event that caused this one (the trigger of the emitting run). */
+  causationid?: string;
+  /** Trigger depth: 0 for an event no triggered run caused. */
+  chaindepth?: number;
+  /** Extension attributes from other producers are kept as they are. */
+  [extension: string]: unknown;
+}
+
+/** Options of {@link createEvent}: the attributes that are not `type` and `data`. */
+export interface CreateEventOptions {
+  /** @default defaultSource('cli') */
+  source?: string;
+  /** @default a new ULID */
+  id?: string;
+  /** @default the current time */
+  time?: Date | string;
+  subject?: string;
+  /** @default 'application/json' when `data` is given */
+  datacontenttype?: string;
+  runid?: string;
+  workflowid?: string;
+  stepid?: string;
+  causationid?: string;
+  chaindepth?: number;
+}
+
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID: 48 bits of milliseconds then 80 random bits, 26 Crockford base32 characters. Ids sort by
+ * creation time as plain strings (across processes and languages: the Python client makes the same),
+ * and 80 random bits make a collision between writers practically impossible without coordination.
+ */
+export function newEventId(nowMs: number = Date.now()): string {
+  let time = '';
+  let t = Math.max(0, Math.floor(nowMs));
+  for (let i = 0; i < 10; i++) {
+    time = crockford[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const random = randomBytes(10);
+  // 80 bits = 16 characters of 5 bits; walk the bytes as a bit stream.
+  let out = time;
+  let acc = 0;
+  let bits = 0;
+  for (const byte of random) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += crockford[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/** The milliseconds a ULID was created at, or undefined if `id` is not a ULID. */
+export function eventIdTime(id: string): number | undefined {
+  if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)) return undefined;
+  let t = 0;
+  for (const ch of id.slice(0, 10)) t = t * 32 + crockford.indexOf(ch);
+  return t;
+}
+
+/** `baton://<host>/<kind>/<pid>`: which machine and process wrote an event. */
+export function defaultSource(kind = 'cli', pid: number = process.pid): string {
+  return `baton://${encodeURIComponent(hostname())}/${encodeURIComponent(kind)}/${pid}`;
+}
+
+/** Builds an event with a fresh id and the current time; attributes left undefined are omitted. */
+export function createEvent(type: string, data?: unknown, opts: CreateEventOptions = {}): BatonEvent {
+  const time = opts.time instanceof Date ? opts.time.toISOString() : (opts.time ?? new Date().toISOString());
+  const event: BatonEvent = {
+    specversion: '1.0',
+    id: opts.id ?? newEventId(),
+    source: opts.source ?? defaultSource('cli'),
+    type,
+    time,
+  };
+  if (opts.subject !== undefined) event.subject = opts.subject;
+  if (data !== undefined) {
+    event.datacontenttype = opts.datacontenttype ?? 'application/json';
+    event.data = data;
+  } else if (opts.datacontenttype !== undefined) {
+    event.datacontenttype = opts.datacontenttype;
+  }
+  if (opts.runid !== undefined) event.runid = opts.runid;
+  if (opts.workflowid !== undefined) event.workflowid = opts.workflowid;
+  if (opts.stepid !== undefined) event.stepid = opts.stepid;
+  if (opts.causationid !== undefined) event.causationid = opts.causationid;
+  if (opts.chaindepth !== undefined) event.chaindepth = opts.chaindepth;
+  return event;
+}
+
+/**
+ * The shared-log form of an engine lifecycle event. The subject is the run id, so readers that know
+ * only CloudEvents can still group by run; the workflow's display name travels in `data`.
+ */
+export function fromLifecycle(
+  e: LifecycleEvent,
+  source: string,
+  chain: { causationid?: string; chaindepth?: number } = {},
+): BatonEvent {
+  return createEvent(
+    e.type,
+    { workflowName: e.workflowName, ...e.data },
+    {
+      source,
+      time: e.time,
+      subject: e.runId,
+      runid: e.runId,
+      workflowid: e.workflowId,
+      ...(e.stepId !== undefined ? { stepid: e.stepId } : {}),
+      ...chain,
+    },
+  );
+}
+
+/** Why a line of the log is not an event: data, so readers can report it with its position. */
+export interface EventLineError {
+  code: 'bad_json' | 'not_an_event';
+  message: string;
+}
+
+export type ParsedEventLine = { event: BatonEvent; error?: undefined } | { event?: undefined; error: EventLineError };
+
+// Compiled once when the module loads: every tailer of every process validates each line it reads.
+const ajv = new Ajv2020({ strict: true, strictRequired: false, validateFormats: true });
+addFormats(ajv);
+const validateEvent = ajv.compile(eventSchema);
+
+/** Parses and validates one line (without its newline). Never throws. */
+export function parseEventLine(line: string): ParsedEventLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { error: { code: 'bad_json', message: error instanceof Error ? error.message : String(error) } };
+  }
+  return validateEventObject(value);
+}
+
+/** Validates an already-parsed value against `schemas/event.schema.json`. */
+export function validateEventObject(value: unknown): ParsedEventLine {
+  if (validateEvent(value)) return { event: value as BatonEvent };
+  const first = validateEvent.errors?.[0];
+  const where = first?.instancePath ? first.instancePath : '(event)';
+  const message = first ? `${where} ${first.message ?? 'is invalid'}` : 'not a CloudEvent';
+  return { error: { code: 'not_an_event', message } };
+}

@@ -1,0 +1,328 @@
+/**
+ * Following the shared log like `tail -F`, in constant memory.
+ *
+ * - Reads from a byte offset in bounded chunks; a partial last line waits for its newline.
+ * - Watches the FOLDER (a file watch is lost when the file is renamed away) and polls slowly as a
+ *   safety net for missed notifications (network file systems, overflowing inotify queues).
+ * - Rotation (the path's inode changed): the old file is read to its end, any files rotated in
+ *   between that were never seen are read whole, then the new file from 0. Rotated files keep being
+ *   drained for `drainMs`, because an appender may still write a line into a file it has not yet
+ *   noticed was rotated (see eventLog.ts). Such late lines arrive after newer ones.
+ * - Truncation in place (size below our offset): start again at 0.
+ * - Corrupt lines are reported through `onBadLine` with their position, and reading continues.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseEventLine, type BatonEvent, type EventLineError } from './event';
+import { rotatedPath } from './eventLog';
+import { LogCursor, type LineLocation, type LineSink, type RawLineProblem } from './logCursor';
+
+export type { LineLocation } from './logCursor';
+
+/** A saved place in the log: which file (by identity, since rotation renames it) and where in it. */
+export interface TailPosition {
+  /** `dev:ino` of the file the offset belongs to. */
+  identity: string;
+  /** Byte offset just after the last whole line delivered. */
+  offset: number;
+}
+
+export interface BadLine extends LineLocation {
+  code: EventLineError['code'] | RawLineProblem;
+  message: string;
+  /** The start of the offending text. */
+  preview: string;
+}
+
+export interface TailOptions {
+  /** Called for every valid event, in file order. */
+  onEvent: (event: BatonEvent, at: LineLocation) => void;
+  /** Called for every line that is not a valid event. @default ignore */
+  onBadLine?: (bad: BadLine) => void;
+  /** I/O errors and errors thrown by the callbacks; the tailer keeps going. @default ignore */
+  onError?: (error: unknown) => void;
+  /** Resume: a byte offset in the current file, or a position saved from {@link EventLogTailer.position}. */
+  fromOffset?: number | TailPosition;
+  /** Start at the end (after the last whole line) instead of the beginning. @default false */
+  fromEnd?: boolean;
+  /** Stops the tailer, like `close()`. */
+  signal?: AbortSignal;
+  /** Safety-net stat poll. @default 1000 */
+  pollMs?: number;
+  /** How long a rotated file keeps being read after it last grew. @default 3000 */
+  drainMs?: number;
+  /** Longer lines are reported as `line_too_long` and skipped. @default 1048576 */
+  maxLineBytes?: number;
+  /** Bytes read per turn of the event loop before yielding to other work. @default 1048576 */
+  maxBytesPerTurn?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface EventLogTailer {
+  /** Where to resume from later (save it; pass it back as `fromOffset`). */
+  position(): TailPosition | undefined;
+  /** Reads whatever is available now, synchronously (tests and `baton tail` without `--follow`). */
+  poll(): void;
+  close(): void;
+  /** Resolves once closed. */
+  readonly closed: Promise<void>;
+}
+
+interface Draining {
+  cursor: LogCursor;
+  until: number;
+}
+
+function identityOf(st: fs.Stats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Opens `file` only if it still is the file we stat'ed (it may be renamed between the two calls). */
+function openExact(file: string, identity: string): number | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (identityOf(fs.fstatSync(fd)) === identity) return fd;
+  fs.closeSync(fd);
+  return undefined;
+}
+
+/** Rotated files present now, newest first, as far as the numbering goes without a gap. */
+function listRotated(file: string): { file: string; identity: string }[] {
+  const out: { file: string; identity: string }[] = [];
+  for (let n = 1; n <= 1000; n++) {
+    const st = statOrUndefined(rotatedPath(file, n));
+    if (st === undefined) break;
+    out.push({ file: rotatedPath(file, n), identity: identityOf(st) });
+  }
+  return out;
+}
+
+/** Starts following `file`. The file may not exist yet. */
+export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
+  const pollMs = opts.pollMs ?? 1000;
+  const drainMs = opts.drainMs ?? 3000;
+  const maxLineBytes = opts.maxLineBytes ?? 1024 * 1024;
+  const maxBytesPerTurn = opts.maxBytesPerTurn ?? 1024 * 1024;
+  const now = opts.now ?? Date.now;
+  const scratch = Buffer.allocUnsafe(64 * 1024);
+  const report = (error: unknown): void => opts.onError?.(error);
+
+  let current: LogCursor | undefined;
+  const draining: Draining[] = [];
+  let closed = false;
+  /** Bumped whenever a pass reads or switches files; `poll()` repeats until it stays put. */
+  let progress = 0;
+  let scheduled: NodeJS.Immediate | undefined;
+  let resolveClosed!: () => void;
+  const closedPromise = new Promise<void>((resolve) => (resolveClosed = resolve));
+
+  const sink: LineSink = {
+    line(text, at) {
+      const parsed = parseEventLine(text);
+      try {
+        if (parsed.event) opts.onEvent(parsed.event, at);
+        else opts.onBadLine?.({ ...at, code: parsed.error.code, message: parsed.error.message, preview: text.slice(0, 200) });
+      } catch (error) {
+        report(error);
+      }
+    },
+    problem(code, preview, at) {
+      const message = code === 'bad_utf8' ? 'line is not valid UTF-8' : `line longer than ${maxLineBytes} bytes`;
+      try {
+        opts.onBadLine?.({ ...at, code, message, preview });
+      } catch (error) {
+        report(error);
+      }
+    },
+  };
+
+  const cursorAt = (name: string, fd: number, identity: string, offset: number): LogCursor =>
+    new LogCursor(name, fd, identity, offset, maxLineBytes);
+
+  /** Opens whatever is at the path now, at `offset` (a function of its size), or leaves `current` unset. */
+  const openCurrent = (offsetFor: (size: number, fd: number) => number): void => {
+    const st = statOrUndefined(file);
+    if (st === undefined) return;
+    const fd = openExact(file, identityOf(st));
+    if (fd === undefined) return;
+    current = cursorAt(file, fd, identityOf(st), offsetFor(fs.fstatSync(fd).size, fd));
+  };
+
+  /**
+   * Moves on from the file `from` (now rotated away) to whatever is at the path: opens the path first,
+   * then queues, oldest first, every rotated file between `from` and it that was never read. Opening
+   * the path first makes a rotation racing with us harmless: the file we opened is then itself in
+   * the rotated list and the next pass follows it again.
+   */
+  const moveOn = (from: { identity: string; offset: number } | undefined): void => {
+    openCurrent(() => 0);
+    const rotated = listRotated(file);
+    const seen = new Set<string>();
+    const unique = rotated.filter((r) => !seen.has(r.identity) && seen.add(r.identity));
+    const fromIndex = unique.findIndex((r) => r.identity === from?.identity);
+    if (fromIndex === -1) return; // gone past `keep` (or never rotated): nothing we can still read
+    const currentIndex = unique.findIndex((r) => r.identity === current?.identity);
+    for (const r of unique.slice(currentIndex + 1, fromIndex + 1).reverse()) {
+      if (r.identity === from?.identity && from.offset < 0) continue; // already draining
+      const fd = openExact(r.file, r.identity);
+      if (fd === undefined) continue; // rotated once more meanwhile: it is past `keep` now
+      const offset = r.identity === from?.identity ? from.offset : 0;
+      draining.push({ cursor: cursorAt(r.file, fd, r.identity, offset), until: now() + drainMs });
+    }
+  };
+
+  const start = (): void => {
+    const from = opts.fromOffset;
+    if (typeof from === 'object') {
+      const st = statOrUndefined(file);
+      if (st !== undefined && identityOf(st) === from.identity) {
+        openCurrent((size) => (from.offset <= size ? from.offset : 0));
+      } else {
+        moveOn(from); // the saved file was rotated since: finish it, then everything newer
+      }
+      return;
+    }
+    if (typeof from === 'number') return openCurrent((size) => (from <= size ? from : 0));
+    if (opts.fromEnd) return openCurrent(lastLineEnd);
+    openCurrent(() => 0);
+  };
+
+  /** The path now names another file: keep the old one draining and catch up on everything after it. */
+  const followRotation = (): void => {
+    const old = current;
+    current = undefined;
+    if (old === undefined) return openCurrent(() => 0);
+    draining.push({ cursor: old, until: now() + drainMs });
+    moveOn({ identity: old.identity, offset: -1 });
+  };
+
+  const pump = (): void => {
+    scheduled = undefined;
+    if (closed) return;
+    let budget = maxBytesPerTurn;
+    try {
+      if (current === undefined) openCurrent(() => 0);
+      // Rotated files first: their lines are older than anything in the current file.
+      for (let i = 0; i < draining.length; i++) {
+        const d = draining[i] as Draining;
+        const n = d.cursor.read(scratch, budget, sink);
+        budget -= n;
+        progress += n;
+        if (n > 0) d.until = now() + drainMs;
+        else if (now() > d.until) {
+          d.cursor.close();
+          draining.splice(i--, 1);
+        }
+      }
+      if (current !== undefined && budget > 0) {
+        const n = current.read(scratch, budget, sink);
+        budget -= n;
+        progress += n;
+      }
+      if (budget <= 0) return schedule();
+      if (current === undefined) return;
+      const st = statOrUndefined(file);
+      if (st === undefined) return; // renamed away, not recreated yet: keep the descriptor we have
+      if (identityOf(st) !== current.identity) {
+        followRotation();
+        progress++;
+        return schedule();
+      }
+      if (current.size() < current.readPosition) {
+        current.restart();
+        progress++;
+        return schedule();
+      }
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  const schedule = (): void => {
+    if (scheduled === undefined && !closed) scheduled = setImmediate(pump);
+  };
+
+  const base = path.basename(file);
+  let watcher: fs.FSWatcher | undefined;
+  try {
+    watcher = fs.watch(path.dirname(file), { persistent: true }, (_event, name) => {
+      if (name === null || String(name).startsWith(base)) schedule();
+    });
+    // A removed folder or an exhausted watch limit: the poll below still keeps us going.
+    watcher.on('error', (error) => {
+      report(error);
+      watcher?.close();
+      watcher = undefined;
+    });
+  } catch (error) {
+    report(error);
+  }
+  const timer = setInterval(pump, pollMs);
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    watcher?.close();
+    clearInterval(timer);
+    if (scheduled !== undefined) clearImmediate(scheduled);
+    for (const d of draining.splice(0)) d.cursor.close();
+    current?.close();
+    current = undefined;
+    opts.signal?.removeEventListener('abort', close);
+    resolveClosed();
+  };
+  if (opts.signal?.aborted) close();
+  opts.signal?.addEventListener('abort', close, { once: true });
+
+  try {
+    start();
+  } catch (error) {
+    report(error);
+  }
+  pump();
+
+  return {
+    position: () => (current === undefined ? undefined : { identity: current.identity, offset: current.consumed }),
+    poll: () => {
+      for (let i = 0; i < 100_000 && !closed; i++) {
+        const before = progress;
+        pump();
+        if (scheduled !== undefined) {
+          clearImmediate(scheduled);
+          scheduled = undefined;
+        }
+        if (progress === before) break;
+      }
+    },
+    close,
+    closed: closedPromise,
+  };
+}
+
+/** The offset just after the last newline of the file: a tail that starts "at the end" must not begin mid-line. */
+function lastLineEnd(size: number, fd: number): number {
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const n = fs.readSync(fd, chunk, 0, end - start, start);
+    const nl = chunk.subarray(0, n).lastIndexOf(10);
+    if (nl !== -1) return start + nl + 1;
+    end = start;
+  }
+  return 0;
+}

@@ -1,0 +1,60 @@
+/**
+ * Event filters, shared by `on.events` triggers and the `wait_for_event` action:
+ * `{ type: "process.*", source: "*pycharm*", where: { "data.exit_code": 0 } }`.
+ * Globs know only `*` (any run of characters, dots and slashes included) and `?` (one character);
+ * everything else is literal, so a filter can never be an invalid pattern.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { BatonEvent } from './event';
+
+export interface EventFilter {
+  /** Glob on the event's `type`. @default any type */
+  type?: string;
+  /** Glob on the event's `source`. @default any source */
+  source?: string;
+  /**
+   * Dotted paths into the event (`data.exit_code`, `subject`, `runid`) and the values they must equal.
+   * Equality is strict and structural: `0` does not match `"0"`. @default no condition
+   */
+  where?: Record<string, unknown>;
+}
+
+export type EventPredicate = (event: BatonEvent) => boolean;
+
+/** Turns a `*`/`?` glob into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (const ch of glob) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+/** Reads a dotted path; `undefined` when any segment is missing. Keys containing dots cannot be addressed. */
+export function readPath(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Compiles a filter once (a trigger runner tests every line of the log against every trigger). */
+export function compileFilter(filter: EventFilter): EventPredicate {
+  const type = filter.type === undefined ? undefined : globToRegExp(filter.type);
+  const source = filter.source === undefined ? undefined : globToRegExp(filter.source);
+  const where = Object.entries(filter.where ?? {});
+  return (event) =>
+    (type === undefined || type.test(event.type)) &&
+    (source === undefined || source.test(event.source)) &&
+    where.every(([path, expected]) => isDeepStrictEqual(readPath(event, path), expected));
+}
+
+/** One-shot form of {@link compileFilter}. */
+export function matchesEvent(filter: EventFilter, event: BatonEvent): boolean {
+  return compileFilter(filter)(event);
+}
