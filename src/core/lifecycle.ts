@@ -6,7 +6,6 @@
 export const lifecycleTypes = [
   'baton.workflow.started',
   'baton.workflow.resumed',
-  'baton.workflow.paused',
   'baton.workflow.completed',
   'baton.workflow.failed',
   'baton.workflow.cancelled',

@@ -1,0 +1,31 @@
+import { main } from './main';
+
+// The bin only wires the process: signals become an AbortSignal, the result an exit code.
+const controller = new AbortController();
+let interrupts = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort(new Error(`${signal} received`));
+  });
+}
+
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+}).then(
+  (code) => {
+    process.exitCode = code;
+    // Long-lived helpers (watchers, timers) are unref'd; stdin may still hold the loop open.
+    process.stdin.pause();
+  },
+  (error: unknown) => {
+    process.stderr.write(`baton: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

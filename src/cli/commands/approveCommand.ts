@@ -1,0 +1,30 @@
+import { decideApproval, findRun, requesterName } from '../../core/index';
+import type { Command } from '../command';
+import { exitCodes } from '../io';
+import { cliStateDir } from '../stateDir';
+import { UsageError } from '../usageError';
+
+export const approveCommand: Command = {
+  name: 'approve',
+  summary: 'Approve (or reject) a step waiting for approval',
+  usage: 'baton approve <run> [--step <id>] [--reject] [--reason <text>]',
+  details: 'Without --step, the step that is waiting. The decision reaches the process running the run; if none runs it, it is applied when the run is resumed.',
+  options: { step: { type: 'string', short: 's' }, reject: { type: 'boolean' }, reason: { type: 'string' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const [prefix, ...extra] = positionals;
+    if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id');
+    const stateDir = cliStateDir(io);
+    const runId = findRun(stateDir, prefix);
+    const granted = values.reject !== true;
+    const outcome = decideApproval(stateDir, runId, {
+      granted,
+      by: requesterName('cli'),
+      ...(typeof values.step === 'string' ? { stepId: values.step } : {}),
+      ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
+    });
+    const what = `${granted ? 'approved' : 'rejected'} ${outcome.stepId ? `step ${outcome.stepId}` : 'the next step waiting'} of run ${runId}`;
+    io.stdout.write(outcome.ownerAlive ? `${what}\n` : `${what}; nothing runs it now — it applies when you run \`baton resume ${runId}\`\n`);
+    return exitCodes.ok;
+  },
+};

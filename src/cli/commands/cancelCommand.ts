@@ -1,0 +1,42 @@
+import { cancelRun, findRun, readRun, requesterName } from '../../core/index';
+import type { Command } from '../command';
+import { exitCodes } from '../io';
+import { cliStateDir } from '../stateDir';
+import { UsageError } from '../usageError';
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  summary: 'Cancel a run, from any terminal',
+  usage: 'baton cancel <run> [--reason <text>] [--no-wait]',
+  details: 'The process running it stops the current step (its whole process group) within a second, skips the rest and marks the run cancelled. A run that nothing runs any more is marked cancelled at once.',
+  options: { reason: { type: 'string' }, 'no-wait': { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const [prefix, ...extra] = positionals;
+    if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id');
+    const stateDir = cliStateDir(io);
+    const runId = findRun(stateDir, prefix);
+    const outcome = cancelRun(stateDir, runId, requesterName('cli'), values.reason as string | undefined);
+    if (outcome === 'already_finished') {
+      io.stderr.write(`baton: run ${runId} is already ${readRun(stateDir, runId).status}\n`);
+      return exitCodes.failed;
+    }
+    if (outcome === 'cancelled') {
+      io.stdout.write(`run ${runId} cancelled (no process was running it)\n`);
+      return exitCodes.ok;
+    }
+    io.stdout.write(`cancel requested for run ${runId}\n`);
+    if (values['no-wait']) return exitCodes.ok;
+    // Wait (bounded) until the owner has stopped, so scripts can rely on the run being over.
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      const status = readRun(stateDir, runId).status;
+      if (status === 'cancelled' || status === 'completed' || status === 'failed') {
+        io.stdout.write(`run ${runId} ${status}\n`);
+        return exitCodes.ok;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    io.stderr.write(`baton: run ${runId} has not stopped yet; check with \`baton status ${runId}\`\n`);
+    return exitCodes.failed;
+  },
+};

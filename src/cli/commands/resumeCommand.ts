@@ -1,0 +1,21 @@
+import { findRun, resumeRun } from '../../core/index';
+import type { Command } from '../command';
+import { cliStateDir } from '../stateDir';
+import { UsageError } from '../usageError';
+import { followRun } from './runCommand';
+
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'Resume a run after a crash, failure or cancel',
+  usage: 'baton resume <run> [--yes] [--quiet]',
+  details: 'Completed steps are never run again; a step that was running when its process died runs again from its start.\n<run> is any unique prefix of a run id, or `last`.',
+  options: { yes: { type: 'boolean', short: 'y' }, quiet: { type: 'boolean', short: 'q' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const [prefix, ...extra] = positionals;
+    if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id (or a unique prefix, or `last`)');
+    const stateDir = cliStateDir(io);
+    const runId = findRun(stateDir, prefix);
+    return followRun(io, stateDir, { yes: values.yes === true, quiet: values.quiet === true }, (common) => resumeRun({ ...common, runId }));
+  },
+};

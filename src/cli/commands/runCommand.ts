@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, startRun, type Approver, type RunHandle, type RunOptions } from '../../core/index';
+import { approveAll, promptApprover } from '../approvers';
+import type { Command } from '../command';
+import { exitCodes, type CliIo } from '../io';
+import { ProgressView } from '../progress';
+import { cliActions, createCliRuntime } from '../runtime';
+import { cliStateDir } from '../stateDir';
+import { UsageError } from '../usageError';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run a workflow file',
+  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet]',
+  details: 'Approvals: with --yes every step is approved; on a terminal you are asked; otherwise the run waits for `baton approve`.\nCtrl-C cancels the run (exit 130); `baton resume <run>` continues it.',
+  options: {
+    input: { type: 'string', multiple: true, short: 'i' },
+    yes: { type: 'boolean', short: 'y' },
+    quiet: { type: 'boolean', short: 'q' },
+    json: { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const [file, ...extra] = positionals;
+    if (!file || extra.length > 0) throw new UsageError('give exactly one workflow file');
+    const actions = cliActions();
+    const loaded = loadWorkflowFile(resolve(io.cwd, file), { actions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
+    for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);
+    if (!loaded.workflow || hasErrors(loaded.diagnostics)) return exitCodes.failed;
+    const inputs = parseInputs((values.input as string[] | undefined) ?? [], Object.keys(loaded.workflow.inputs));
+    const stateDir = cliStateDir(io);
+    return followRun(io, stateDir, { yes: values.yes === true, quiet: values.quiet === true }, (common) =>
+      startRun({ ...common, workflow: loaded.workflow!, source: loaded.source, file: resolve(io.cwd, file), inputs }),
+    );
+  },
+};
+
+/** Shared by run and resume: wires progress, approvers, sinks and Ctrl-C; maps the result to an exit code. */
+export async function followRun(
+  io: CliIo,
+  stateDir: string,
+  flags: { yes: boolean; quiet: boolean },
+  start: (common: RunOptions) => RunHandle,
+): Promise<number> {
+  const progress = new ProgressView(io, flags.quiet);
+  const runtime = createCliRuntime(io, stateDir);
+  const approvers: Approver[] = [...runtime.approvers];
+  if (flags.yes) approvers.push(approveAll);
+  else if (io.stdin.isTTY) approvers.push(promptApprover(io, requesterName('cli')));
+  try {
+    const handle = start({
+      stateDir,
+      cwd: io.cwd,
+      env: io.env,
+      actions: cliActions(),
+      host: runtime.host,
+      approvers,
+      signal: io.signal,
+      listeners: [progress.onEvent, ...runtime.listeners],
+      onOutput: (_stepId, text) => progress.output(text),
+      onListenerError: (error) => io.stderr.write(`baton: a subscriber failed: ${String(error)}\n`),
+    });
+    const result = await handle.result;
+    if (result.status === 'completed') return exitCodes.ok;
+    if (result.status === 'cancelled') return exitCodes.cancelled;
+    return exitCodes.failed;
+  } finally {
+    progress.dispose();
+    await runtime.dispose();
+  }
+}
+
+function parseInputs(pairs: string[], declared: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--input takes key=value, got '${pair}'`);
+    const key = pair.slice(0, eq);
+    if (!declared.includes(key)) {
+      throw new UsageError(`unknown input '${key}'; the workflow declares ${declared.length ? declared.join(', ') : 'no inputs'}`);
+    }
+    inputs[key] = pair.slice(eq + 1);
+  }
+  return inputs;
+}

@@ -1,0 +1,159 @@
+import type { LifecycleEvent } from '../core/index';
+import type { CliIo } from './io';
+
+const symbols = { completed: '✓', failed: '✗', skipped: '-', retrying: '↻', waiting: '⏸' };
+
+/**
+ * Shows a run in a terminal: on a TTY one live line (step k/n, attempt, elapsed) redrawn in
+ * place above the step output; otherwise plain lines that logs and CI read well.
+ */
+export class ProgressView {
+  private readonly tty: boolean;
+  private current?: { index: number; total: number; name: string; attempt: number; maxAttempts: number; since: number; waiting?: boolean };
+  private ticker?: NodeJS.Timeout;
+  private lineShown = false;
+  private total = 0;
+  private order: string[] = [];
+
+  constructor(private readonly io: CliIo, private readonly quiet = false) {
+    this.tty = io.stdout.isTTY === true && io.env.TERM !== 'dumb';
+  }
+
+  readonly onEvent = (event: LifecycleEvent): void => {
+    const d = event.data;
+    switch (event.type) {
+      case 'baton.workflow.started':
+        this.order = ((d.steps ?? []) as Array<{ id: string }>).map((s) => s.id);
+        this.total = this.order.length;
+        this.print(`▶ ${event.workflowName} — run ${event.runId} (${this.total} steps)`);
+        break;
+      case 'baton.workflow.resumed':
+        this.print(`▶ resuming ${event.workflowName} — run ${event.runId}${d.fromStep ? ` at step ${String(d.fromStep)}` : ''}`);
+        break;
+      case 'baton.step.started':
+        this.current = {
+          index: this.indexOf(event.stepId),
+          total: this.total,
+          name: String(d.stepName ?? event.stepId),
+          attempt: Number(d.attempt),
+          maxAttempts: Number(d.maxAttempts),
+          since: Date.now(),
+        };
+        if (!this.tty) this.print(`[${this.current.index}/${this.total}] ${this.current.name}${this.attemptText()} …`);
+        this.startTicker();
+        break;
+      case 'baton.step.completed':
+        this.finishStep(`${symbols.completed} ${this.label(event)} (${seconds(Number(d.durationMs))})`);
+        break;
+      case 'baton.step.failed':
+        this.finishStep(`${symbols.failed} ${this.label(event)}: ${String(d.error)}${d.continued ? ' (continue_on_failure: going on)' : ''}`);
+        break;
+      case 'baton.step.retrying':
+        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${String(d.error)}; retry ${String(d.nextAttempt)} in ${seconds(Number(d.delayMs))}`);
+        break;
+      case 'baton.step.skipped':
+        this.print(`${symbols.skipped} ${this.label(event)} skipped (${String(d.reason)})`);
+        break;
+      case 'baton.step.waiting_approval':
+        this.current = { index: this.indexOf(event.stepId), total: this.total, name: String(d.stepName), attempt: 0, maxAttempts: 0, since: Date.now(), waiting: true };
+        this.print(`${symbols.waiting} ${this.label(event)} needs approval — approve with: baton approve ${event.runId} --step ${event.stepId ?? ''}  (or --reject)`);
+        this.startTicker();
+        break;
+      case 'baton.approval.granted':
+      case 'baton.approval.rejected':
+        this.finishStep(`${event.type.endsWith('granted') ? '✓ approved' : '✗ rejected'} ${this.label(event)} by ${String(d.by)}`);
+        break;
+      case 'baton.run.cancel_requested':
+        this.print(`cancel requested by ${String(d.by)}`);
+        break;
+      case 'baton.workflow.completed':
+        this.print(`${symbols.completed} ${event.workflowName} completed in ${seconds(Number(d.durationMs))} — ${String(d.stepsCompleted)}/${String(d.stepsTotal)} steps`);
+        break;
+      case 'baton.workflow.failed':
+        this.print(`${symbols.failed} ${event.workflowName} failed at step ${String(d.failedStep)}: ${String(d.error)}\n  resume with: baton resume ${event.runId}`);
+        break;
+      case 'baton.workflow.cancelled':
+        this.print(`${symbols.failed} ${event.workflowName} cancelled (${String(d.reason)})\n  resume with: baton resume ${event.runId}`);
+        break;
+      default:
+        break;
+    }
+    if (event.type.startsWith('baton.workflow.') && event.type !== 'baton.workflow.started' && event.type !== 'baton.workflow.resumed') this.stopTicker();
+  };
+
+  output(text: string): void {
+    if (this.quiet) return;
+    this.clearLine();
+    const lines = text.replace(/\n$/, '').split('\n');
+    this.io.stdout.write(lines.map((l) => `  │ ${l}`).join('\n') + '\n');
+    this.drawLine();
+  }
+
+  dispose(): void {
+    this.stopTicker();
+  }
+
+  private label(event: LifecycleEvent): string {
+    const step = this.current && this.indexOf(event.stepId) === this.current.index ? this.current.name : (event.stepId ?? '');
+    return `[${this.indexOf(event.stepId)}/${this.total}] ${String(event.data.stepName ?? step)}`;
+  }
+
+  private indexOf(stepId: string | undefined): number {
+    return this.order.indexOf(stepId ?? '') + 1;
+  }
+
+  private attemptText(): string {
+    const c = this.current;
+    return c && c.maxAttempts > 1 ? ` (attempt ${c.attempt}/${c.maxAttempts})` : '';
+  }
+
+  private finishStep(line: string): void {
+    this.stopTicker();
+    this.print(line);
+    this.current = undefined;
+  }
+
+  private print(line: string): void {
+    this.clearLine();
+    this.io.stdout.write(`${line}\n`);
+    this.drawLine();
+  }
+
+  private startTicker(): void {
+    if (!this.tty || this.ticker) return;
+    this.ticker = setInterval(() => {
+      this.clearLine();
+      this.drawLine();
+    }, 100);
+    this.ticker.unref();
+    this.drawLine();
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.clearLine();
+  }
+
+  private clearLine(): void {
+    if (this.tty && this.lineShown) this.io.stdout.write('\r\x1b[2K');
+    this.lineShown = false;
+  }
+
+  private drawLine(): void {
+    const c = this.current;
+    if (!this.tty || !c || !this.ticker) return;
+    const elapsed = seconds(Date.now() - c.since);
+    const what = c.waiting ? 'waiting for approval' : `running${this.attemptText()}`;
+    const text = `⠿ [${c.index}/${c.total}] ${c.name} — ${what} ${elapsed}`;
+    this.io.stdout.write(text.slice(0, (this.io.stdout.columns ?? 100) - 1));
+    this.lineShown = true;
+  }
+}
+
+export function seconds(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}

@@ -1,0 +1,247 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { devNull } from 'node:os';
+import type { ActionHost } from './actions/action';
+import { createActionRegistry, type ActionRegistry } from './actions/actionRegistry';
+import { ApprovalInbox, awaitApproval, type ApprovalDecision, type Approver } from './approvalGate';
+import { systemClock, type Clock } from './clock';
+import { BatonError, CancelledError, errorMessage } from './errors';
+import { LifecycleHub, type LifecycleEvent, type LifecycleListener, type LifecycleType } from './lifecycle';
+import { parseWorkflow } from './loadWorkflow';
+import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
+import { newRunId } from './runId';
+import { watchControl } from './runControl';
+import { RunJournal, readJournal } from './runJournal';
+import { foldRun, type RunState, type RunStatus } from './runState';
+import { acquireOwnership, runPaths } from './runStore';
+import { runStep } from './stepExecution';
+import type { Workflow } from './workflowModel';
+
+export interface RunOptions {
+  /** The state folder (`.baton/` or WORKFLOW_STATE_DIR). */
+  stateDir: string;
+  /** Where shell steps run unless a step says otherwise. */
+  cwd: string;
+  /** @default the built-in actions */
+  actions?: ActionRegistry;
+  /** Capabilities lent to actions (event log, Slack). */
+  host?: ActionHost;
+  /** Raced with approvals sent through `baton approve` and the step's approval timeout. */
+  approvers?: readonly Approver[];
+  /** @default the system clock */
+  clock?: Clock;
+  /** Aborting it cancels the run (the running step's process group is stopped). */
+  signal?: AbortSignal;
+  /** Subscribers to every lifecycle event: shared log, Slack, views, progress. */
+  listeners?: readonly LifecycleListener[];
+  onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
+  /** The environment steps inherit. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** A subscriber threw: reported here, never fatal to the run. */
+  onListenerError?: (error: unknown) => void;
+}
+
+export interface StartOptions extends RunOptions {
+  workflow: Workflow;
+  /** The file's exact text, snapshotted into the run folder so resume runs what started. */
+  source: string;
+  file?: string;
+  inputs?: Record<string, string>;
+  /** The event that triggered the run, readable as `${{ event.* }}`. */
+  trigger?: Record<string, unknown>;
+  /** Pick the id (tests, triggers); @default a new time-sortable id */
+  runId?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  state: RunState;
+  error?: string;
+}
+
+export interface RunHandle {
+  runId: string;
+  dir: string;
+  result: Promise<RunResult>;
+}
+
+/** Starts a run; the returned promise settles when it completes, fails, pauses for good or is cancelled. */
+export function startRun(options: StartOptions): RunHandle {
+  const clock = options.clock ?? systemClock;
+  const runId = options.runId ?? newRunId(clock.now());
+  const paths = runPaths(options.stateDir, runId);
+  const { workflow } = options;
+  const durable = workflow.saveState;
+  if (durable) {
+    ensureStateDir(options.stateDir);
+    ensurePrivateDir(paths.stepsDir);
+    writeFileSync(paths.workflow, options.source, { mode: privateFileMode, flag: 'wx' });
+  }
+  const inputs = { ...Object.fromEntries(Object.entries(workflow.inputs).map(([k, v]) => [k, String(v)])), ...options.inputs };
+  const started = {
+    type: 'baton.workflow.started' as const,
+    data: {
+      file: options.file,
+      cwd: options.cwd,
+      inputs,
+      source: workflow.source,
+      stepsTotal: workflow.steps.length,
+      steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
+      ...(options.trigger ? { trigger: options.trigger } : {}),
+    },
+  };
+  const result = execute({ ...options, clock, runId, durable, history: [], first: started });
+  return { runId, dir: paths.dir, result };
+}
+
+/** Resumes a run after a crash, failure or cancel: completed steps are never run again. */
+export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
+  const paths = runPaths(options.stateDir, options.runId);
+  if (!existsSync(paths.journal)) throw new BatonError('not_found', `run ${options.runId} has no journal (was it started with save_state: false?)`);
+  const { events } = readJournal(paths.journal);
+  const state = foldRun(events);
+  if (!state) throw new BatonError('corrupt_journal', `run ${options.runId} has no readable records in ${paths.journal}`);
+  if (state.status === 'completed') throw new BatonError('usage', `run ${options.runId} already completed; nothing to resume`);
+  const loaded = parseWorkflow(readFileSync(paths.workflow, 'utf8'), paths.workflow, { actions: options.actions ?? createActionRegistry() });
+  if (!loaded.workflow) {
+    const first = loaded.diagnostics[0];
+    throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${first ? first.message : 'unknown error'}`);
+  }
+  const resumeFrom = state.steps.find((s) => s.status !== 'completed' && !(s.status === 'failed' && s.continued));
+  const result = execute({
+    ...options,
+    clock: options.clock ?? systemClock,
+    workflow: loaded.workflow,
+    durable: true,
+    history: events,
+    first: { type: 'baton.workflow.resumed', data: { fromStep: resumeFrom?.id ?? null, previousStatus: state.status } },
+    ...(state.trigger ? { trigger: state.trigger } : {}),
+  });
+  return { runId: options.runId, dir: paths.dir, result };
+}
+
+interface ExecuteOptions extends RunOptions {
+  runId: string;
+  workflow: Workflow;
+  clock: Clock;
+  durable: boolean;
+  history: LifecycleEvent[];
+  first: { type: LifecycleType; data: Record<string, unknown> };
+  trigger?: Record<string, unknown>;
+}
+
+async function execute(options: ExecuteOptions): Promise<RunResult> {
+  const { workflow, clock, runId, stateDir } = options;
+  const paths = runPaths(stateDir, runId);
+  const ownership = options.durable ? acquireOwnership(stateDir, runId) : undefined;
+  const journal = options.durable ? new RunJournal(paths.journal) : undefined;
+  const hub = new LifecycleHub();
+  for (const listener of options.listeners ?? []) hub.on(listener);
+  const events: LifecycleEvent[] = [...options.history];
+  const stopWatching = new AbortController();
+  const cancel = new AbortController();
+  const runSignal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
+  const inbox = new ApprovalInbox();
+  const resumedAt = new Date(clock.now()).toISOString();
+  let state: RunState;
+
+  const publish = (type: LifecycleType, data: Record<string, unknown> = {}, stepId?: string, durable = false) => {
+    const event: LifecycleEvent = { type, time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name, data };
+    if (stepId !== undefined) event.stepId = stepId;
+    journal?.append(event, durable);
+    events.push(event);
+    state = foldRun(events)!;
+    hub.publish(event, options.onListenerError);
+  };
+
+  try {
+    publish(options.first.type, options.first.data);
+    state = foldRun(events)!;
+    if (options.durable) {
+      watchControl(stateDir, runId, state.controlOffset, (record, endOffset) => {
+        if (record.kind === 'cancel') {
+          if (record.time < resumedAt) return; // applied by `baton cancel` itself while nobody owned the run
+          if (!cancel.signal.aborted) {
+            publish('baton.run.cancel_requested', { by: record.by, reason: record.reason ?? null });
+            cancel.abort(new CancelledError(`cancelled by ${record.by}`));
+          }
+          return;
+        }
+        const decision: ApprovalDecision = { granted: record.kind === 'approve', by: record.by, controlOffset: endOffset };
+        if (record.reason !== undefined) decision.reason = record.reason;
+        inbox.add(record.stepId, decision);
+      }, stopWatching.signal);
+    }
+    const env = { ...stringEnv(options.env ?? process.env), ...workflow.env };
+    const startedMs = Date.parse(state.startedAt ?? resumedAt);
+    let failure: { stepId: string; error: string } | undefined;
+
+    for (const step of workflow.steps) {
+      const current = state.steps.find((s) => s.id === step.id);
+      if (current?.status === 'completed' || (current?.status === 'failed' && current.continued)) continue;
+      if (runSignal.aborted) break;
+      const outcome = await runStep({
+        step,
+        workflow,
+        state,
+        runId,
+        clock,
+        env,
+        runSignal,
+        inbox,
+        approvers: options.approvers ?? [],
+        actions: options.actions ?? createActionRegistry(),
+        host: options.host ?? {},
+        cwd: options.cwd,
+        logPath: options.durable ? paths.stepLog(step.id) : devNull,
+        publish,
+        getState: () => state,
+        ...(options.trigger ? { trigger: options.trigger } : {}),
+        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      });
+      if (outcome === 'failed') {
+        failure = { stepId: step.id, error: state.steps.find((s) => s.id === step.id)?.error ?? 'failed' };
+        break;
+      }
+      if (outcome === 'cancelled') break;
+    }
+
+    const summary = () => {
+      const done = state.steps.filter((s) => s.status === 'completed').length;
+      return { durationMs: clock.now() - startedMs, stepsCompleted: done, stepsTotal: workflow.steps.length };
+    };
+    const skipRest = (reason: string) => {
+      for (const s of state.steps) {
+        if (s.status === 'pending' || s.status === 'running' || s.status === 'waiting_approval') publish('baton.step.skipped', { reason }, s.id);
+      }
+    };
+    if (runSignal.aborted) {
+      skipRest('run cancelled');
+      const reason = errorMessage(runSignal.reason ?? 'cancelled');
+      publish('baton.workflow.cancelled', { ...summary(), reason }, undefined, true);
+    } else if (failure) {
+      skipRest(`step '${failure.stepId}' failed`);
+      publish('baton.workflow.failed', { ...summary(), failedStep: failure.stepId, error: failure.error }, undefined, true);
+    } else {
+      publish('baton.workflow.completed', { ...summary(), results: collectResults(state) }, undefined, true);
+    }
+    return { runId, status: state.status, state, ...(state.error ? { error: state.error } : {}) };
+  } finally {
+    stopWatching.abort();
+    journal?.close();
+    ownership?.release();
+  }
+}
+
+function collectResults(state: RunState): Record<string, unknown> {
+  const results: Record<string, unknown> = {};
+  for (const step of state.steps) if (Object.keys(step.outputs).length > 0) results[step.id] = step.outputs;
+  return results;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+

@@ -1,0 +1,38 @@
+/**
+ * Baton's library entry: load and validate workflows, run and resume them, register actions.
+ * Everything here runs under plain Node; the VS Code extension and the CLI are built on it.
+ */
+import type { ActionDefinition, ActionHandler } from './actions/action';
+import { createActionRegistry } from './actions/actionRegistry';
+
+export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, ActionOutputs } from './actions/action';
+export { ActionRegistry, builtinActions, createActionRegistry, editorOnlyActionNames } from './actions/actionRegistry';
+export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate';
+export { systemClock, type Clock } from './clock';
+export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Range } from './diagnostic';
+export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, type StartOptions } from './engine';
+export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
+export { LifecycleHub, lifecycleTypes, type LifecycleEvent, type LifecycleListener, type LifecycleType } from './lifecycle';
+export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
+export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';
+export { ensurePrivateDir, ensureStateDir } from './privateFiles';
+export { appendControl, type ControlRecord } from './runControl';
+export { readJournal } from './runJournal';
+export { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from './runRequests';
+export { foldRun, isFinished, type RunState, type RunStatus, type StepState, type StepStatus } from './runState';
+export { findRun, listRunIds, readRun, resolveStateDir, runPaths, type RunSummary } from './runStore';
+export { shellQuote } from './templateExpr';
+export { retryDelayMs, slugify, type EventFilter, type RetryPolicy, type Step, type Workflow } from './workflowModel';
+
+/**
+ * The actions every run in this process can use, beside the built-ins. Library users add theirs
+ * with `registerAction`; hosts may extend a copy instead (`defaultActions.extend([...])`).
+ */
+export const defaultActions = createActionRegistry();
+
+/** Makes `action: name` available to workflows run in this process; returns a function that removes it. */
+export function registerAction(name: string, handler: ActionHandler): () => void;
+export function registerAction(definition: ActionDefinition): () => void;
+export function registerAction(nameOrDefinition: string | ActionDefinition, handler?: ActionHandler): () => void {
+  return defaultActions.register(nameOrDefinition, handler);
+}

@@ -1,0 +1,77 @@
+import { hostname, userInfo } from 'node:os';
+import { BatonError } from './errors';
+import type { LifecycleEvent } from './lifecycle';
+import { appendControl } from './runControl';
+import { RunJournal } from './runJournal';
+import { isFinished } from './runState';
+import { acquireOwnership, readRun, runPaths } from './runStore';
+
+/** Who is asking, for the journal and the event log: `alice@host (cli 4242)`. */
+export function requesterName(tool: string): string {
+  let user = 'someone';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers)
+  }
+  return `${user}@${hostname()} (${tool} ${process.pid})`;
+}
+
+export type CancelOutcome = 'requested' | 'cancelled' | 'already_finished';
+
+/**
+ * Cancels a run from any process. A live owner is asked through the control file and stops
+ * within a second; a run nobody owns (crashed, or paused with its owner gone) is marked cancelled
+ * here directly, so it never stays "running" with nothing running it.
+ */
+export function cancelRun(stateDir: string, runId: string, by: string, reason?: string): CancelOutcome {
+  const run = readRun(stateDir, runId);
+  if (isFinished(run.status)) return 'already_finished';
+  const time = new Date().toISOString();
+  appendControl(stateDir, runId, { kind: 'cancel', by, time, ...(reason ? { reason } : {}) });
+  if (run.owner) return 'requested';
+  const ownership = acquireOwnership(stateDir, runId);
+  const journal = new RunJournal(runPaths(stateDir, runId).journal);
+  try {
+    const base = { time, runId, workflowId: run.workflowId, workflowName: run.workflowName };
+    const record = (type: LifecycleEvent['type'], data: Record<string, unknown>, stepId?: string): LifecycleEvent =>
+      stepId === undefined ? { ...base, type, data } : { ...base, type, data, stepId };
+    journal.append(record('baton.run.cancel_requested', { by, reason: reason ?? null }));
+    for (const step of run.steps) {
+      if (step.status === 'pending' || step.status === 'running' || step.status === 'waiting_approval') {
+        journal.append(record('baton.step.skipped', { reason: 'run cancelled' }, step.id));
+      }
+    }
+    journal.append(record('baton.workflow.cancelled', { reason: `cancelled by ${by}`, stepsCompleted: run.steps.filter((s) => s.status === 'completed').length, stepsTotal: run.steps.length }), true);
+    return 'cancelled';
+  } finally {
+    journal.close();
+    ownership.release();
+  }
+}
+
+export interface ApprovalOutcome {
+  /** The step the decision is for (the waiting one when none was named). */
+  stepId?: string;
+  /** Whether a live process owns the run and will act on it now. */
+  ownerAlive: boolean;
+}
+
+/** Records an approval or rejection for the run's owner (now, or when the run is resumed). */
+export function decideApproval(stateDir: string, runId: string, options: { stepId?: string; granted: boolean; by: string; reason?: string }): ApprovalOutcome {
+  const run = readRun(stateDir, runId);
+  if (isFinished(run.status)) throw new BatonError('usage', `run ${runId} is already ${run.status}; there is nothing to approve`);
+  const waiting = run.steps.find((s) => s.status === 'waiting_approval');
+  const stepId = options.stepId ?? waiting?.id;
+  if (options.stepId && !run.steps.some((s) => s.id === options.stepId)) {
+    throw new BatonError('not_found', `run ${runId} has no step '${options.stepId}'; steps: ${run.steps.map((s) => s.id).join(', ')}`);
+  }
+  appendControl(stateDir, runId, {
+    kind: options.granted ? 'approve' : 'reject',
+    by: options.by,
+    time: new Date().toISOString(),
+    ...(stepId ? { stepId } : {}),
+    ...(options.reason ? { reason: options.reason } : {}),
+  });
+  return { ...(stepId ? { stepId } : {}), ownerAlive: run.owner !== undefined };
+}

@@ -1,0 +1,141 @@
+import type { LifecycleEvent } from './lifecycle';
+
+export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'waiting_approval';
+export type RunStatus = 'created' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface StepState {
+  id: string;
+  name: string;
+  status: StepStatus;
+  attempt: number;
+  maxAttempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  outputs: Record<string, unknown>;
+  error?: string;
+  /** Failed, but `continue_on_failure` let the run go on: final, never re-run. */
+  continued?: boolean;
+  /** When the pending approval was first asked for (its timeout counts from here). */
+  approvalRequestedAt?: string;
+  approvedBy?: string;
+}
+
+export interface RunState {
+  runId: string;
+  workflowId: string;
+  workflowName: string;
+  status: RunStatus;
+  startedAt?: string;
+  endedAt?: string;
+  file?: string;
+  cwd?: string;
+  inputs: Record<string, string>;
+  trigger?: Record<string, unknown>;
+  steps: StepState[];
+  error?: string;
+  /** The control file offset up to which approvals were consumed. */
+  controlOffset: number;
+}
+
+export function isFinished(status: RunStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+/** The run's state as a fold over its journal: the only way state is derived. */
+export function foldRun(events: readonly LifecycleEvent[]): RunState | undefined {
+  const first = events[0];
+  if (!first) return undefined;
+  const state: RunState = {
+    runId: first.runId,
+    workflowId: first.workflowId,
+    workflowName: first.workflowName,
+    status: 'created',
+    inputs: {},
+    steps: [],
+    controlOffset: 0,
+  };
+  const stepById = new Map<string, StepState>();
+  for (const event of events) applyEvent(state, stepById, event);
+  return state;
+}
+
+function applyEvent(state: RunState, steps: Map<string, StepState>, event: LifecycleEvent): void {
+  const data = event.data;
+  const step = event.stepId ? steps.get(event.stepId) : undefined;
+  if (typeof data.controlOffset === 'number') state.controlOffset = data.controlOffset;
+  switch (event.type) {
+    case 'baton.workflow.started': {
+      state.status = 'running';
+      state.startedAt = event.time;
+      state.file = data.file as string | undefined;
+      state.cwd = data.cwd as string | undefined;
+      state.inputs = (data.inputs ?? {}) as Record<string, string>;
+      if (data.trigger) state.trigger = data.trigger as Record<string, unknown>;
+      for (const s of (data.steps ?? []) as Array<{ id: string; name: string; maxAttempts: number }>) {
+        const fresh: StepState = { id: s.id, name: s.name, status: 'pending', attempt: 0, maxAttempts: s.maxAttempts, outputs: {} };
+        state.steps.push(fresh);
+        steps.set(s.id, fresh);
+      }
+      break;
+    }
+    case 'baton.workflow.resumed':
+      state.status = 'running';
+      delete state.endedAt;
+      delete state.error;
+      break;
+    case 'baton.workflow.completed':
+    case 'baton.workflow.failed':
+    case 'baton.workflow.cancelled':
+      state.status = event.type.slice('baton.workflow.'.length) as RunStatus;
+      state.endedAt = event.time;
+      if (typeof data.error === 'string') state.error = data.error;
+      break;
+    case 'baton.step.started':
+      if (!step) break;
+      step.status = 'running';
+      step.attempt = Number(data.attempt ?? step.attempt + 1);
+      if (step.attempt === 1 || !step.startedAt) step.startedAt = event.time;
+      delete step.endedAt;
+      delete step.error;
+      break;
+    case 'baton.step.retrying':
+      if (step) step.error = String(data.error ?? '');
+      break;
+    case 'baton.step.completed':
+      if (!step) break;
+      step.status = 'completed';
+      step.endedAt = event.time;
+      step.outputs = (data.outputs ?? {}) as Record<string, unknown>;
+      break;
+    case 'baton.step.failed':
+      if (!step) break;
+      step.status = 'failed';
+      step.endedAt = event.time;
+      step.error = String(data.error ?? '');
+      step.continued = data.continued === true;
+      break;
+    case 'baton.step.skipped':
+      if (step) step.status = 'skipped';
+      break;
+    case 'baton.step.waiting_approval':
+      if (!step) break;
+      step.status = 'waiting_approval';
+      step.approvalRequestedAt ??= event.time;
+      state.status = 'paused';
+      break;
+    case 'baton.approval.granted':
+      if (!step) break;
+      step.status = 'pending';
+      step.approvedBy = String(data.by ?? 'someone');
+      delete step.approvalRequestedAt;
+      state.status = 'running';
+      break;
+    case 'baton.approval.rejected':
+      if (!step) break;
+      delete step.approvalRequestedAt;
+      state.status = 'running';
+      break;
+    default:
+      break;
+  }
+}

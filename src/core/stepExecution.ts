@@ -1,0 +1,150 @@
+import type { ActionContext, ActionHost } from './actions/action';
+import type { ActionRegistry } from './actions/actionRegistry';
+import { editorOnlyActionNames } from './actions/actionRegistry';
+import { awaitApproval, type ApprovalInbox, type Approver } from './approvalGate';
+import type { Clock } from './clock';
+import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
+import type { LifecycleType } from './lifecycle';
+import { renderParams } from './renderParams';
+import type { RunState } from './runState';
+import { StepOutput } from './stepOutput';
+import { retryDelayMs, type Step, type Workflow } from './workflowModel';
+
+export interface StepRun {
+  step: Step;
+  workflow: Workflow;
+  state: RunState;
+  runId: string;
+  clock: Clock;
+  env: Record<string, string>;
+  runSignal: AbortSignal;
+  inbox: ApprovalInbox;
+  approvers: readonly Approver[];
+  actions: ActionRegistry;
+  host: ActionHost;
+  cwd: string;
+  logPath: string;
+  trigger?: Record<string, unknown>;
+  onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
+  publish: (type: LifecycleType, data?: Record<string, unknown>, stepId?: string, durable?: boolean) => void;
+  getState: () => RunState;
+}
+
+export type StepOutcome = 'completed' | 'continued' | 'failed' | 'cancelled';
+
+/** One step: the approval gate, then attempts with timeout and exponential backoff between them. */
+export async function runStep(run: StepRun): Promise<StepOutcome> {
+  const { step, publish } = run;
+  if (step.requiresApproval) {
+    const approved = await gate(run);
+    if (approved === 'cancelled') return 'cancelled';
+    if (!approved) return fail(run, 'approval rejected', 'rejected', 1, '');
+  }
+
+  const maxAttempts = step.retry.maxRetries + 1;
+  const firstAttempt = 1;
+  for (let attempt = firstAttempt; attempt <= maxAttempts; attempt++) {
+    const output = new StepOutput(run.logPath);
+    const started = run.clock.now();
+    publish('baton.step.started', { attempt, maxAttempts, stepName: step.name, action: step.action }, step.id);
+    if (attempt > 1) output.write(`--- attempt ${attempt} of ${maxAttempts} ---\n`);
+    try {
+      const outputs = await attemptOnce(run, attempt, output);
+      output.close();
+      publish('baton.step.completed', { attempt, durationMs: run.clock.now() - started, outputs }, step.id, true);
+      return 'completed';
+    } catch (error) {
+      output.close();
+      if (run.runSignal.aborted) return 'cancelled';
+      const retryable = isBatonError(error) ? error.retryable : true;
+      const message = errorMessage(error);
+      if (retryable && attempt < maxAttempts) {
+        const delayMs = retryDelayMs(step.retry, attempt);
+        publish('baton.step.retrying', { attempt, nextAttempt: attempt + 1, delayMs, error: message }, step.id);
+        try {
+          await run.clock.sleep(delayMs, run.runSignal);
+        } catch {
+          return 'cancelled';
+        }
+        continue;
+      }
+      return fail(run, message, isBatonError(error) ? error.code : 'step_failed', attempt, output.lastLines(), run.clock.now() - started);
+    }
+  }
+  return 'failed';
+}
+
+async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
+  const { step } = run;
+  const definition = run.actions.get(step.action);
+  if (!definition) {
+    const where = (editorOnlyActionNames as readonly string[]).includes(step.action) ? ' (it runs only inside VS Code)' : '';
+    throw new BatonError('step_failed', `unknown action '${step.action}'${where}`);
+  }
+  const timeoutMs = step.timeoutSeconds * 1000;
+  const timeoutSignal = run.clock.timeoutSignal(timeoutMs);
+  const signal = AbortSignal.any([run.runSignal, timeoutSignal]);
+  const params = renderParams(step.params, definition.shellParams ?? [], { state: run.getState(), workflow: run.workflow, env: run.env, ...(run.trigger ? { event: run.trigger } : {}) });
+  const context: ActionContext = {
+    signal,
+    runId: run.runId,
+    workflow: run.workflow,
+    step,
+    attempt,
+    cwd: run.cwd,
+    env: run.env,
+    logPath: run.logPath,
+    clock: run.clock,
+    host: run.host,
+    output: (text, stream = 'stdout') => {
+      output.write(text);
+      run.onOutput?.(step.id, text, stream);
+    },
+  };
+  // The action may ignore its signal; the attempt still ends at the timeout or cancel.
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(timeoutSignal.aborted && !run.runSignal.aborted ? new StepTimeoutError(step.timeoutSeconds) : new CancelledError());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    const outputs = await Promise.race([Promise.resolve(definition.run(params, context)), aborted]);
+    return outputs ?? {};
+  } catch (error) {
+    if (timeoutSignal.aborted && !run.runSignal.aborted) throw new StepTimeoutError(step.timeoutSeconds);
+    throw error;
+  }
+}
+
+function fail(run: StepRun, error: string, code: string, attempt: number, outputTail: string, durationMs = 0): StepOutcome {
+  const continued = run.step.continueOnFailure;
+  run.publish('baton.step.failed', { attempt, error, errorCode: code, continued, outputTail, durationMs }, run.step.id, true);
+  return continued ? 'continued' : 'failed';
+}
+
+/** true = approved, false = rejected (or timed out), 'cancelled' = the run was cancelled while waiting. */
+async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
+  const { step, publish } = run;
+  const current = run.getState().steps.find((s) => s.id === step.id);
+  const requestedAt = current?.approvalRequestedAt ? Date.parse(current.approvalRequestedAt) : run.clock.now();
+  const info = { stepName: step.name, timeoutMinutes: step.approvalTimeoutMinutes, description: step.description ?? null };
+  publish('baton.step.waiting_approval', info, step.id);
+  publish('baton.approval.requested', info, step.id);
+  try {
+    const decision = await awaitApproval({
+      request: { runId: run.runId, workflow: run.workflow, step },
+      approvers: run.approvers,
+      inbox: run.inbox,
+      remainingMs: requestedAt + step.approvalTimeoutMinutes * 60_000 - run.clock.now(),
+      clock: run.clock,
+      runSignal: run.runSignal,
+    });
+    const data: Record<string, unknown> = { by: decision.by, reason: decision.reason ?? null };
+    if (decision.controlOffset !== undefined) data.controlOffset = decision.controlOffset;
+    publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', data, step.id, true);
+    return decision.granted;
+  } catch {
+    return 'cancelled';
+  }
+}
