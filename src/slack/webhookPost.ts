@@ -63,7 +63,7 @@ function classify(error: unknown, retryAfter: string | null, url: string, timeou
   const original = error instanceof IncomingWebhookRequestError ? error.original : error;
   if (isTimeout(original)) return { kind: 'retry', reason: `no answer from ${host} within ${timeoutMs} ms` };
   const code = errorCode(original);
-  return { kind: 'retry', reason: `could not reach ${host}${code ? `: ${code}` : ''}` };
+  return { kind: 'retry', reason: `could not reach ${host}: ${code ?? 'network error'}` };
 }
 
 function isTimeout(error: unknown): boolean {
@@ -83,7 +83,7 @@ function errorCode(error: unknown): string | undefined {
     if (Array.isArray(nested) && nested[0] instanceof Error) current = nested[0];
     else current = current.cause;
   }
-  return error instanceof Error ? error.name : undefined;
+  return undefined;
 }
 
 /** `Retry-After` is seconds or an HTTP date; anything else is ignored (backoff applies). */
