@@ -90,7 +90,7 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
       if (!check(step.params ?? {})) {
         for (const e of relevantErrors(check.errors ?? [])) {
           const path: PathSegment[] = ['steps', index, 'params', ...pointerToPath(e.instancePath)];
-          const message = schemaMessage(e, path, data, `action '${actionName}'`);
+          const message = schemaMessage(e, path, data, `(action '${actionName}')`);
           push(`params.${e.keyword}`, message, step.params === undefined ? at(['steps', index, 'action']) : schemaRange(e, path, input));
         }
       }
@@ -222,7 +222,7 @@ function describePath(path: PathSegment[], data: unknown): string {
 
 function schemaMessage(e: ErrorObject, path: PathSegment[], data: unknown, context?: string): string {
   const where = describePath(path, data);
-  const prefix = context ? `${where ? `${where}: ` : ''}${context}` : where || 'workflow';
+  const prefix = [where || 'workflow', context].filter(Boolean).join(' ');
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);

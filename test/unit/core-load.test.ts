@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatDiagnostic, parseWorkflow, type Diagnostic } from '../../src/core/index';
+
+const valid = `name: Pipeline
+workflow_id: pipe
+steps:
+  - name: Build it
+    action: shell
+    params: { command: "make" }
+  - name: Tell
+    action: log
+    params:
+      message: "built by \${{ steps.build_it.outputs.who }}"
+`;
+
+function errorsOf(text: string): Diagnostic[] {
+  return parseWorkflow(text, 'w.yaml').diagnostics.filter((d) => d.severity === 'error');
+}
+
+function only(text: string): Diagnostic {
+  const errors = errorsOf(text);
+  assert.equal(errors.length, 1, `expected one error, got: ${errors.map(formatDiagnostic).join('\n')}`);
+  return errors[0]!;
+}
+
+describe('loading a workflow', () => {
+  test('a valid file builds the model with defaults and derived ids', () => {
+    const { workflow, diagnostics } = parseWorkflow(valid, 'dir/pipe.yaml');
+    assert.deepEqual(diagnostics, []);
+    assert.ok(workflow);
+    assert.equal(workflow.id, 'pipe');
+    assert.deepEqual(workflow.steps.map((s) => s.id), ['build_it', 'tell']);
+    assert.equal(workflow.notifySlack, true);
+    assert.equal(workflow.saveState, true);
+    const step = workflow.steps[0]!;
+    assert.equal(step.timeoutSeconds, 300);
+    assert.deepEqual(step.retry, { maxRetries: 0, initialDelayMs: 5000, backoff: 2, maxDelayMs: 300_000 });
+  });
+
+  test('the id defaults to the file name without .workflow.yaml', () => {
+    const { workflow } = parseWorkflow('name: X\nsteps: [{ name: a, action: log }]\n', '/x/ci-check.workflow.yml');
+    assert.equal(workflow?.id, 'ci-check');
+  });
+
+  test('WORKFLOW_DEFAULT_TIMEOUT and WORKFLOW_MAX_RETRIES apply through defaults', () => {
+    const { workflow } = parseWorkflow('name: X\nsteps: [{ name: a, action: log, retry_count: 9 }]\n', 'x.yaml', { defaults: { timeoutSeconds: 42, maxRetries: 3 } });
+    assert.equal(workflow?.steps[0]?.timeoutSeconds, 42);
+    assert.equal(workflow?.steps[0]?.retry.maxRetries, 3);
+  });
+
+  test('original-system keys load unchanged', () => {
+    const original = `workflow_id: testing
+name: Automated testing pipeline
+description: CI
+source: claude_code
+notify_slack: false
+save_state: true
+steps:
+  - name: Run unit tests
+    description: pytest
+    action: shell
+    params: { command: "true" }
+    requires_approval: false
+    continue_on_failure: true
+    timeout_seconds: 600
+    retry_count: 2
+    retry_delay_seconds: 10
+`;
+    const { workflow, diagnostics } = parseWorkflow(original, 'o.yaml');
+    assert.deepEqual(diagnostics, []);
+    assert.equal(workflow?.source, 'claude_code');
+    assert.equal(workflow?.notifySlack, false);
+    assert.equal(workflow?.steps[0]?.continueOnFailure, true);
+    assert.equal(workflow?.steps[0]?.retry.initialDelayMs, 10_000);
+  });
+});
+
+describe('errors come back with exact positions', () => {
+  test('unknown key, with a suggestion, at the key', () => {
+    const d = only('name: X\nsteps:\n  - name: a\n    action: log\n    retry_cont: 2\n');
+    assert.equal(formatDiagnostic(d).split(': error')[0], 'w.yaml:5:5');
+    assert.match(d.message, /unknown key 'retry_cont'.*did you mean 'retry_count'/);
+    assert.deepEqual(d.range.end, { line: 5, col: 15 });
+  });
+
+  test('wrong type at the value', () => {
+    const d = only('name: X\nsteps:\n  - name: a\n    action: log\n    timeout_seconds: soon\n');
+    assert.deepEqual(d.range.start, { line: 5, col: 22 });
+    assert.match(d.message, /timeout_seconds must be a number, not string "soon"/);
+  });
+
+  test('missing required key names the key', () => {
+    const d = only('name: X\nsteps:\n  - action: log\n');
+    assert.match(d.message, /missing the required key 'name'/);
+    assert.equal(d.range.start.line, 3);
+  });
+
+  test('unknown action at the action value, with a suggestion', () => {
+    const d = only('name: X\nsteps:\n  - name: a\n    action: shel\n');
+    assert.deepEqual(d.range.start, { line: 4, col: 13 });
+    assert.match(d.message, /unknown action 'shel'; did you mean 'shell'\?/);
+  });
+
+  test('action params are checked against the action', () => {
+    const errors = errorsOf('name: X\nsteps:\n  - name: a\n    action: shell\n    params:\n      comand: ls\n');
+    assert.deepEqual(errors.map((e) => e.message), [
+      "step 'a' params (action 'shell') is missing the required key 'command'",
+      "unknown key 'comand' in step 'a' params (action 'shell'); did you mean 'command'?; allowed keys: command, cwd, shell, env",
+    ]);
+    assert.deepEqual(errors[1]!.range.start, { line: 6, col: 7 });
+  });
+
+  test('duplicate names and ids', () => {
+    const errors = errorsOf('name: X\nsteps:\n  - name: a\n    action: log\n  - name: a\n    action: log\n  - name: b\n    id: a\n    action: log\n');
+    assert.equal(errors.length, 2);
+    assert.match(errors[0]!.message, /duplicate step name 'a' \(first used at line 3\)/);
+    assert.equal(errors[0]!.range.start.line, 5);
+    assert.match(errors[1]!.message, /duplicate step id 'a'/);
+    assert.equal(errors[1]!.range.start.line, 8);
+  });
+
+  test('a template referring to a later or unknown step points at the template', () => {
+    const text = 'name: X\nsteps:\n  - name: a\n    action: log\n    params: { message: "x ${{ steps.b.outputs.y }}" }\n  - name: b\n    action: shell\n    params: { command: "true" }\n';
+    const d = only(text);
+    assert.match(d.message, /not an earlier step/);
+    assert.deepEqual(d.range.start, { line: 5, col: 27 });
+    assert.deepEqual(d.range.end, { line: 5, col: 27 + '${{ steps.b.outputs.y }}'.length });
+  });
+
+  test('templates: unknown input, unknown context, unknown output of a fixed-output action, expressions', () => {
+    assert.match(only('name: X\nsteps:\n  - name: a\n    action: log\n    params: { message: "${{ inputs.nope }}" }\n').message, /unknown input 'nope'/);
+    assert.match(only('name: X\nsteps:\n  - name: a\n    action: log\n    params: { message: "${{ secrets.x }}" }\n').message, /unknown context 'secrets'/);
+    assert.match(only('name: X\nsteps:\n  - name: a\n    action: log\n  - name: b\n    action: log\n    params: { message: "${{ steps.a.outputs.k }}" }\n').message, /has no output 'k'/);
+    assert.match(only('name: X\nsteps:\n  - name: a\n    action: log\n    params: { message: "${{ toJSON(github) }}" }\n').message, /not a dotted path/);
+  });
+
+  test('YAML syntax: tabs, duplicate keys, bad indentation', () => {
+    assert.match(only('name: x\nsteps:\n\t- name: a\n').message, /tabs are not allowed/);
+    const dup = only('name: x\nname: y\nsteps: [{name: a, action: log}]\n');
+    assert.match(dup.message, /unique/);
+    assert.equal(dup.range.start.line, 2);
+  });
+
+  test('hostile input is refused with a message, quickly, without a crash', () => {
+    const cases: Array<[string, string | Uint8Array, RegExp]> = [
+      ['empty', '', /empty/],
+      ['comments only', '# nothing\n', /empty/],
+      ['not a mapping', '- a\n- b\n', /mapping/],
+      ['deep flow', `name: x\nsteps: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, /nested too deeply|deeper than/],
+      ['deep block', `name: x\np:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`, /nest|deeper/],
+      ['non-utf8', Buffer.from('name: caf\xe9\n', 'latin1'), /not valid UTF-8/],
+    ];
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
+    for (let i = 0; i < 9; i++) {
+      const [p, c] = [String.fromCharCode(97 + i), String.fromCharCode(98 + i)];
+      bomb += `${c}: &${c} [${Array(9).fill(`*${p}`).join(',')}]\n`;
+    }
+    cases.push(['alias bomb', `${bomb}name: x\nsteps: [{name: a, action: log}]\n`, /alias/]);
+    for (const [label, input, pattern] of cases) {
+      const result = parseWorkflow(input, 'h.yaml');
+      assert.equal(result.workflow, undefined, label);
+      const first = result.diagnostics.find((d) => d.severity === 'error');
+      assert.ok(first, `${label}: no error`);
+      assert.match(first.message, pattern, label);
+      assert.ok(first.range.start.line >= 1, label);
+    }
+  });
+
+  test('the non-UTF-8 byte is located', () => {
+    const d = only(Buffer.concat([Buffer.from('name: x\nsteps: '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]) as unknown as string);
+    assert.deepEqual(d.range.start, { line: 2, col: 8 });
+  });
+
+  test('files over the size limit are refused before parsing', () => {
+    const big = `name: x\nsteps:\n${'  - { name: s, action: log }\n'.repeat(100_000)}`;
+    const d = only(big);
+    assert.match(d.message, /limited to 2\.0 MiB/);
+  });
+});
