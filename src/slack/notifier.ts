@@ -103,7 +103,7 @@ export class SlackNotifier {
 
   private inFlight: Delivery | undefined;
   private pumping = false;
-  private lastStart = Number.NEGATIVE_INFINITY;
+  private lastEnd = Number.NEGATIVE_INFINITY;
   private notBefore = Number.NEGATIVE_INFINITY;
   private outboxChain: Promise<void> = Promise.resolve();
   private outboxPending = 0;
@@ -288,8 +288,10 @@ export class SlackNotifier {
       await this.waitForTurn();
       if (this.disposed || item.settled) return;
       item.attempts++;
-      this.lastStart = this.clock.now();
       const outcome = await postToWebhook(url, item.payload, { timeoutMs: this.settings.requestTimeoutMs, signal: this.abort.signal });
+      // Spacing counts from the *end* of a request: however latency varies, Slack never sees two
+      // of our requests closer together than `minIntervalMs`.
+      this.lastEnd = this.clock.now();
       if (item.settled) return; // dispose reported it meanwhile
       switch (outcome.kind) {
         case 'sent':
@@ -317,7 +319,7 @@ export class SlackNotifier {
 
   /** Spacing between requests and any `Retry-After`/backoff hold, whichever is later. */
   private async waitForTurn(): Promise<void> {
-    const at = Math.max(this.lastStart + this.settings.minIntervalMs, this.notBefore);
+    const at = Math.max(this.lastEnd + this.settings.minIntervalMs, this.notBefore);
     const wait = at - this.clock.now();
     if (wait > 0) await this.clock.sleep(wait, this.abort.signal);
   }
