@@ -82,8 +82,8 @@ export function assertWithinLimits(p: SlackPayload, label: string): void {
   assert.ok(blockTextLength(blocks) <= 12_000, `${label}: total ${blockTextLength(blocks)}`);
 }
 
-describe('Slack messages', () => {
-  test('every kind has a header first, a colour, a fallback text and fits the limits', () => {
+void describe('Slack messages', () => {
+  void test('every kind has a header first, a colour, a fallback text and fits the limits', () => {
     for (const [kind, message] of allMessages('Testing pipeline')) {
       const blocks = message.attachments[0].blocks;
       assert.equal(blocks[0]?.type, 'header', kind);
@@ -93,7 +93,7 @@ describe('Slack messages', () => {
     }
   });
 
-  test('untrusted text never becomes a mention, a channel link or a link in mrkdwn', () => {
+  void test('untrusted text never becomes a mention, a channel link or a link in mrkdwn', () => {
     for (const [kind, message] of allMessages(evil)) {
       const texts = [message.text, message.attachments[0].fallback, ...mrkdwnTexts(message.attachments[0].blocks)];
       for (const t of texts) {
@@ -108,7 +108,7 @@ describe('Slack messages', () => {
     }
   });
 
-  test('huge input of every kind is cut to Slack limits with a visible …', () => {
+  void test('huge input of every kind is cut to Slack limits with a visible …', () => {
     const huge = 'x'.repeat(50_000) + '\n' + 'line\n'.repeat(10_000) + 'LAST LINE';
     for (const input of kinds(huge)) {
       const many = { ...input, data: { ...input.data, results: Array.from({ length: 500 }, (_, i) => ({ stepId: `s${i}`, status: 'completed', summary: huge })), nextSteps: Array.from({ length: 100 }, () => huge) } };
@@ -122,7 +122,7 @@ describe('Slack messages', () => {
     assertWithinLimits(generic, 'generic with 1000 fields');
   });
 
-  test('a failed step shows the last lines of its output in an unbreakable code block', () => {
+  void test('a failed step shows the last lines of its output in an unbreakable code block', () => {
     const lines = Array.from({ length: 500 }, (_, i) => `line ${i} \u001b[31mred\u001b[0m`);
     lines.push('``` tries to close the fence <!here>');
     const message = buildMessage({ type: 'baton.step.failed', runId: 'r', stepId: 'unit', data: { attempt: 1, error: 'exit 1', outputTail: lines.join('\n') } });
@@ -136,7 +136,7 @@ describe('Slack messages', () => {
     assert.ok(output.includes('earlier lines not shown'));
   });
 
-  test('an approval request says how to approve from VS Code, the CLI and Python, with safe ids', () => {
+  void test('an approval request says how to approve from VS Code, the CLI and Python, with safe ids', () => {
     const ok = buildMessage({ type: 'baton.approval.requested', runId: '20261125-211900-k3f9', stepId: 'deploy', workflowName: 'Pipeline', data: { stepName: 'Deploy', timeoutMinutes: 60 } });
     const text = mrkdwnTexts(ok.attachments[0].blocks).join('\n');
     assert.ok(text.includes('Baton: Approve Step'));
@@ -151,7 +151,7 @@ describe('Slack messages', () => {
     assert.ok(!/approve r1; curl/.test(cmd), 'a hostile run id is quoted as one shell argument');
   });
 
-  test('colours follow the outcome', () => {
+  void test('colours follow the outcome', () => {
     const color = (input: SlackInput) => buildMessage(input).attachments[0].color;
     assert.equal(color({ type: 'baton.workflow.completed', data: {} }), '#2EB67D');
     assert.equal(color({ type: 'baton.workflow.failed', data: {} }), '#E01E5A');
@@ -162,7 +162,7 @@ describe('Slack messages', () => {
     assert.equal(buildExplicitMessage('hi', { level: 'warning' }).attachments[0].color, '#ECB22E');
   });
 
-  test('fields: workflow, run, source, duration, steps done/total; snake_case data accepted', () => {
+  void test('fields: workflow, run, source, duration, steps done/total; snake_case data accepted', () => {
     const message = buildMessage({
       type: 'baton.workflow.completed',
       runId: 'r1',
@@ -178,12 +178,12 @@ describe('Slack messages', () => {
     assert.equal(message.text, '✅ Testing pipeline completed in 3 min 5 s');
   });
 
-  test('a failed run without next steps suggests resuming it', () => {
+  void test('a failed run without next steps suggests resuming it', () => {
     const text = mrkdwnTexts(buildMessage({ type: 'baton.workflow.failed', runId: 'r1', data: {} }).attachments[0].blocks).join('\n');
     assert.ok(text.includes('`baton resume r1`'));
   });
 
-  test('a long explicit message is split into sections at line breaks', () => {
+  void test('a long explicit message is split into sections at line breaks', () => {
     const report = Array.from({ length: 300 }, (_, i) => `Row ${i}: ${'data '.repeat(5)}`).join('\n');
     const message = buildExplicitMessage(report, { level: 'success', title: 'NBA report', nextSteps: ['Read it'] });
     const sections = message.attachments[0].blocks.filter((b) => b.type === 'section' && b.text);
@@ -192,14 +192,14 @@ describe('Slack messages', () => {
     assert.ok(message.text.startsWith('✅ NBA report: Row 0'));
   });
 
-  test('the overflow summary counts what was dropped, by type', () => {
+  void test('the overflow summary counts what was dropped, by type', () => {
     const message = buildDroppedSummary(7, new Map([['baton.step.failed', 5], ['process.completed', 2]]));
     assert.equal(message.text, '⚠️ 7 more Baton notifications were dropped');
     const text = mrkdwnTexts(message.attachments[0].blocks).join('\n');
     assert.ok(text.includes('5 × `baton.step.failed`'));
   });
 
-  test('cutting never splits an entity or a surrogate pair', () => {
+  void test('cutting never splits an entity or a surrogate pair', () => {
     const message = buildMessage({ type: 'baton.workflow.failed', workflowName: '&'.repeat(400) + '😀'.repeat(400), data: { error: '<'.repeat(5000) } });
     for (const t of mrkdwnTexts(message.attachments[0].blocks)) {
       assert.doesNotMatch(t, /&(?!amp;|lt;|gt;)/);
@@ -207,7 +207,7 @@ describe('Slack messages', () => {
     }
   });
 
-  test('odd data never throws: wrong types, circular values, nulls', () => {
+  void test('odd data never throws: wrong types, circular values, nulls', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular['self'] = circular;
     for (const data of [{}, { results: circular, outputTail: 42, nextSteps: 'one\ntwo', error: { message: 'boom' } }, { durationMs: 'x', attempt: null }]) {
@@ -216,8 +216,8 @@ describe('Slack messages', () => {
   });
 });
 
-describe('Slack inputs and policy', () => {
-  test('lifecycle events and shared-log CloudEvents map to the same input', () => {
+void describe('Slack inputs and policy', () => {
+  void test('lifecycle events and shared-log CloudEvents map to the same input', () => {
     const lifecycle = fromLifecycleEvent(
       { type: 'baton.step.failed', time: 't', runId: 'r', workflowId: 'w', workflowName: 'W', stepId: 's', data: { attempt: 1 } },
       { source: 'cli', notifySlack: false },
@@ -228,7 +228,7 @@ describe('Slack inputs and policy', () => {
     assert.deepEqual(fromCloudEvent({ type: 'process.completed', data: 'text' }).data, { value: 'text' });
   });
 
-  test('type globs: defaults, wildcards, exclusions, and our own failure events never', () => {
+  void test('type globs: defaults, wildcards, exclusions, and our own failure events never', () => {
     const byDefault = compileTypeFilter();
     assert.deepEqual(defaultSlackTypes.filter(byDefault), defaultSlackTypes);
     assert.equal(byDefault('baton.step.started'), false);
@@ -242,7 +242,7 @@ describe('Slack inputs and policy', () => {
     assert.equal(compileTypeFilter(['*'])('baton.notification.failed'), false);
   });
 
-  test('redaction masks the URL, its path, its tokens and any Slack hook URL', () => {
+  void test('redaction masks the URL, its path, its tokens and any Slack hook URL', () => {
     const url = 'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/XXXXXXXXXXXXXXXXXXXXXXXX';
     const text = `Failed to parse URL from ${url}; POST /services/T0AAAAAAA/B0BBBBBBB/XXXXXXXXXXXXXXXXXXXXXXXX; token XXXXXXXXXXXXXXXXXXXXXXXX; other https://hooks.slack.com/services/T1/B2/abc`;
     const out = redactWebhook(text, url);

@@ -96,8 +96,8 @@ const failed = (runId = 'r1'): SlackInput => ({
   data: { durationMs: 1000, stepsCompleted: 1, stepsTotal: 3, failedStep: 'unit', error: 'boom' },
 });
 
-describe('SlackNotifier against a local Slack', () => {
-  test('posts every message kind as Block Kit within Slack limits, in order, spaced', async () => {
+void describe('SlackNotifier against a local Slack', () => {
+  void test('posts every message kind as Block Kit within Slack limits, in order, spaced', async () => {
     const slack = await fakeSlack();
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, minIntervalMs: 30, webhookUrl: slack.url, types: ['*'] });
@@ -140,7 +140,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.equal(notifier.stats.sent, inputs.length + 1);
   });
 
-  test('429 is retried only after Retry-After, and other messages wait too', async () => {
+  void test('429 is retried only after Retry-After, and other messages wait too', async () => {
     const slack = await fakeSlack((n) => (n === 0 ? { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' } : { status: 200, body: 'ok' }));
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, webhookUrl: slack.url });
@@ -162,7 +162,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.ok(second.at >= retry.at, 'the queue kept its order behind the retry');
   });
 
-  test('5xx answers are retried with growing backoff until one succeeds', async () => {
+  void test('5xx answers are retried with growing backoff until one succeeds', async () => {
     const slack = await fakeSlack((n) => (n < 2 ? { status: n === 0 ? 500 : 503, body: 'internal_error' } : { status: 200, body: 'ok' }));
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, retryDelayMs: 40, webhookUrl: slack.url });
@@ -180,7 +180,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.ok(c - b >= 80 - 5, `second retry after ${c - b} ms (backoff doubles)`);
   });
 
-  test('5xx forever: gives up after maxAttempts and reports it', async () => {
+  void test('5xx forever: gives up after maxAttempts and reports it', async () => {
     const slack = await fakeSlack(() => ({ status: 500, body: `oops for POST /services/${SECRET}` }));
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, webhookUrl: slack.url });
@@ -198,7 +198,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.match(o.failures[0]?.reason ?? '', /HTTP 500 oops for POST \[webhook\] from 127\.0\.0\.1; gave up after 3 attempts/);
   });
 
-  test('a hanging Slack: notify returns at once, each request times out, the message is given up', async () => {
+  void test('a hanging Slack: notify returns at once, each request times out, the message is given up', async () => {
     const slack = await fakeSlack(() => 'hang');
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, requestTimeoutMs: 100, maxAttempts: 2, webhookUrl: slack.url });
@@ -215,7 +215,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.match(o.failures[0]?.reason ?? '', /no answer from 127\.0\.0\.1 within 100 ms; gave up after 2 attempts/);
   });
 
-  test('flush stops at its deadline; dispose then aborts and reports what was not sent', async () => {
+  void test('flush stops at its deadline; dispose then aborts and reports what was not sent', async () => {
     const slack = await fakeSlack(() => 'hang');
     const o = observer();
     const notifier = new SlackNotifier({ ...o.options, minIntervalMs: 5, requestTimeoutMs: 60_000, webhookUrl: slack.url });
@@ -232,7 +232,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.equal(notifier.stats.pending, 0);
   });
 
-  test('a refused connection is retried, then reported without the URL', async () => {
+  void test('a refused connection is retried, then reported without the URL', async () => {
     const closed = await fakeSlack();
     await closed.close(); // nothing listens on this port any more
     const o = observer();
@@ -248,7 +248,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.match(o.failures[0]?.reason ?? '', /could not reach 127\.0\.0\.1: ECONNREFUSED; gave up after 3 attempts/);
   });
 
-  test('400 invalid_blocks is dropped at once with its reason; the next message still goes', async () => {
+  void test('400 invalid_blocks is dropped at once with its reason; the next message still goes', async () => {
     const slack = await fakeSlack((n) => (n === 0 ? { status: 400, body: 'invalid_blocks' } : { status: 200, body: 'ok' }));
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, webhookUrl: slack.url });
@@ -265,7 +265,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.equal(notifier.stats.sent, 1);
   });
 
-  test('a full queue drops the oldest and sends one summary of them instead', async () => {
+  void test('a full queue drops the oldest and sends one summary of them instead', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const slack = await fakeSlack(async (n) => {
@@ -294,7 +294,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.deepEqual(slack.received.slice(2).map((r) => JSON.stringify(r.body).match(/`r(\d)`/)?.[1]), ['7', '8', '9'], 'the newest survive');
   });
 
-  test('policy: default types, notify_slack: false, and explicit messages', async () => {
+  void test('policy: default types, notify_slack: false, and explicit messages', async () => {
     const slack = await fakeSlack();
     const o = observer();
     const notifier = new SlackNotifier({ ...fast, ...o.options, webhookUrl: slack.url });
@@ -310,7 +310,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.deepEqual(slack.received.map((r) => r.body.text), ['❌ pytest failed (exit 1)', '✅ Baton: Report ready']);
   });
 
-  test('with no URL, the exact payloads go to an outbox file readable only by the user', async () => {
+  void test('with no URL, the exact payloads go to an outbox file readable only by the user', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'baton-slack-'));
     const outbox = join(dir, 'state', 'slack-outbox.jsonl');
     const o = observer();
@@ -334,7 +334,7 @@ describe('SlackNotifier against a local Slack', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('an unusable URL is reported once per message and never quoted', async () => {
+  void test('an unusable URL is reported once per message and never quoted', async () => {
     const o = observer();
     for (const webhookUrl of [`http://hooks.example.com/services/${SECRET}`, `not a url /services/${SECRET}`, `ftp://127.0.0.1/services/${SECRET}`]) {
       const notifier = new SlackNotifier({ ...fast, ...o.options, webhookUrl });
@@ -346,7 +346,7 @@ describe('SlackNotifier against a local Slack', () => {
     assert.match(o.failures[0]?.reason ?? '', /must use https \(got http to hooks\.example\.com\)/);
   });
 
-  test('a throwing onFailure or logger never reaches the caller', async () => {
+  void test('a throwing onFailure or logger never reaches the caller', async () => {
     const slack = await fakeSlack(() => ({ status: 404, body: 'no_service' }));
     const notifier = new SlackNotifier({
       ...fast,
