@@ -4,7 +4,13 @@ import type { SlackPayload } from './blocks';
 export interface Delivery {
   /** The event type it was built from (`baton.notify` for explicit messages): for reports. */
   type: string;
-  payload: SlackPayload;
+  /**
+   * Builds the message when its turn comes, not when `notify` is called: building (escaping,
+   * cutting to limits) is the only real work, and it must stay off the engine's path.
+   */
+  build: () => SlackPayload;
+  /** Built once, kept for retries. */
+  payload?: SlackPayload;
   /** HTTP attempts made so far. */
   attempts: number;
   /** Set once it was sent, dropped or reported, so a late outcome is never reported twice. */

@@ -19,6 +19,11 @@ export interface ExplicitMessageOptions {
   source?: string;
 }
 
+/** Narrows the `notify` action's `level` param (a string in the action host's contract); unknown means info. */
+export function toMessageLevel(level: string | undefined): MessageLevel {
+  return level === 'success' || level === 'warning' || level === 'error' ? level : 'info';
+}
+
 const levelLook: Record<MessageLevel, { icon: string; outcome: Outcome }> = {
   info: { icon: 'ℹ️', outcome: 'info' },
   success: { icon: '✅', outcome: 'success' },

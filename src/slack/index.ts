@@ -8,7 +8,7 @@ export { fromCloudEvent, fromLifecycleEvent } from './slackInput';
 export type { CloudEventLike, SlackInput } from './slackInput';
 export { defaultSlackTypes, compileTypeFilter } from './policy';
 export { buildMessage } from './messages';
-export { buildExplicitMessage, buildDroppedSummary } from './explicitMessage';
+export { buildExplicitMessage, buildDroppedSummary, toMessageLevel } from './explicitMessage';
 export type { ExplicitMessageOptions, MessageLevel } from './explicitMessage';
 export type { SlackPayload, Block } from './blocks';
 export { slackLimits, blockTextLength } from './limits';

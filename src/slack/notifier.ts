@@ -5,7 +5,7 @@ import { buildDroppedSummary, buildExplicitMessage, type ExplicitMessageOptions 
 import { buildMessage } from './messages';
 import { appendToOutbox, restrictOutbox } from './outbox';
 import { compileTypeFilter, defaultSlackTypes, shouldNotify, type TypeFilter } from './policy';
-import { redactWebhook, webhookHost } from './redact';
+import { createRedactor, webhookHost } from './redact';
 import type { SlackInput } from './slackInput';
 import { postToWebhook } from './webhookPost';
 
@@ -86,8 +86,8 @@ const SUMMARY_TYPE = 'baton.notification.dropped';
 
 /**
  * Sends Baton's notifications to one Slack webhook without ever slowing or failing a run:
- * `notify` and `message` only build a message and queue it; one background loop posts them, one
- * at a time, spaced, with retries. Use one notifier per webhook per process (the spacing is per
+ * `notify` and `message` only check the policy and queue the event; one background loop builds
+ * each message when its turn comes and posts them one at a time, spaced, with retries. Use one notifier per webhook per process (the spacing is per
  * notifier).
  */
 export class SlackNotifier {
@@ -99,6 +99,7 @@ export class SlackNotifier {
   private readonly clock: SlackClock;
   private readonly logger: SlackLogger;
   private readonly abort = new AbortController();
+  private readonly scrub: (text: string) => string;
   private readonly settings: Required<Pick<SlackNotifierOptions, 'minIntervalMs' | 'requestTimeoutMs' | 'maxAttempts' | 'retryDelayMs' | 'retryBackoff' | 'maxRetryDelayMs'>>;
 
   private inFlight: Delivery | undefined;
@@ -116,6 +117,7 @@ export class SlackNotifier {
   constructor(private readonly options: SlackNotifierOptions = {}) {
     const url = options.webhookUrl?.trim();
     this.url = url === '' ? undefined : url;
+    this.scrub = createRedactor(options.webhookUrl);
     this.urlProblem = this.url === undefined ? undefined : checkWebhookUrl(this.url);
     this.outboxPath = options.outboxPath;
     this.filter = compileTypeFilter(options.types ?? defaultSlackTypes);
@@ -149,7 +151,9 @@ export class SlackNotifier {
   notify(input: SlackInput): boolean {
     try {
       if (this.disposed || typeof input?.type !== 'string' || !shouldNotify(input, this.filter)) return false;
-      return this.enqueue(input.type, () => buildMessage(input));
+      // A shallow snapshot: the message is built later, and the caller may reuse its objects.
+      const snapshot: SlackInput = { ...input, ...(input.data ? { data: { ...input.data } } : {}) };
+      return this.enqueue(input.type, () => buildMessage(snapshot));
     } catch (error) {
       this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type: safeType(input) });
       return false;
@@ -163,7 +167,8 @@ export class SlackNotifier {
   message(text: string, options: ExplicitMessageOptions = {}): boolean {
     try {
       if (this.disposed) return false;
-      return this.enqueue(EXPLICIT_TYPE, () => buildExplicitMessage(String(text), options));
+      const snapshot: ExplicitMessageOptions = { ...options, ...(options.nextSteps ? { nextSteps: [...options.nextSteps] } : {}) };
+      return this.enqueue(EXPLICIT_TYPE, () => buildExplicitMessage(String(text), snapshot));
     } catch (error) {
       this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type: EXPLICIT_TYPE });
       return false;
@@ -216,22 +221,29 @@ export class SlackNotifier {
         this.log('debug', `Slack is off; not sending ${type}`);
         return false;
       }
-      this.writeOutbox(this.outboxPath, type, build());
+      this.writeOutbox(this.outboxPath, type, build);
       return true;
     }
-    const item: Delivery = { type, payload: build(), attempts: 0, settled: false };
+    const item: Delivery = { type, build, attempts: 0, settled: false };
     const dropped = this.queue.push(item);
     if (dropped) this.fail(dropped, 'overflow', `the queue was full (${this.queue.capacity} waiting); dropped the oldest notification, a summary follows`);
     this.kick();
     return true;
   }
 
-  private writeOutbox(path: string, type: string, payload: SlackPayload): void {
+  private writeOutbox(path: string, type: string, build: () => SlackPayload): void {
     this.outboxPending++;
-    const record = { time: new Date().toISOString(), type, payload };
+    const time = new Date().toISOString();
     this.outboxChain = this.outboxChain
       .then(async () => {
-        await appendToOutbox(path, record);
+        let payload: SlackPayload;
+        try {
+          payload = build();
+        } catch (error) {
+          this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type });
+          return;
+        }
+        await appendToOutbox(path, { time, type, payload });
         if (!this.outboxChecked) {
           this.outboxChecked = true;
           await restrictOutbox(path);
@@ -277,18 +289,20 @@ export class SlackNotifier {
   /** The summary of dropped messages goes first: it stands for the oldest ones. */
   private next(): Delivery | undefined {
     const dropped = this.queue.takeDropped();
-    if (dropped) return { type: SUMMARY_TYPE, payload: buildDroppedSummary(dropped.count, dropped.types), attempts: 0, settled: false };
+    if (dropped) return { type: SUMMARY_TYPE, build: () => buildDroppedSummary(dropped.count, dropped.types), attempts: 0, settled: false };
     return this.queue.shift();
   }
 
   private async deliver(item: Delivery): Promise<void> {
     const url = this.url;
     if (url === undefined) return;
+    const payload = this.payloadOf(item);
+    if (!payload) return;
     for (;;) {
       await this.waitForTurn();
       if (this.disposed || item.settled) return;
       item.attempts++;
-      const outcome = await postToWebhook(url, item.payload, { timeoutMs: this.settings.requestTimeoutMs, signal: this.abort.signal });
+      const outcome = await postToWebhook(url, payload, { timeoutMs: this.settings.requestTimeoutMs, signal: this.abort.signal });
       // Spacing counts from the *end* of a request: however latency varies, Slack never sees two
       // of our requests closer together than `minIntervalMs`.
       this.lastEnd = this.clock.now();
@@ -314,6 +328,16 @@ export class SlackNotifier {
           this.notBefore = Math.max(this.notBefore, this.clock.now() + delay);
         }
       }
+    }
+  }
+
+  private payloadOf(item: Delivery): SlackPayload | undefined {
+    try {
+      item.payload ??= item.build();
+      return item.payload;
+    } catch (error) {
+      this.fail(item, 'build', `could not build the message: ${describe(error)}`);
+      return undefined;
     }
   }
 
@@ -357,9 +381,6 @@ export class SlackNotifier {
     }
   }
 
-  private scrub(text: string): string {
-    return redactWebhook(text, this.url);
-  }
 
   private pendingCount(): number {
     return this.queue.size + (this.inFlight && !this.inFlight.settled ? 1 : 0) + (this.queue.hasDropped ? 1 : 0) + this.outboxPending;

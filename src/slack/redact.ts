@@ -17,9 +17,17 @@ const WORKFLOW_PATH = /\/triggers\/[A-Za-z0-9_/-]+/g;
  * "[webhook]". Safe to call with `url` undefined or invalid.
  */
 export function redactWebhook(text: string, url: string | undefined): string {
-  let out = text;
-  for (const secret of secretsOf(url)) out = out.split(secret).join(MASK);
-  return out.replace(SLACK_HOOK, MASK).replace(SERVICES_PATH, MASK).replace(WORKFLOW_PATH, MASK);
+  return createRedactor(url)(text);
+}
+
+/** The same, with the URL's secrets worked out once (the notifier scrubs every line it emits). */
+export function createRedactor(url: string | undefined): (text: string) => string {
+  const secrets = secretsOf(url);
+  return (text) => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    return out.replace(SLACK_HOOK, MASK).replace(SERVICES_PATH, MASK).replace(WORKFLOW_PATH, MASK);
+  };
 }
 
 function secretsOf(url: string | undefined): string[] {
