@@ -8,14 +8,22 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with CancelledError as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  /** A signal that aborts after `ms` (AbortSignal.timeout on the real clock). */
-  timeoutSignal(ms: number): AbortSignal;
+  /**
+   * A signal that aborts with a TimeoutError after `ms`. `clear()` drops the timer once the work
+   * is done, so a 10,000-step run does not keep 10,000 pending timers alive.
+   */
+  timeout(ms: number): { signal: AbortSignal; clear(): void };
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) => sleepUntilAborted(ms, signal, setTimeout, clearTimeout),
-  timeoutSignal: (ms) => AbortSignal.timeout(ms),
+  timeout: (ms) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+    timer.unref();
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  },
 };
 
 /** Shared by real and fake clocks: waits, and removes its abort listener either way. */

@@ -11,7 +11,7 @@ import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFile
 import { newRunId } from './runId';
 import { watchControl } from './runControl';
 import { RunJournal, readJournal } from './runJournal';
-import { foldRun, type RunState, type RunStatus } from './runState';
+import { foldRun, RunStateBuilder, type RunState, type RunStatus } from './runState';
 import { acquireOwnership, runPaths } from './runStore';
 import { runStep } from './stepExecution';
 import type { Workflow } from './workflowModel';
@@ -137,26 +137,25 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const journal = options.durable ? new RunJournal(paths.journal) : undefined;
   const hub = new LifecycleHub();
   for (const listener of options.listeners ?? []) hub.on(listener);
-  const events: LifecycleEvent[] = [...options.history];
+  const builder = new RunStateBuilder();
+  for (const event of options.history) builder.apply(event);
   const stopWatching = new AbortController();
   const cancel = new AbortController();
   const runSignal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
   const inbox = new ApprovalInbox();
   const resumedAt = new Date(clock.now()).toISOString();
-  let state: RunState;
+  let state!: RunState;
 
   const publish = (type: LifecycleType, data: Record<string, unknown> = {}, stepId?: string, durable = false) => {
     const event: LifecycleEvent = { type, time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name, data };
     if (stepId !== undefined) event.stepId = stepId;
     journal?.append(event, durable);
-    events.push(event);
-    state = foldRun(events)!;
+    state = builder.apply(event);
     hub.publish(event, options.onListenerError);
   };
 
   try {
     publish(options.first.type, options.first.data);
-    state = foldRun(events)!;
     if (options.durable) {
       watchControl(stateDir, runId, state.controlOffset, (record, endOffset) => {
         if (record.kind === 'cancel') {

@@ -43,20 +43,35 @@ export function isFinished(status: RunStatus): boolean {
 
 /** The run's state as a fold over its journal: the only way state is derived. */
 export function foldRun(events: readonly LifecycleEvent[]): RunState | undefined {
-  const first = events[0];
-  if (!first) return undefined;
-  const state: RunState = {
-    runId: first.runId,
-    workflowId: first.workflowId,
-    workflowName: first.workflowName,
-    status: 'created',
-    inputs: {},
-    steps: [],
-    controlOffset: 0,
-  };
-  const stepById = new Map<string, StepState>();
-  for (const event of events) applyEvent(state, stepById, event);
-  return state;
+  if (events.length === 0) return undefined;
+  const builder = new RunStateBuilder();
+  for (const event of events) builder.apply(event);
+  return builder.state;
+}
+
+/** Folds one event at a time in O(1), so a run of 10,000 steps never re-reads its history. */
+export class RunStateBuilder {
+  private current?: RunState;
+  private readonly stepById = new Map<string, StepState>();
+
+  get state(): RunState {
+    if (!this.current) throw new Error('no events folded yet');
+    return this.current;
+  }
+
+  apply(event: LifecycleEvent): RunState {
+    this.current ??= {
+      runId: event.runId,
+      workflowId: event.workflowId,
+      workflowName: event.workflowName,
+      status: 'created',
+      inputs: {},
+      steps: [],
+      controlOffset: 0,
+    };
+    applyEvent(this.current, this.stepById, event);
+    return this.current;
+  }
 }
 
 function applyEvent(state: RunState, steps: Map<string, StepState>, event: LifecycleEvent): void {

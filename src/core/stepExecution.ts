@@ -82,7 +82,8 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
     throw new BatonError('step_failed', `unknown action '${step.action}'${where}`);
   }
   const timeoutMs = step.timeoutSeconds * 1000;
-  const timeoutSignal = run.clock.timeoutSignal(timeoutMs);
+  const timeout = run.clock.timeout(timeoutMs);
+  const timeoutSignal = timeout.signal;
   const signal = AbortSignal.any([run.runSignal, timeoutSignal]);
   const params = renderParams(step.params, definition.shellParams ?? [], { state: run.getState(), workflow: run.workflow, env: run.env, ...(run.trigger ? { event: run.trigger } : {}) });
   const context: ActionContext = {
@@ -102,8 +103,9 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
     },
   };
   // The action may ignore its signal; the attempt still ends at the timeout or cancel.
+  let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(timeoutSignal.aborted && !run.runSignal.aborted ? new StepTimeoutError(step.timeoutSeconds) : new CancelledError());
+    onAbort = () => reject(timeoutSignal.aborted && !run.runSignal.aborted ? new StepTimeoutError(step.timeoutSeconds) : new CancelledError());
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -114,6 +116,9 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
   } catch (error) {
     if (timeoutSignal.aborted && !run.runSignal.aborted) throw new StepTimeoutError(step.timeoutSeconds);
     throw error;
+  } finally {
+    timeout.clear();
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -6,15 +6,15 @@ export const outputTailLines = 20;
 
 /** A step's output: appended to its log file and kept as a short tail for failure reports. */
 export class StepOutput {
-  private fd: number;
+  private fd = -1;
   private tail: string[] = [''];
 
-  constructor(path: string | undefined) {
-    this.fd = path ? openSync(path, 'a', privateFileMode) : -1;
-  }
+  /** The file is opened on the first write: a step that prints nothing costs no file. */
+  constructor(private readonly path: string) {}
 
   write(text: string): void {
-    if (this.fd >= 0) writeSync(this.fd, text);
+    if (this.fd < 0) this.fd = openSync(this.path, 'a', privateFileMode);
+    writeSync(this.fd, text);
     const parts = text.split('\n');
     this.tail[this.tail.length - 1] += parts[0] ?? '';
     this.tail.push(...parts.slice(1));

@@ -21,10 +21,10 @@ export class FakeClock implements Clock {
     return sleepUntilAborted(ms, signal, (fn, delay) => this.schedule(fn, delay), (id) => this.cancel(id));
   }
 
-  timeoutSignal(ms: number): AbortSignal {
+  timeout(ms: number): { signal: AbortSignal; clear(): void } {
     const controller = new AbortController();
-    this.schedule(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
-    return controller.signal;
+    const id = this.schedule(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
+    return { signal: controller.signal, clear: () => this.cancel(id) };
   }
 
   /** Runs the code under test to completion, advancing time to each next timer when it idles. */

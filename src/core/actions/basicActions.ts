@@ -94,12 +94,20 @@ export const waitForEventAction: ActionDefinition = {
     const filter: EventFilter = { type: String(params.type) };
     if (typeof params.source === 'string') filter.source = params.source;
     if (typeof params.where === 'object' && params.where !== null) filter.where = params.where as Record<string, unknown>;
-    const signal =
-      typeof params.timeout_seconds === 'number'
-        ? AbortSignal.any([ctx.signal, ctx.clock.timeoutSignal(params.timeout_seconds * 1000)])
-        : ctx.signal;
+    const timeout = typeof params.timeout_seconds === 'number' ? ctx.clock.timeout(params.timeout_seconds * 1000) : undefined;
+    const signal = timeout ? AbortSignal.any([ctx.signal, timeout.signal]) : ctx.signal;
     ctx.output(`waiting for ${filter.type}${filter.source ? ` from ${filter.source}` : ''}\n`);
-    const event = await ctx.host.waitForEvent(filter, signal);
+    let event;
+    try {
+      event = await ctx.host.waitForEvent(filter, signal);
+    } catch (error) {
+      if (timeout?.signal.aborted && !ctx.signal.aborted) {
+        throw new BatonError('timeout', `no ${filter.type} event within ${String(params.timeout_seconds)}s`, { retryable: true });
+      }
+      throw error;
+    } finally {
+      timeout?.clear();
+    }
     ctx.output(`received ${event.type} from ${event.source} (${event.id})\n`);
     const outputs: Record<string, string | number | boolean | null> = { event_id: event.id, event_type: event.type, event_source: event.source };
     if (typeof event.data === 'object' && event.data !== null) {
