@@ -23,7 +23,7 @@ import os
 import socket
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 MAX_LINE_BYTES = 64 * 1024
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -211,6 +211,21 @@ def _ident(path: str) -> Optional[tuple]:
         return None
 
 
+def _rotated_after(path: str, ident: Optional[tuple]) -> List[str]:
+    """Rotated files newer than the one with identity ``ident``, oldest first."""
+    newer: List[str] = []
+    n = 1
+    while True:
+        candidate = "%s.%d" % (path, n)
+        found = _ident(candidate)
+        if found is None:
+            return []  # `ident` is gone (past keep): we cannot tell which files are newer
+        if found == ident:
+            return list(reversed(newer))
+        newer.append(candidate)
+        n += 1
+
+
 def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False, poll_interval: float = 0.05,
          drain_seconds: float = 0.25, on_bad_line: Optional[Callable[[int, bytes, str], None]] = None, chunk_bytes: int = 64 * 1024) -> Iterator[Dict[str, Any]]:
     """Yields events from the log like ``tail -F``: holds back a partial last line until its newline,
@@ -282,7 +297,8 @@ def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False
             now_ident = _ident(path)
             if now_ident is not None and now_ident != ident:
                 # Rotated: a writer may not have noticed yet (Node appenders check every 100 ms), so
-                # keep reading the old file for a moment, then switch to the new one at 0.
+                # keep reading the old file for a moment; then read any file rotated after it that we
+                # never saw (several rotations between two looks), then the new file from 0.
                 deadline = time.monotonic() + drain_seconds
                 while time.monotonic() < deadline:
                     yield from read_to_end()
@@ -290,6 +306,15 @@ def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False
                 yield from read_to_end()
                 os.close(fd)
                 fd = None
+                for skipped in _rotated_after(path, ident):
+                    try:
+                        fd = os.open(skipped, os.O_RDONLY)
+                    except FileNotFoundError:
+                        continue
+                    offset, pending = 0, b""
+                    yield from read_to_end()
+                    os.close(fd)
+                    fd = None
                 continue
             if os.fstat(fd).st_size < offset:  # truncated in place
                 offset, pending = 0, b""

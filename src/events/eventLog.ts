@@ -155,7 +155,11 @@ export class EventLog {
       // Re-check under the lock: another process may have rotated between our stat and our lock.
       const st = statIdentity(this.path) === undefined ? undefined : fs.statSync(this.path);
       if (st === undefined || st.size <= this.maxBytes) return;
-      for (let n = this.keep - 1; n >= 1; n--) renameIfExists(rotatedPath(this.path, n), rotatedPath(this.path, n + 1));
+      // Shift only the files that exist (a large `keep` must not cost a rename attempt per slot);
+      // renaming onto `.<keep>` replaces the oldest, which is how it leaves.
+      let top = 0;
+      while (top < this.keep - 1 && fs.existsSync(rotatedPath(this.path, top + 1))) top++;
+      for (let n = top; n >= 1; n--) renameIfExists(rotatedPath(this.path, n), rotatedPath(this.path, n + 1));
       fs.renameSync(this.path, rotatedPath(this.path, 1));
       fs.closeSync(openEventLogForAppend(this.path));
     } finally {

@@ -154,36 +154,62 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
   const cursorAt = (name: string, fd: number, identity: string, offset: number): LogCursor =>
     new LogCursor(name, fd, identity, offset, maxLineBytes);
 
-  /** Opens whatever is at the path now, at `offset` (a function of its size), or leaves `current` unset. */
-  const openCurrent = (offsetFor: (size: number, fd: number) => number): void => {
-    const st = statOrUndefined(file);
-    if (st === undefined) return;
-    const fd = openExact(file, identityOf(st));
-    if (fd === undefined) return;
-    current = cursorAt(file, fd, identityOf(st), offsetFor(fs.fstatSync(fd).size, fd));
+  /**
+   * The last file we followed at the path (held or rotated away), and every file we opened a cursor
+   * for: what decides which rotated files are still unread. Before the first file, rotated files that
+   * existed when we started are history (not read); any rotated since were written after we started.
+   */
+  let anchor: string | undefined;
+  const opened = new Set<string>();
+  const oldAtStart = new Set(listRotated(file).map((r) => r.identity));
+
+  const openCursor = (name: string, identity: string, offsetFor: (size: number, fd: number) => number): LogCursor | undefined => {
+    let fd = openExact(name, identity);
+    // A rotation shifted it to the next number between our listing and the open: look it up again.
+    for (let attempt = 0; fd === undefined && name !== file && attempt < 5; attempt++) {
+      const moved = listRotated(file).find((r) => r.identity === identity);
+      if (moved === undefined) return undefined; // past `keep`: deleted
+      name = moved.file;
+      fd = openExact(name, identity);
+    }
+    if (fd === undefined) return undefined;
+    opened.add(identity);
+    return new LogCursor(name, fd, identity, offsetFor(fs.fstatSync(fd).size, fd), maxLineBytes);
   };
 
   /**
-   * Moves on from the file `from` (now rotated away) to whatever is at the path: opens the path first,
-   * then queues, oldest first, every rotated file between `from` and it that was never read. Opening
-   * the path first makes a rotation racing with us harmless: the file we opened is then itself in
-   * the rotated list and the next pass follows it again.
+   * Makes whatever is at the path the current file, after queueing (oldest first) every rotated file
+   * newer than `anchor` that we never opened: several rotations may pass between two looks. The path
+   * is opened FIRST, so a rotation racing with this leaves the file we opened in the rotated list,
+   * where the next look finds it as the anchor again. `resume` continues the anchor itself at an offset.
    */
-  const moveOn = (from: { identity: string; offset: number } | undefined): void => {
-    openCurrent(() => 0);
+  const switchToPath = (offsetFor: (size: number, fd: number) => number, resume?: TailPosition): boolean => {
+    const st = statOrUndefined(file);
+    if (st === undefined) return false;
+    const next = openCursor(file, identityOf(st), offsetFor);
+    if (next === undefined) return false;
     const rotated = listRotated(file);
-    const seen = new Set<string>();
-    const unique = rotated.filter((r) => !seen.has(r.identity) && seen.add(r.identity));
-    const fromIndex = unique.findIndex((r) => r.identity === from?.identity);
-    if (fromIndex === -1) return; // gone past `keep` (or never rotated): nothing we can still read
-    const currentIndex = unique.findIndex((r) => r.identity === current?.identity);
-    for (const r of unique.slice(currentIndex + 1, fromIndex + 1).reverse()) {
-      if (r.identity === from?.identity && from.offset < 0) continue; // already draining
-      const fd = openExact(r.file, r.identity);
-      if (fd === undefined) continue; // rotated once more meanwhile: it is past `keep` now
-      const offset = r.identity === from?.identity ? from.offset : 0;
-      draining.push({ cursor: cursorAt(r.file, fd, r.identity, offset), until: now() + drainMs });
+    const live = new Set(rotated.map((r) => r.identity));
+    let newer: { file: string; identity: string }[];
+    if (anchor === undefined) {
+      newer = rotated.filter((r) => !oldAtStart.has(r.identity));
+    } else {
+      const anchorIndex = rotated.findIndex((r) => r.identity === anchor);
+      // An anchor gone past `keep` leaves nothing we can tell is newer.
+      newer = anchorIndex === -1 ? [] : rotated.slice(0, anchorIndex + (resume ? 1 : 0));
     }
+    for (const r of newer.reverse()) {
+      if (r.identity === next.identity || (opened.has(r.identity) && r.identity !== resume?.identity)) continue;
+      if (r.identity === resume?.identity) opened.delete(r.identity);
+      const offset = r.identity === resume?.identity ? resume.offset : 0;
+      const cursor = openCursor(r.file, r.identity, (size) => (offset <= size ? offset : 0));
+      if (cursor !== undefined) draining.push({ cursor, until: now() + drainMs });
+    }
+    // Forget files that left the disk: they cannot come back, and the set must not grow forever.
+    for (const id of opened) if (!live.has(id) && id !== next.identity && !draining.some((d) => d.cursor.identity === id)) opened.delete(id);
+    current = next;
+    anchor = next.identity;
+    return true;
   };
 
   const start = (): void => {
@@ -191,24 +217,17 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
     if (typeof from === 'object') {
       const st = statOrUndefined(file);
       if (st !== undefined && identityOf(st) === from.identity) {
-        openCurrent((size) => (from.offset <= size ? from.offset : 0));
+        switchToPath((size) => (from.offset <= size ? from.offset : 0));
       } else {
-        moveOn(from); // the saved file was rotated since: finish it, then everything newer
+        // The saved file was rotated since: finish it, then everything newer.
+        anchor = from.identity;
+        switchToPath(() => 0, from);
       }
       return;
     }
-    if (typeof from === 'number') return openCurrent((size) => (from <= size ? from : 0));
-    if (opts.fromEnd) return openCurrent(lastLineEnd);
-    openCurrent(() => 0);
-  };
-
-  /** The path now names another file: keep the old one draining and catch up on everything after it. */
-  const followRotation = (): void => {
-    const old = current;
-    current = undefined;
-    if (old === undefined) return openCurrent(() => 0);
-    draining.push({ cursor: old, until: now() + drainMs });
-    moveOn({ identity: old.identity, offset: -1 });
+    if (typeof from === 'number') switchToPath((size) => (from <= size ? from : 0));
+    else if (opts.fromEnd) switchToPath(lastLineEnd);
+    else switchToPath(() => 0);
   };
 
   const pump = (): void => {
@@ -216,14 +235,15 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
     if (closed) return;
     let budget = maxBytesPerTurn;
     try {
-      if (current === undefined) openCurrent(() => 0);
+      if (current === undefined && switchToPath(() => 0)) progress++;
       // Rotated files first: their lines are older than anything in the current file.
-      for (let i = 0; i < draining.length; i++) {
+      for (let i = 0; i < draining.length && budget > 0; i++) {
         const d = draining[i] as Draining;
         const n = d.cursor.read(scratch, budget, sink);
         budget -= n;
         progress += n;
         if (n > 0) d.until = now() + drainMs;
+        // Only a file read to its end, and quiet for drainMs, is done with.
         else if (now() > d.until) {
           d.cursor.close();
           draining.splice(i--, 1);
@@ -239,7 +259,9 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
       const st = statOrUndefined(file);
       if (st === undefined) return; // renamed away, not recreated yet: keep the descriptor we have
       if (identityOf(st) !== current.identity) {
-        followRotation();
+        // The path names another file: keep the old one draining and catch up on what came after it.
+        draining.push({ cursor: current, until: now() + drainMs });
+        if (!switchToPath(() => 0)) current = draining.pop()?.cursor;
         progress++;
         return schedule();
       }
