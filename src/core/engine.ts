@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 import type { ActionHost } from './actions/action';
 import { createActionRegistry, type ActionRegistry } from './actions/actionRegistry';
-import { ApprovalInbox, awaitApproval, type ApprovalDecision, type Approver } from './approvalGate';
+import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalGate';
 import { systemClock, type Clock } from './clock';
 import { BatonError, CancelledError, errorMessage } from './errors';
 import { LifecycleHub, type LifecycleEvent, type LifecycleListener, type LifecycleType } from './lifecycle';
