@@ -97,7 +97,13 @@ function decode(bytes: Uint8Array, file: string): { text: string } | { diagnosti
 function yamlDiagnostics(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   let exhausted = false;
+  // A parser that ran out of stack (or gave up on one broken construct) repeats the same error
+  // at the same place once per level: one line says it.
+  const seen = new Set<string>();
   for (const problem of doc.errors) {
+    const key = `${problem.code}@${problem.pos[0]}:${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (problem.code === 'RESOURCE_EXHAUSTION') {
       // The parser ran out of stack: report once, not once per level.
       if (exhausted) continue;
