@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, startRun, type Approver, type RunHandle, type RunOptions } from '../../core/index';
 import { approveAll, promptApprover } from '../approvers';
@@ -23,6 +24,7 @@ export const runCommand: Command = {
   async run({ values, positionals }, io) {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) throw new UsageError('give exactly one workflow file');
+    if (!existsSync(resolve(io.cwd, file))) throw new UsageError(`no such file: ${file}`);
     const actions = cliActions();
     const loaded = loadWorkflowFile(resolve(io.cwd, file), { actions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
     for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile } from '../../core/index';
 import type { Command } from '../command';
@@ -14,6 +15,8 @@ export const validateCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError('give at least one workflow file');
+    const missing = positionals.filter((file) => !existsSync(resolve(io.cwd, file)));
+    if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
     const results = positionals.map((file) => ({ ...loadWorkflowFile(resolve(io.cwd, file), { actions: cliActions(), extraActionNames: editorOnlyActionNames }), file }));
     let failed = false;
     for (const result of results) {
