@@ -334,6 +334,32 @@ void describe('SlackNotifier against a local Slack', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  void test('the event is captured at notify(): later changes by the caller do not alter the message', async () => {
+    const slack = await fakeSlack();
+    const o = observer();
+    const notifier = new SlackNotifier({ ...fast, ...o.options, webhookUrl: slack.url });
+    const input = failed();
+    notifier.notify(input);
+    input.data = { error: 'changed' };
+    input.workflowName = 'changed';
+    await notifier.flush(5000);
+    notifier.dispose();
+    await slack.close();
+    record(o);
+    assert.deepEqual(slack.received[0]?.body, buildMessage(failed()));
+  });
+
+  void test('with neither URL nor outbox, Slack is off and nothing is reported', async () => {
+    const o = observer();
+    const notifier = new SlackNotifier({ ...o.options });
+    assert.equal(notifier.destination, 'off');
+    assert.equal(notifier.notify(failed()), false);
+    assert.deepEqual(await notifier.flush(1000), { pending: 0 });
+    notifier.dispose();
+    record(o);
+    assert.deepEqual(o.failures, []);
+  });
+
   void test('an unusable URL is reported once per message and never quoted', async () => {
     const o = observer();
     for (const webhookUrl of [`http://hooks.example.com/services/${SECRET}`, `not a url /services/${SECRET}`, `ftp://127.0.0.1/services/${SECRET}`]) {
