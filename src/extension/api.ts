@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import type { ActionDefinition, ActionHandler } from '../core/index';
+import type { Baton } from './baton';
+import type { CommandContext } from './commands/command';
+import type { StatusBar } from './statusBar';
+import type { WorkflowsView } from './views/workflowsView';
+
+/**
+ * What `activate` returns to other extensions:
+ *
+ *   const baton = await vscode.extensions.getExtension('baton-dev.baton')!.activate();
+ *   context.subscriptions.push(baton.registerAction('deploy', async (params, ctx) => ({ url })));
+ *
+ * Workflows using a registered action run in this extension host (they need the handler).
+ */
+export interface BatonApi {
+  registerAction(name: string, handler: ActionHandler): vscode.Disposable;
+  registerAction(definition: ActionDefinition): vscode.Disposable;
+  /** For the real-editor tests only; not a stable API. */
+  readonly _test: BatonTestHooks;
+}
+
+export interface BatonTestHooks {
+  baton: Baton;
+  workflowsView: WorkflowsView;
+  ctx: CommandContext;
+  statusBar: StatusBar;
+}
+
+export function createApi(baton: Baton, hooks: BatonTestHooks): BatonApi {
+  return {
+    registerAction(nameOrDefinition: string | ActionDefinition, handler?: ActionHandler): vscode.Disposable {
+      const remove = baton.actions.register(nameOrDefinition, handler);
+      void baton.refreshWorkflows(true); // files using it are valid now
+      return new vscode.Disposable(() => {
+        remove();
+        void baton.refreshWorkflows(true);
+      });
+    },
+    _test: hooks,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The extension's services, alive as long as the extension: workflow and run catalogs kept in step
+ * with the disk, the shared event log, the run launcher. Views and commands read from here; the
+ * logic lives in the vscode-free modules under model/, runner/ and triggers/.
+ */
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { defaultActions, editorOnlyActionNames, resolveStateDir, type ActionRegistry, type LoadOptions } from '../core/index';
+import { resolveEventLogPath } from '../events/logPath';
+import { editorActions } from './editorActions';
+import { EventFeed } from './model/eventFeed';
+import { RunCatalog, isActive, type RunEntry } from './model/runCatalog';
+import { WorkflowCatalog, type WorkflowEntry, type WorkflowFile } from './model/workflowCatalog';
+import { RunLauncher } from './runner/runLauncher';
+import { createRunSinks } from './runner/runSinks';
+import { readSettings, type Settings } from './settings';
+import { SlackSecret } from './slackSecret';
+
+const inProcessRunsKey = 'baton.inProcessRuns';
+/** Journals are also polled: file watchers miss events on some file systems, and a dead owner changes no file. */
+const runsPollMs = 1000;
+
+export class Baton implements vscode.Disposable {
+  readonly output = vscode.window.createOutputChannel('Baton', { log: true });
+  readonly actions: ActionRegistry = defaultActions.extend(editorActions);
+  readonly workflows = new WorkflowCatalog(() => this.loadOptions());
+  readonly runs = new RunCatalog({ stateDirs: () => this.folders().map((f) => f.stateDir), limit: 200 });
+  readonly slack: SlackSecret;
+  readonly launcher: RunLauncher;
+  private readonly disposables: vscode.Disposable[] = [];
+  private feed?: EventFeed;
+  private readonly feedChanged = new vscode.EventEmitter<EventFeed>();
+  private workflowRefresh?: NodeJS.Timeout;
+  private runsRefresh?: NodeJS.Timeout;
+  private pendingWorkflowRefresh?: Promise<void>;
+
+  /** Fires when the Events view should re-subscribe (the log path changed). */
+  readonly onDidChangeFeed = this.feedChanged.event;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.slack = new SlackSecret(context.secrets);
+    this.launcher = new RunLauncher({
+      cliPath: context.asAbsolutePath(join('dist', 'cli.js')),
+      nodePath: process.execPath,
+      actions: () => this.actions,
+      env: () => this.runEnv(),
+      sinks: async (workflow, stateDir, trigger) =>
+        createRunSinks({
+          eventLogPath: this.eventLogPath(),
+          outboxPath: join(stateDir, 'slack-outbox.jsonl'),
+          workflow,
+          log: (m) => this.output.info(m),
+          ...(await this.slackOptions()),
+          ...(trigger ? { trigger } : {}),
+        }),
+      concurrency: {
+        activeRunsOf: (id) => {
+          this.refreshRuns();
+          return this.runs.active().filter((r) => r.workflowId === id).map((r) => r.runId);
+        },
+        cancel: (runId) => void vscode.commands.executeCommand('baton.cancelRun', runId),
+        nextChange: (signal) => new Promise<void>((resolve) => {
+          const stop = this.runs.on(() => (stop(), resolve()));
+          signal.addEventListener('abort', () => (stop(), resolve()), { once: true });
+        }),
+      },
+      onInProcessChange: (ids) => void context.workspaceState.update(inProcessRunsKey, ids),
+      log: (m) => this.output.info(m),
+    });
+    this.disposables.push(this.output, this.feedChanged, { dispose: () => this.launcher.dispose() });
+    this.watch();
+  }
+
+  settings(scope?: vscode.ConfigurationScope): Settings {
+    return readSettings(scope);
+  }
+
+  /** Workspace folders with their state folders (`.baton/`, or WORKFLOW_STATE_DIR). */
+  folders(): { folder: vscode.WorkspaceFolder; stateDir: string }[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((folder) => ({ folder, stateDir: resolveStateDir(folder.uri.fsPath) }));
+  }
+
+  stateDirOf(folderPath: string): string {
+    return resolveStateDir(folderPath);
+  }
+
+  /** The shared log: `baton.eventLog.path` > BATON_EVENT_LOG > `<first folder>/.baton/events.jsonl`. */
+  eventLogPath(): string {
+    const first = this.folders()[0];
+    const path = this.settings().eventLogPath;
+    return resolveEventLogPath({ stateDir: first?.stateDir ?? join(this.context.globalStorageUri.fsPath, 'state'), ...(path ? { path } : {}) });
+  }
+
+  /** The live tail of the shared log (created on first use, re-created when its path changes). */
+  eventFeed(): EventFeed {
+    const path = this.eventLogPath();
+    if (this.feed?.options.path !== path) {
+      this.feed?.dispose();
+      this.feed = new EventFeed({ path });
+      this.feedChanged.fire(this.feed);
+    }
+    return this.feed;
+  }
+
+  loadOptions(): LoadOptions {
+    return { actions: this.actions, extraActionNames: editorOnlyActionNames };
+  }
+
+  /** Finds the workflow files and loads what changed. Concurrent callers share one pass. */
+  refreshWorkflows(force = false): Promise<void> {
+    this.pendingWorkflowRefresh ??= this.findWorkflowFiles()
+      .then((files) => void this.workflows.update(files, force))
+      .finally(() => (this.pendingWorkflowRefresh = undefined));
+    return this.pendingWorkflowRefresh;
+  }
+
+  refreshRuns(): void {
+    try {
+      this.runs.refresh();
+    } catch (error) {
+      this.output.warn(`reading runs: ${String(error)}`);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    await this.refreshWorkflows(true);
+    this.refreshRuns();
+  }
+
+  /** The workspace folder a file belongs to. */
+  folderOf(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
+    return vscode.workspace.getWorkspaceFolder(uri);
+  }
+
+  activeRuns(): RunEntry[] {
+    return this.runs.list().filter(isActive);
+  }
+
+  entryFor(uri: vscode.Uri): WorkflowEntry | undefined {
+    return this.workflows.get(uri.fsPath);
+  }
+
+  dispose(): void {
+    clearTimeout(this.workflowRefresh);
+    clearTimeout(this.runsRefresh);
+    this.feed?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Ids of in-process runs this window was running when it last went away. */
+  rememberedInProcessRuns(): string[] {
+    return this.context.workspaceState.get<string[]>(inProcessRunsKey, []);
+  }
+
+  private async findWorkflowFiles(): Promise<WorkflowFile[]> {
+    const files = new Map<string, WorkflowFile>();
+    for (const { folder } of this.folders()) {
+      for (const glob of this.settings(folder).workflowGlobs) {
+        const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), '{**/node_modules/**,**/.baton/**}');
+        for (const uri of found) files.set(uri.fsPath, { file: uri.fsPath, folder: folder.uri.fsPath });
+      }
+    }
+    return [...files.values()];
+  }
+
+  private watch(): void {
+    const later = (which: 'workflows' | 'runs') => () => {
+      if (which === 'workflows') {
+        clearTimeout(this.workflowRefresh);
+        this.workflowRefresh = setTimeout(() => void this.refreshWorkflows(), 150);
+      } else {
+        clearTimeout(this.runsRefresh);
+        this.runsRefresh = setTimeout(() => this.refreshRuns(), 50);
+      }
+    };
+    const yaml = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+    yaml.onDidCreate(later('workflows'), this, this.disposables);
+    yaml.onDidChange(later('workflows'), this, this.disposables);
+    yaml.onDidDelete(later('workflows'), this, this.disposables);
+    const journals = vscode.workspace.createFileSystemWatcher('**/.baton/runs/**');
+    journals.onDidCreate(later('runs'), this, this.disposables);
+    journals.onDidChange(later('runs'), this, this.disposables);
+    journals.onDidDelete(later('runs'), this, this.disposables);
+    const poll = setInterval(() => this.refreshRuns(), runsPollMs);
+    this.disposables.push(yaml, journals, { dispose: () => clearInterval(poll) });
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh(), this, this.disposables);
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => {
+        if (e.affectsConfiguration('baton.workflowGlobs')) void this.refreshWorkflows(true);
+        if (e.affectsConfiguration('baton.eventLog.path')) this.eventFeed();
+      },
+      this,
+      this.disposables,
+    );
+  }
+
+  private async runEnv(): Promise<NodeJS.ProcessEnv> {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    const url = await this.slack.get();
+    if (url) env.SLACK_WEBHOOK_URL = url;
+    env.BATON_EVENT_LOG = this.eventLogPath();
+    return env;
+  }
+
+  private async slackOptions(): Promise<{ webhookUrl?: string; slackTypes?: string[] }> {
+    const url = await this.slack.get();
+    const types = this.settings().slackEvents;
+    return { ...(url ? { webhookUrl: url } : {}), ...(types ? { slackTypes: types } : {}) };
+  }
+}

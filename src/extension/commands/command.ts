@@ -1,0 +1,23 @@
+import type { Baton } from '../baton';
+import type { WorkflowDiagnostics } from '../diagnostics';
+import type { EventsView } from '../views/eventsView';
+import type { RunsView } from '../views/runsView';
+
+/** What command handlers may use. */
+export interface CommandContext {
+  baton: Baton;
+  runsView: RunsView;
+  eventsView: EventsView;
+  diagnostics: WorkflowDiagnostics;
+}
+
+/**
+ * A command: its id (declared in package.json) and its handler. Handlers take their target as the
+ * first argument (a Uri, a run id, a tree node) and ask only without one; they return what they
+ * did (a run id, a Uri) so other extensions and the tests can follow up. A thrown error becomes a
+ * message (see registerCommands).
+ */
+export interface BatonCommand {
+  id: string;
+  run(ctx: CommandContext, ...args: unknown[]): unknown;
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/index';
+import { approveStepCommand, rejectStepCommand } from './approveStep';
+import { cancelRunCommand } from './cancelRun';
+import type { BatonCommand, CommandContext } from './command';
+import { clearEventFilterCommand, emitEventCommand, filterEventsCommand, openEventLogCommand } from './eventCommands';
+import { newWorkflowCommand } from './newWorkflow';
+import { resumeRunCommand } from './resumeRun';
+import { runWorkflowCommand } from './runWorkflow';
+import { showRunLogCommand } from './showRunLog';
+import { clearSlackWebhookUrlCommand, setSlackWebhookUrlCommand } from './slackWebhook';
+import { UntrustedError } from './targets';
+import { validateWorkflowCommand } from './validateWorkflow';
+import { refreshCommand, revealRunCommand } from './viewCommands';
+
+/** Every command; ids, titles and menus are declared in package.json. */
+export const commandTable: readonly BatonCommand[] = [
+  runWorkflowCommand,
+  resumeRunCommand,
+  cancelRunCommand,
+  approveStepCommand,
+  rejectStepCommand,
+  validateWorkflowCommand,
+  showRunLogCommand,
+  openEventLogCommand,
+  emitEventCommand,
+  newWorkflowCommand,
+  setSlackWebhookUrlCommand,
+  clearSlackWebhookUrlCommand,
+  filterEventsCommand,
+  clearEventFilterCommand,
+  revealRunCommand,
+  refreshCommand,
+];
+
+/** Registers the table; a failing handler ends in a message and a log line, never an unhandled rejection. */
+export function registerCommands(ctx: CommandContext, table: readonly BatonCommand[]): vscode.Disposable[] {
+  return table.map((command) =>
+    vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+      try {
+        return await command.run(ctx, ...args);
+      } catch (error) {
+        if (error instanceof UntrustedError) return undefined;
+        ctx.baton.output.error(`${command.id}: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`Baton: ${errorMessage(error)}`);
+        return undefined;
+      }
+    }),
+  );
+}

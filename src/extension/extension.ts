@@ -1,0 +1,73 @@
+/**
+ * Baton for VS Code. The table of contents: services, views, commands, status bar, diagnostics,
+ * approvals, triggers. Logic that needs no `vscode` lives in model/, runner/ and triggers/ (and in
+ * src/core, src/events, src/slack); the files here only connect it to the editor.
+ */
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/index';
+import { createApi, type BatonApi } from './api';
+import { ApprovalNotifier } from './approvalNotifier';
+import { Baton } from './baton';
+import { commandTable, registerCommands } from './commands/index';
+import { ContextKeys } from './contextKeys';
+import { WorkflowDiagnostics } from './diagnostics';
+import { resumeInterruptedRuns } from './resumeInterrupted';
+import { StatusBar } from './statusBar';
+import { EventTriggerWatcher } from './triggers/eventTriggerWatcher';
+import { SaveTriggers } from './triggers/saveTriggers';
+import { EventsView } from './views/eventsView';
+import { RunsView } from './views/runsView';
+import { WorkflowsView } from './views/workflowsView';
+
+export async function activate(context: vscode.ExtensionContext): Promise<BatonApi> {
+  try {
+    const started = Date.now();
+    const baton = new Baton(context);
+    context.subscriptions.push(baton);
+
+    const workflowsView = new WorkflowsView(baton);
+    const runsView = new RunsView(baton);
+    const eventsView = new EventsView(baton);
+    runsView.treeView = vscode.window.createTreeView('baton.runs', { treeDataProvider: runsView, showCollapseAll: true });
+    eventsView.treeView = vscode.window.createTreeView('baton.events', { treeDataProvider: eventsView });
+    context.subscriptions.push(
+      workflowsView,
+      runsView,
+      eventsView,
+      vscode.window.createTreeView('baton.workflows', { treeDataProvider: workflowsView, showCollapseAll: true }),
+      runsView.treeView,
+      eventsView.treeView,
+    );
+
+    const diagnostics = new WorkflowDiagnostics(baton);
+    const commandContext = { baton, runsView, eventsView, diagnostics };
+    context.subscriptions.push(diagnostics, ...registerCommands(commandContext, commandTable));
+
+    const statusBar = new StatusBar(baton);
+    context.subscriptions.push(statusBar, new ApprovalNotifier(baton), new SaveTriggers(baton), new EventTriggerWatcher(baton));
+
+    const contextKeys = new ContextKeys(baton);
+    context.subscriptions.push(contextKeys);
+    showTrust([runsView.treeView, eventsView.treeView]);
+    vscode.workspace.onDidGrantWorkspaceTrust(() => showTrust([runsView.treeView!, eventsView.treeView!]), undefined, context.subscriptions);
+
+    await baton.refresh();
+    contextKeys.update();
+    void resumeInterruptedRuns(baton);
+    baton.output.info(`activated in ${Date.now() - started} ms (${baton.workflows.list().length} workflows, ${baton.runs.list().length} runs)`);
+    return createApi(baton, { baton, workflowsView, ctx: commandContext, statusBar });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Baton failed to start: ${errorMessage(error)}`);
+    throw error;
+  }
+}
+
+/** In an untrusted workspace the views say why nothing runs (a welcome view only shows when a view is empty). */
+function showTrust(views: Array<vscode.TreeView<unknown> | undefined>): void {
+  const message = vscode.workspace.isTrusted ? undefined : 'Untrusted workspace: Baton validates and shows, but runs nothing.';
+  for (const view of views) if (view) view.message = message;
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions. Runs started through the CLI keep running.
+}

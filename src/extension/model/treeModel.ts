@@ -1,0 +1,190 @@
+/**
+ * What the Workflows and Runs views show, as plain data: labels, icons, `contextValue` words. The
+ * views turn these into `TreeItem`s one to one, so everything users see here is testable (and
+ * benchmarked) under plain node.
+ *
+ * contextValue words (matched by `viewItem =~ /\bword\b/` in package.json menus):
+ *   workflow: `workflow` + `valid` | `invalid`
+ *   run:      `run` + its status + `cancellable` | `resumable` | `approvable` | `orphaned`
+ *   step:     `step` + its status + `hasLog` + `approvable`
+ */
+import type { RunStatus, Step, StepState, StepStatus } from '../../core/index';
+import type { RunEntry } from './runCatalog';
+import type { WorkflowEntry } from './workflowCatalog';
+
+export interface NodeView {
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon id (`pass`, `sync~spin`, ...). */
+  icon: string;
+  /** A theme color id for the icon. */
+  color?: string;
+  contextValue: string;
+  collapsible: boolean;
+  /** A click opens this file (at a 1-based line/col). */
+  open?: { file: string; line?: number; col?: number };
+}
+
+export type WorkflowNode = { kind: 'workflow'; entry: WorkflowEntry; view: NodeView };
+export type WorkflowStepNode = { kind: 'workflowStep'; entry: WorkflowEntry; step: Step; view: NodeView };
+export type RunNode = { kind: 'run'; run: RunEntry; view: NodeView };
+export type RunStepNode = { kind: 'runStep'; run: RunEntry; step: StepState; view: NodeView };
+
+type LastRunOf = (workflowId: string) => RunEntry | undefined;
+
+export function workflowNodes(entries: readonly WorkflowEntry[], lastRunOf: LastRunOf): WorkflowNode[] {
+  return entries.map((entry) => ({ kind: 'workflow', entry, view: workflowView(entry, lastRunOf(entry.id)) }));
+}
+
+function workflowView(entry: WorkflowEntry, last: RunEntry | undefined): NodeView {
+  const errors = entry.loaded.diagnostics.filter((d) => d.severity === 'error');
+  const base = { id: `workflow:${entry.file}`, label: entry.label, open: { file: entry.file } };
+  if (!entry.workflow) {
+    const first = errors[0];
+    return {
+      ...base,
+      description: `${errors.length} problem${errors.length === 1 ? '' : 's'}: ${first?.message ?? 'invalid'}`,
+      tooltip: errors.map((d) => `${d.range.start.line}:${d.range.start.col} ${d.message}`).join('\n'),
+      icon: 'error',
+      color: 'problemsErrorIcon.foreground',
+      contextValue: 'workflow invalid',
+      collapsible: false,
+      ...(first ? { open: { file: entry.file, line: first.range.start.line, col: first.range.start.col } } : {}),
+    };
+  }
+  const status = last ? runDisplayStatus(last) : undefined;
+  const look = status ? runLook[status] : { icon: 'symbol-event', color: undefined };
+  const steps = entry.workflow.steps.length;
+  return {
+    ...base,
+    description: [`${steps} step${steps === 1 ? '' : 's'}`, status ? `last run ${status}` : undefined].filter(Boolean).join(' · '),
+    tooltip: [entry.workflow.description, entry.file].filter(Boolean).join('\n'),
+    icon: look.icon,
+    ...(look.color ? { color: look.color } : {}),
+    contextValue: 'workflow valid',
+    collapsible: steps > 0,
+  };
+}
+
+export function workflowStepNodes(node: WorkflowNode): WorkflowStepNode[] {
+  return (node.entry.workflow?.steps ?? []).map((step) => ({
+    kind: 'workflowStep',
+    entry: node.entry,
+    step,
+    view: {
+      id: `workflow:${node.entry.file}#${step.id}`,
+      label: step.name,
+      description: [step.action, step.requiresApproval ? 'needs approval' : undefined].filter(Boolean).join(' · '),
+      ...(step.description ? { tooltip: step.description } : {}),
+      icon: step.requiresApproval ? 'shield' : 'circle-small',
+      contextValue: 'workflowStep',
+      collapsible: false,
+      open: { file: node.entry.file },
+    },
+  }));
+}
+
+/** A run's status as users should read it: `interrupted` when the journal says running but nothing runs it. */
+export type RunDisplayStatus = RunStatus | 'interrupted';
+
+export function runDisplayStatus(run: RunEntry): RunDisplayStatus {
+  return run.orphaned ? 'interrupted' : run.status;
+}
+
+const runLook: Record<RunDisplayStatus, { icon: string; color?: string }> = {
+  created: { icon: 'circle-outline' },
+  running: { icon: 'sync~spin', color: 'charts.blue' },
+  paused: { icon: 'bell-dot', color: 'charts.yellow' },
+  completed: { icon: 'pass', color: 'testing.iconPassed' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+  cancelled: { icon: 'circle-slash', color: 'disabledForeground' },
+  interrupted: { icon: 'debug-disconnect', color: 'charts.orange' },
+};
+
+const stepLook: Record<StepStatus, { icon: string; color?: string }> = {
+  pending: { icon: 'circle-outline' },
+  running: { icon: 'sync~spin', color: 'charts.blue' },
+  completed: { icon: 'pass', color: 'testing.iconPassed' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+  skipped: { icon: 'debug-step-over', color: 'disabledForeground' },
+  waiting_approval: { icon: 'bell-dot', color: 'charts.yellow' },
+};
+
+export function runNodes(runs: readonly RunEntry[], now = Date.now()): RunNode[] {
+  return runs.map((run) => ({ kind: 'run', run, view: runView(run, now) }));
+}
+
+function runView(run: RunEntry, now: number): NodeView {
+  const status = runDisplayStatus(run);
+  const look = runLook[status];
+  const done = run.steps.filter((s) => s.status === 'completed').length;
+  const waiting = run.steps.find((s) => s.status === 'waiting_approval');
+  const words = ['run', status];
+  if (status === 'running' || status === 'paused' || status === 'interrupted') words.push('cancellable');
+  if (status === 'failed' || status === 'cancelled' || status === 'interrupted') words.push('resumable');
+  if (waiting && status === 'paused') words.push('approvable');
+  const duration = run.startedAt ? formatDuration((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) : undefined;
+  const description = [
+    waiting && status === 'paused' ? `waiting for approval: ${waiting.name}` : status,
+    `${done}/${run.steps.length}`,
+    duration,
+    run.runId,
+  ].filter(Boolean);
+  return {
+    id: `run:${run.runId}`,
+    label: run.workflowName,
+    description: description.join(' · '),
+    tooltip: [
+      `${run.workflowName} — run ${run.runId}`,
+      `status: ${status}${run.orphaned ? ' (no process owns it any more; resume or cancel it)' : ''}`,
+      run.owner ? `owner: pid ${run.owner.pid} on ${run.owner.host}` : undefined,
+      run.startedAt ? `started: ${run.startedAt}` : undefined,
+      run.error ? `error: ${run.error}` : undefined,
+      run.file,
+    ].filter(Boolean).join('\n'),
+    icon: look.icon,
+    ...(look.color ? { color: look.color } : {}),
+    contextValue: words.join(' '),
+    collapsible: run.steps.length > 0,
+  };
+}
+
+export function runStepNodes(node: RunNode, now = Date.now()): RunStepNode[] {
+  const run = node.run;
+  return run.steps.map((step) => {
+    const look = run.orphaned && step.status === 'running' ? runLook.interrupted : stepLook[step.status];
+    const words = ['step', step.status];
+    if (step.attempt > 0) words.push('hasLog');
+    if (step.status === 'waiting_approval' && !run.orphaned) words.push('approvable');
+    const duration = step.startedAt ? formatDuration((step.endedAt ? Date.parse(step.endedAt) : now) - Date.parse(step.startedAt)) : undefined;
+    const attempt = step.maxAttempts > 1 && step.attempt > 0 ? `attempt ${step.attempt}/${step.maxAttempts}` : undefined;
+    const status = step.status === 'waiting_approval' ? 'waiting for approval' : step.status;
+    return {
+      kind: 'runStep',
+      run,
+      step,
+      view: {
+        id: `run:${run.runId}/${step.id}`,
+        label: step.name,
+        description: [status, attempt, duration].filter(Boolean).join(' · '),
+        tooltip: [step.name, step.error ? `error: ${step.error}` : undefined, step.approvedBy ? `approved by ${step.approvedBy}` : undefined].filter(Boolean).join('\n'),
+        icon: look.icon,
+        ...(look.color ? { color: look.color } : {}),
+        contextValue: words.join(' '),
+        collapsible: false,
+      },
+    };
+  });
+}
+
+/** `850ms`, `4.2s`, `2m 05s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+
+/** Every `baton.*` setting, read in one place; package.json `contributes.configuration` documents them. */
+export interface Settings {
+  workflowGlobs: string[];
+  eventLogPath: string;
+  runOnSave: boolean;
+  triggersEnabled: boolean;
+  maxDepth: number;
+  slackEvents: string[] | undefined;
+  runsMaxShown: number;
+}
+
+export const defaultWorkflowGlobs = ['workflows/**/*.{yaml,yml}', '**/*.workflow.{yaml,yml}'];
+
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration('baton', scope);
+  const slackEvents = c.get<string[]>('slack.events');
+  return {
+    workflowGlobs: c.get<string[]>('workflowGlobs', defaultWorkflowGlobs),
+    eventLogPath: c.get<string>('eventLog.path', ''),
+    runOnSave: c.get<boolean>('runOnSave.enabled', true),
+    triggersEnabled: c.get<boolean>('triggers.enabled', true),
+    maxDepth: c.get<number>('triggers.maxDepth', 5),
+    slackEvents: slackEvents && slackEvents.length > 0 ? slackEvents : undefined,
+    runsMaxShown: c.get<number>('runs.maxShown', 50),
+  };
+}

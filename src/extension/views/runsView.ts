@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { Baton } from '../baton';
+import { runNodes, runStepNodes, type RunNode, type RunStepNode } from '../model/treeModel';
+import { toTreeItem } from './treeItems';
+
+export type RunsNode = RunNode | RunStepNode;
+
+/**
+ * Runs view: every run on disk (this window's, the CLI's, another window's), newest first → steps
+ * with status, attempt and duration. Redrawn when a journal changes; running durations tick.
+ */
+export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly unsubscribe: () => void;
+  private readonly ticker: NodeJS.Timeout;
+  private roots: RunNode[] = [];
+  treeView?: vscode.TreeView<RunsNode>;
+
+  constructor(private readonly baton: Baton) {
+    this.unsubscribe = baton.runs.on(() => this.changed.fire(undefined));
+    // Durations of active runs move even when no journal line is written.
+    this.ticker = setInterval(() => {
+      if (baton.activeRuns().length > 0) this.changed.fire(undefined);
+    }, 1000);
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    const expand = node.kind === 'run' && (node.run.status === 'running' || node.run.status === 'paused') && !node.run.orphaned;
+    return toTreeItem(node.view, expand);
+  }
+
+  getChildren(node?: RunsNode): RunsNode[] {
+    if (!node) {
+      this.roots = runNodes(this.baton.runs.list().slice(0, this.baton.settings().runsMaxShown));
+      return this.roots;
+    }
+    if (node.kind !== 'run') return [];
+    const fresh = this.baton.runs.find(node.run.runId);
+    return runStepNodes(fresh ? { ...node, run: fresh } : node);
+  }
+
+  getParent(node: RunsNode): RunsNode | undefined {
+    return node.kind === 'runStep' ? this.getChildren().find((r) => r.kind === 'run' && r.run.runId === node.run.runId) : undefined;
+  }
+
+  /** Shows a run in the view (status bar click, after starting a run). */
+  async reveal(runId: string): Promise<void> {
+    const node = this.getChildren().find((r) => r.kind === 'run' && r.run.runId === runId);
+    if (node && this.treeView) await this.treeView.reveal(node, { select: true, focus: false, expand: true });
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    this.unsubscribe();
+    this.changed.dispose();
+  }
+}
