@@ -1,19 +1,87 @@
-import { defaultActions, type ActionHost, type Approver, type LifecycleListener } from '../core/index';
+import { join } from 'node:path';
+import { defaultActions, type ActionHost, type Approver, type LifecycleEvent, type LifecycleListener } from '../core/index';
+import { defaultSource } from '../events/event';
+import { resolveEventLogPath } from '../events/logPath';
+import { SharedLog, type CausalChain } from '../events/sharedLog';
+import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
 import type { CliIo } from './io';
 
 /**
- * What a run started from the CLI is connected to, besides the terminal: sinks subscribed to
- * its lifecycle, capabilities lent to its actions, extra approvers. `dispose` flushes them.
+ * What a run started from the CLI is connected to besides the terminal: the shared event log
+ * (lifecycle mirrored, approvals and cancels from other tools, `emit`/`wait_for_event`) and
+ * Slack (or the local outbox). `dispose` flushes Slack for a few seconds at most.
  */
 export interface CliRuntime {
   listeners: LifecycleListener[];
   host: ActionHost;
   approvers: Approver[];
+  /** Aborts when another tool appends `baton.run.cancel_requested` for the attached run. */
+  cancelSignal: AbortSignal;
+  /** Starts listening for cancels of this run in the shared log. */
+  attach(runId: string): void;
+  log: SharedLog;
+  slack: SlackNotifier;
   dispose(): Promise<void>;
 }
 
-export function createCliRuntime(_io: CliIo, _stateDir: string): CliRuntime {
-  return { listeners: [], host: {}, approvers: [], dispose: async () => {} };
+/** How long the CLI waits for Slack on exit. @default 3000 */
+export const slackFlushMs = 3000;
+
+export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain = {}): CliRuntime {
+  const source = defaultSource('cli');
+  const log = new SharedLog({ path: resolveEventLogPath({ stateDir, env: io.env }), source });
+  const slack = createSlack(io, stateDir, log);
+  const cancel = new AbortController();
+  const stopWatching = new AbortController();
+  // notify_slack travels in the started/resumed events, so a resumed run honours it too.
+  const notifySlackByRun = new Map<string, boolean>();
+  const toSlack = (event: LifecycleEvent) => {
+    if (typeof event.data.notifySlack === 'boolean') notifySlackByRun.set(event.runId, event.data.notifySlack);
+    slack.notify(fromLifecycleEvent(event, { source, notifySlack: notifySlackByRun.get(event.runId) ?? true }));
+  };
+  const host: ActionHost = {
+    emitEvent: (type, data, origin) => log.emit(type, data, { subject: origin.runId, runid: origin.runId, workflowid: origin.workflowId, stepid: origin.stepId, ...chain }),
+    waitForEvent: async (filter, signal) => {
+      const event = await log.waitFor(filter, signal);
+      return { id: event.id, type: event.type, source: event.source, data: event.data };
+    },
+    notify: (m) =>
+      void slack.message(m.text, { level: toMessageLevel(m.level), nextSteps: m.nextSteps, runId: m.runId, workflowId: m.workflow.id, workflowName: m.workflow.name, source }),
+  };
+  return {
+    listeners: [log.lifecycleListener(chain), toSlack],
+    host,
+    approvers: [log.approver()],
+    cancelSignal: cancel.signal,
+    attach: (runId) => log.watchCancel(runId, (by) => cancel.abort(new Error(`cancelled by ${by}`)), stopWatching.signal),
+    log,
+    slack,
+    async dispose() {
+      stopWatching.abort();
+      const { pending } = await slack.flush(slackFlushMs);
+      if (pending > 0) io.stderr.write(`baton: ${pending} Slack message(s) not sent before exit\n`);
+      slack.dispose();
+      log.close();
+    },
+  };
+}
+
+/** SLACK_WEBHOOK_URL is the CLI's only source of the secret; without it messages go to the outbox. */
+function createSlack(io: CliIo, stateDir: string, log: SharedLog): SlackNotifier {
+  const types = io.env.BATON_SLACK_EVENTS?.split(',').map((t) => t.trim()).filter(Boolean);
+  return new SlackNotifier({
+    webhookUrl: io.env.SLACK_WEBHOOK_URL,
+    outboxPath: join(stateDir, 'slack-outbox.jsonl'),
+    ...(types && types.length > 0 ? { types } : {}),
+    logger: { warn: (message) => io.stderr.write(`baton: slack: ${message}\n`) },
+    onFailure: (failure) => {
+      try {
+        log.emit('baton.notification.failed', { channel: 'slack', kind: failure.kind, reason: failure.reason, attempts: failure.attempts, about: failure.type, ...(failure.status ? { status: failure.status } : {}) });
+      } catch {
+        // the log itself failing must not fail a run either
+      }
+    },
+  });
 }
 
 /** Built-ins plus anything registered through the library in this process. */

@@ -6,6 +6,8 @@ export interface ApprovalRequest {
   runId: string;
   workflow: Workflow;
   step: Step;
+  /** When the approval was first asked for (ms since epoch); earlier decisions do not count. */
+  requestedAt: number;
   /** Aborts when the decision came from elsewhere, the run was cancelled or the wait timed out. */
   signal: AbortSignal;
 }

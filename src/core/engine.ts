@@ -85,6 +85,7 @@ export function startRun(options: StartOptions): RunHandle {
       cwd: options.cwd,
       inputs,
       source: workflow.source,
+      notifySlack: workflow.notifySlack,
       stepsTotal: workflow.steps.length,
       steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
       ...(options.trigger ? { trigger: options.trigger } : {}),
@@ -114,7 +115,16 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
     workflow: loaded.workflow,
     durable: true,
     history: events,
-    first: { type: 'baton.workflow.resumed', data: { fromStep: resumeFrom?.id ?? null, previousStatus: state.status } },
+    first: {
+      type: 'baton.workflow.resumed',
+      data: {
+        fromStep: resumeFrom?.id ?? null,
+        previousStatus: state.status,
+        notifySlack: loaded.workflow.notifySlack,
+        stepsTotal: state.steps.length,
+        stepsCompleted: state.steps.filter((s) => s.status === 'completed').length,
+      },
+    },
     ...(state.trigger ? { trigger: state.trigger } : {}),
   });
   return { runId: options.runId, dir: paths.dir, result };

@@ -128,6 +128,8 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       step.endedAt = event.time;
       step.error = String(data.error ?? '');
       step.continued = data.continued === true;
+      // A failed step asks for approval again when it is resumed.
+      delete step.approvedBy;
       break;
     case 'baton.step.skipped':
       if (step) step.status = 'skipped';

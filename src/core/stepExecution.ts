@@ -35,7 +35,8 @@ export type StepOutcome = 'completed' | 'continued' | 'failed' | 'cancelled';
 /** One step: the approval gate, then attempts with timeout and exponential backoff between them. */
 export async function runStep(run: StepRun): Promise<StepOutcome> {
   const { step, publish } = run;
-  if (step.requiresApproval) {
+  const approvedEarlier = run.getState().steps.find((s) => s.id === step.id)?.approvedBy !== undefined;
+  if (step.requiresApproval && !approvedEarlier) {
     const approved = await gate(run);
     if (approved === 'cancelled') return 'cancelled';
     if (!approved) return fail(run, 'approval rejected', 'rejected', 1, '');
@@ -60,7 +61,7 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
       const message = errorMessage(error);
       if (retryable && attempt < maxAttempts) {
         const delayMs = retryDelayMs(step.retry, attempt);
-        publish('baton.step.retrying', { attempt, nextAttempt: attempt + 1, delayMs, error: message }, step.id);
+        publish('baton.step.retrying', { stepName: step.name, attempt, maxAttempts, nextAttempt: attempt + 1, delayMs, error: message }, step.id);
         try {
           await run.clock.sleep(delayMs, run.runSignal);
         } catch {
@@ -124,7 +125,8 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
 
 function fail(run: StepRun, error: string, code: string, attempt: number, outputTail: string, durationMs = 0): StepOutcome {
   const continued = run.step.continueOnFailure;
-  run.publish('baton.step.failed', { attempt, error, errorCode: code, continued, outputTail, durationMs }, run.step.id, true);
+  const data = { stepName: run.step.name, attempt, maxAttempts: run.step.retry.maxRetries + 1, error, errorCode: code, continued, continueOnFailure: continued, outputTail, durationMs };
+  run.publish('baton.step.failed', data, run.step.id, true);
   return continued ? 'continued' : 'failed';
 }
 
@@ -138,7 +140,7 @@ async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
   publish('baton.approval.requested', info, step.id);
   try {
     const decision = await awaitApproval({
-      request: { runId: run.runId, workflow: run.workflow, step },
+      request: { runId: run.runId, workflow: run.workflow, step, requestedAt },
       approvers: run.approvers,
       inbox: run.inbox,
       remainingMs: requestedAt + step.approvalTimeoutMinutes * 60_000 - run.clock.now(),
@@ -147,7 +149,7 @@ async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
     });
     const data: Record<string, unknown> = { by: decision.by, reason: decision.reason ?? null };
     if (decision.controlOffset !== undefined) data.controlOffset = decision.controlOffset;
-    publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', data, step.id, true);
+    publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', { stepName: step.name, ...data }, step.id, true);
     return decision.granted;
   } catch {
     return 'cancelled';

@@ -57,11 +57,12 @@ export async function followRun(
       actions: cliActions(),
       host: runtime.host,
       approvers,
-      signal: io.signal,
+      signal: AbortSignal.any([io.signal, runtime.cancelSignal]),
       listeners: [progress.onEvent, ...runtime.listeners],
       onOutput: (_stepId, text) => progress.output(text),
       onListenerError: (error) => io.stderr.write(`baton: a subscriber failed: ${String(error)}\n`),
     });
+    runtime.attach(handle.runId);
     const result = await handle.result;
     if (result.status === 'completed') return exitCodes.ok;
     if (result.status === 'cancelled') return exitCodes.cancelled;

@@ -24,7 +24,7 @@ export interface ActionContext {
 
 /** What the outer layers lend to actions, so the core names no sink. */
 export interface ActionHost {
-  emitEvent?(type: string, data: Record<string, unknown>): Promise<{ id: string }> | { id: string };
+  emitEvent?(type: string, data: Record<string, unknown>, origin: { runId: string; workflowId: string; stepId: string }): Promise<{ id: string }> | { id: string };
   waitForEvent?(filter: EventFilter, signal: AbortSignal): Promise<{ id: string; type: string; source: string; data: unknown }>;
   notify?(message: { text: string; level: string; nextSteps: string[]; workflow: Workflow; runId: string }): void;
   [capability: string]: unknown;

@@ -68,7 +68,7 @@ export const emitAction: ActionDefinition = {
   async run(params, ctx) {
     if (!ctx.host.emitEvent) throw new BatonError('step_failed', 'emit: this host has no event log');
     const data = (params.data ?? {}) as Record<string, unknown>;
-    const { id } = await ctx.host.emitEvent(String(params.type), data);
+    const { id } = await ctx.host.emitEvent(String(params.type), data, { runId: ctx.runId, workflowId: ctx.workflow.id, stepId: ctx.step.id });
     ctx.output(`emitted ${String(params.type)} (${id})\n`);
     return { event_id: id };
   },

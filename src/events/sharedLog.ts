@@ -1,0 +1,135 @@
+/**
+ * The shared log as a running Baton process uses it: one appender, lifecycle events mirrored into
+ * the log, and the three things a run waits for from other tools — a matching event
+ * (`wait_for_event`), an approval, a cancel. The CLI and the VS Code extension both build on this.
+ */
+import type { ApprovalDecision, Approver, LifecycleEvent, LifecycleListener } from '../core/index';
+import { CancelledError } from '../core/index';
+import { createEvent, defaultSource, type BatonEvent, type CreateEventOptions } from './event';
+import { EventLog, type EventLogOptions } from './eventLog';
+import { tailEventLog, type TailOptions } from './logTailer';
+import { compileFilter, type EventFilter } from './match';
+
+/** Where an event a run emits came from: the event that triggered the run, if any. */
+export interface CausalChain {
+  causationid?: string;
+  chaindepth?: number;
+}
+
+export interface SharedLogOptions extends Omit<EventLogOptions, 'path'> {
+  path: string;
+  /** This process's `source`, e.g. `baton://host/cli/4242`. @default defaultSource('cli') */
+  source?: string;
+  /** Tailer tuning, for tests. */
+  tail?: Pick<TailOptions, 'pollMs' | 'drainMs'>;
+}
+
+export class SharedLog {
+  readonly path: string;
+  readonly source: string;
+  private readonly log: EventLog;
+  private readonly tailTuning: Pick<TailOptions, 'pollMs' | 'drainMs'>;
+
+  constructor(options: SharedLogOptions) {
+    const { source, tail, ...logOptions } = options;
+    this.path = options.path;
+    this.source = source ?? defaultSource('cli');
+    this.tailTuning = tail ?? {};
+    this.log = new EventLog(logOptions);
+  }
+
+  /** Appends one event (one write on an O_APPEND descriptor) and returns it. */
+  emit(type: string, data?: unknown, options: CreateEventOptions = {}): BatonEvent {
+    const event = createEvent(type, data, { source: this.source, ...options });
+    this.log.append(event);
+    return event;
+  }
+
+  append(event: BatonEvent): void {
+    this.log.append(event);
+  }
+
+  /** A lifecycle subscriber that mirrors a run's events into the log, carrying the trigger chain. */
+  lifecycleListener(chain: CausalChain = {}): LifecycleListener {
+    return (e: LifecycleEvent) => {
+      this.emit(e.type, { workflowName: e.workflowName, ...e.data }, {
+        time: e.time,
+        subject: e.runId,
+        runid: e.runId,
+        workflowid: e.workflowId,
+        ...(e.stepId !== undefined ? { stepid: e.stepId } : {}),
+        ...chain,
+      });
+    };
+  }
+
+  /**
+   * Resolves with the first event matching `filter` appended from now on (or from the start of the
+   * current file with `since`, keeping only events at or after that time).
+   */
+  waitFor(filter: EventFilter, signal: AbortSignal, options: { since?: number; accept?: (e: BatonEvent) => boolean } = {}): Promise<BatonEvent> {
+    const matches = compileFilter(filter);
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new CancelledError());
+      const done = new AbortController();
+      const finish = () => {
+        done.abort();
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        finish();
+        reject(new CancelledError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      tailEventLog(this.path, {
+        ...this.tailTuning,
+        ...(options.since === undefined ? { fromEnd: true } : {}),
+        signal: done.signal,
+        onEvent: (event) => {
+          if (done.signal.aborted || !matches(event)) return;
+          if (options.since !== undefined && Date.parse(event.time ?? '') < options.since) return;
+          if (options.accept && !options.accept(event)) return;
+          finish();
+          resolve(event);
+        },
+      });
+    });
+  }
+
+  /**
+   * Approvals that travel as events (`baton approve` in another process, the Python client,
+   * another VS Code window): `baton.approval.granted|rejected` for this run and step, given after
+   * the request — so one appended while the run's owner was down counts once it is resumed.
+   */
+  approver(): Approver {
+    return async (request) => {
+      const event = await this.waitFor({ type: 'baton.approval.*' }, request.signal, {
+        since: request.requestedAt - 1000,
+        accept: (e) =>
+          (e.type === 'baton.approval.granted' || e.type === 'baton.approval.rejected') &&
+          e.source !== this.source &&
+          (e.runid ?? e.subject) === request.runId &&
+          (e.stepid === undefined || e.stepid === request.step.id),
+      });
+      const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
+      const decision: ApprovalDecision = { granted: event.type === 'baton.approval.granted', by: typeof data.by === 'string' ? data.by : event.source };
+      if (typeof data.reason === 'string') decision.reason = data.reason;
+      return decision;
+    };
+  }
+
+  /** Calls `onCancel` when another tool appends `baton.run.cancel_requested` for this run. */
+  watchCancel(runId: string, onCancel: (by: string) => void, signal: AbortSignal): void {
+    this.waitFor({ type: 'baton.run.cancel_requested' }, signal, { accept: (e) => e.source !== this.source && (e.runid ?? e.subject) === runId }).then(
+      (event) => {
+        const by = (event.data as { by?: unknown } | undefined)?.by;
+        onCancel(typeof by === 'string' ? by : event.source);
+      },
+      () => {},
+    );
+  }
+
+  close(): void {
+    this.log.close();
+  }
+}
