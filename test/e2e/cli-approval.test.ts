@@ -1,0 +1,141 @@
+/**
+ * Approval gates end to end. With stdin not a TTY and no --yes, a run waits (paused) until
+ * `baton approve` from another process decides; --reject fails the run; --yes approves at once;
+ * a decision given while nothing runs the run is applied by `baton resume`.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  describeResult,
+  killHard,
+  linesOf,
+  readJournal,
+  runCli,
+  startCli,
+  stateDirOf,
+  statusJson,
+  stepOf,
+  tempDir,
+  waitForRecord,
+  writeFile,
+} from '../support/cli';
+
+const gated = `name: Gated deploy
+steps:
+  - name: Build
+    id: build
+    action: shell
+    params: { command: echo build >> side-effects.txt }
+  - name: Deploy gate
+    id: gate
+    description: A human confirms
+    action: log
+    params: { message: approved to go }
+    requires_approval: true
+  - name: Deploy
+    id: deploy
+    action: shell
+    params: { command: echo deploy >> side-effects.txt }
+`;
+
+async function startWaitingRun(t: Parameters<typeof startCli>[0], cwd: string) {
+  writeFile(cwd, 'gated.yaml', gated);
+  const run = startCli(t, ['run', 'gated.yaml'], { cwd });
+  const runId = await waitForRecord(stateDirOf(cwd), 'the gate to wait for approval', (r) => r.type === 'baton.step.waiting_approval' && r.stepId === 'gate', run);
+  return { run, runId };
+}
+
+test('a gate waits (paused) until `baton approve` from another process; then the run completes', async (t) => {
+  const cwd = tempDir(t);
+  const { run, runId } = await startWaitingRun(t, cwd);
+
+  const waiting = await statusJson(t, cwd, runId);
+  assert.equal(waiting.status, 'paused');
+  assert.equal(waiting.orphaned, false);
+  assert.equal(waiting.owner?.pid, run.pid);
+  assert.equal(stepOf(waiting, 'gate').status, 'waiting_approval');
+  assert.equal(stepOf(waiting, 'deploy').status, 'pending');
+  assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build']);
+  assert.match(run.stdout(), new RegExp(`Deploy gate needs approval — approve with: baton approve ${runId} --step gate`));
+
+  const approve = await runCli(t, ['approve', runId.slice(0, 17)], { cwd });
+  assert.equal(approve.code, 0, describeResult(approve));
+  assert.match(approve.stdout, new RegExp(`approved step gate of run ${runId}`));
+
+  const ended = await run.waitForExit();
+  assert.equal(ended.code, 0, describeResult(ended));
+  assert.match(ended.stdout, /✓ approved \[2\/3\] Deploy gate by .*\(cli \d+\)/);
+  assert.match(ended.stdout, /approved to go/);
+  assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build', 'deploy']);
+  const done = await statusJson(t, cwd, runId);
+  assert.equal(done.status, 'completed');
+  assert.match(stepOf(done, 'gate').approvedBy ?? '', /\(cli \d+\)/);
+});
+
+test('`baton approve --reject` fails the gate and the run (exit 1); later steps are skipped', async (t) => {
+  const cwd = tempDir(t);
+  const { run, runId } = await startWaitingRun(t, cwd);
+  const reject = await runCli(t, ['approve', runId, '--reject', '--reason', 'not on a Friday'], { cwd });
+  assert.equal(reject.code, 0, describeResult(reject));
+  assert.match(reject.stdout, /rejected step gate/);
+
+  const ended = await run.waitForExit();
+  assert.equal(ended.code, 1, describeResult(ended));
+  assert.match(ended.stdout, /✗ rejected .*Deploy gate/);
+  assert.match(ended.stdout, /failed at step gate: approval rejected/);
+  const status = await statusJson(t, cwd, runId);
+  assert.equal(status.status, 'failed');
+  assert.equal(stepOf(status, 'gate').status, 'failed');
+  assert.equal(stepOf(status, 'deploy').status, 'skipped');
+  assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build']);
+  const rejected = readJournal(stateDirOf(cwd), runId).find((r) => r.type === 'baton.approval.rejected');
+  assert.equal(rejected?.data.reason, 'not on a Friday');
+});
+
+test('--yes approves every gate at once', async (t) => {
+  const cwd = tempDir(t);
+  writeFile(cwd, 'gated.yaml', gated);
+  const result = await runCli(t, ['run', 'gated.yaml', '--yes'], { cwd });
+  assert.equal(result.code, 0, describeResult(result));
+  assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build', 'deploy']);
+  const status = await statusJson(t, cwd, 'last');
+  assert.equal(status.status, 'completed');
+  assert.equal(stepOf(status, 'gate').approvedBy, 'baton run --yes');
+});
+
+test('an approval given while the owner is dead (kill -9 while waiting) is applied on `baton resume`', async (t) => {
+  const cwd = tempDir(t);
+  const { run, runId } = await startWaitingRun(t, cwd);
+  await killHard(run);
+
+  const orphaned = await runCli(t, ['status', runId], { cwd });
+  assert.match(orphaned.stdout, /status: paused, but no process runs it/);
+
+  const approve = await runCli(t, ['approve', runId], { cwd });
+  assert.equal(approve.code, 0, describeResult(approve));
+  assert.match(approve.stdout, new RegExp(`approved step gate of run ${runId}; nothing runs it now — it applies when you run \`baton resume ${runId}\``));
+
+  // No --yes and no TTY: only the recorded approval can let this resume finish.
+  const resumed = await runCli(t, ['resume', runId], { cwd });
+  assert.equal(resumed.code, 0, describeResult(resumed));
+  assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build', 'deploy']);
+  const status = await statusJson(t, cwd, runId);
+  assert.equal(status.status, 'completed');
+  assert.match(stepOf(status, 'gate').approvedBy ?? '', /\(cli \d+\)/);
+});
+
+test('approving a finished run, or a step it does not have, is refused', async (t) => {
+  const cwd = tempDir(t);
+  const { run, runId } = await startWaitingRun(t, cwd);
+  const wrongStep = await runCli(t, ['approve', runId, '--step', 'nope'], { cwd });
+  assert.equal(wrongStep.code, 2, describeResult(wrongStep));
+  assert.match(wrongStep.stderr, /has no step 'nope'; steps: build, gate, deploy/);
+  assert.equal((await statusJson(t, cwd, runId)).status, 'paused', 'a refused approval must not move the run');
+
+  await runCli(t, ['approve', runId], { cwd });
+  assert.equal((await run.waitForExit()).code, 0);
+  const late = await runCli(t, ['approve', runId], { cwd });
+  assert.equal(late.code, 2, describeResult(late));
+  assert.match(late.stderr, /already completed; there is nothing to approve/);
+});
