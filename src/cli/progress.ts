@@ -14,6 +14,7 @@ export class ProgressView {
   private lineShown = false;
   private total = 0;
   private order: string[] = [];
+  private names = new Map<string, string>();
 
   constructor(private readonly io: CliIo, private readonly quiet = false) {
     this.tty = io.stdout.isTTY === true && io.env.TERM !== 'dumb';
@@ -23,11 +24,11 @@ export class ProgressView {
     const d = event.data;
     switch (event.type) {
       case 'baton.workflow.started':
-        this.order = ((d.steps ?? []) as Array<{ id: string }>).map((s) => s.id);
-        this.total = this.order.length;
+        this.learnSteps(d.steps);
         this.print(`▶ ${event.workflowName} — run ${event.runId} (${this.total} steps)`);
         break;
       case 'baton.workflow.resumed':
+        this.learnSteps(d.steps);
         this.print(`▶ resuming ${event.workflowName} — run ${event.runId}${d.fromStep ? ` at step ${String(d.fromStep)}` : ''}`);
         break;
       case 'baton.step.started':
@@ -93,8 +94,15 @@ export class ProgressView {
     this.stopTicker();
   }
 
+  private learnSteps(steps: unknown): void {
+    const list = (Array.isArray(steps) ? steps : []) as Array<{ id: string; name?: string }>;
+    this.order = list.map((s) => s.id);
+    this.names = new Map(list.map((s) => [s.id, s.name ?? s.id]));
+    this.total = this.order.length;
+  }
+
   private label(event: LifecycleEvent): string {
-    const step = this.current && this.indexOf(event.stepId) === this.current.index ? this.current.name : (event.stepId ?? '');
+    const step = this.current && this.indexOf(event.stepId) === this.current.index ? this.current.name : (this.names.get(event.stepId ?? '') ?? event.stepId ?? '');
     return `[${this.indexOf(event.stepId)}/${this.total}] ${String(event.data.stepName ?? step)}`;
   }
 

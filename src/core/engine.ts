@@ -123,6 +123,8 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
         notifySlack: loaded.workflow.notifySlack,
         stepsTotal: state.steps.length,
         stepsCompleted: state.steps.filter((s) => s.status === 'completed').length,
+        // As in `started`, so a subscriber that joins at the resume (the CLI's progress) knows the steps.
+        steps: loaded.workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
       },
     },
     ...(state.trigger ? { trigger: state.trigger } : {}),
