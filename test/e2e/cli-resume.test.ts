@@ -72,6 +72,8 @@ test('a failed run exits 1 with a resume hint; after the fix `baton resume <pref
   const resumed = await runCli(t, ['resume', runId.slice(0, 15)], { cwd });
   assert.equal(resumed.code, 0, describeResult(resumed));
   assert.match(resumed.stdout, new RegExp(`resuming Needs a marker — run ${runId} at step b`));
+  // Progress after a resume still numbers the steps of the whole run.
+  assert.match(resumed.stdout, /✓ \[2\/3\] Step B .*\n[\s\S]*✓ \[3\/3\] Step C /);
   // a ran once; b ran again; c ran once and still read a's output from the first process.
   assert.deepEqual(linesOf(side), ['a', 'b', 'b', 'c from-a']);
 
