@@ -18,6 +18,8 @@ export class WorkflowDiagnostics implements vscode.Disposable {
     vscode.workspace.onDidSaveTextDocument((d) => this.check(d), this, this.disposables);
     vscode.workspace.onDidChangeTextDocument((e) => this.later(e.document), this, this.disposables);
     vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri), this, this.disposables);
+    // A document outlives its editor for a while; closing its last tab already counts as closed.
+    vscode.window.tabGroups.onDidChangeTabs((e) => this.clearClosedTabs(e.closed), this, this.disposables);
     for (const document of vscode.workspace.textDocuments) this.check(document);
   }
 
@@ -57,11 +59,23 @@ export class WorkflowDiagnostics implements vscode.Disposable {
     );
   }
 
+  private clearClosedTabs(closed: readonly vscode.Tab[]): void {
+    const open = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map(tabUri).filter((u) => u !== undefined).map((u) => u.toString()));
+    for (const tab of closed) {
+      const uri = tabUri(tab);
+      if (uri && !open.has(uri.toString())) this.clear(uri);
+    }
+  }
+
   private clear(uri: vscode.Uri): void {
     clearTimeout(this.timers.get(uri.toString()));
     this.timers.delete(uri.toString());
     this.collection.delete(uri);
   }
+}
+
+function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  return tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
 }
 
 /** Core ranges are 1-based with an exclusive end; VS Code's are 0-based. */
