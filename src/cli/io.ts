@@ -1,7 +1,7 @@
 /** What a CLI command may touch; the bin wires `process`, tests pass their own. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(text: string): unknown };
+  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string | Uint8Array): unknown };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;

@@ -3,16 +3,32 @@ import { isBatonError } from '../core/index';
 import type { Command } from './command';
 import { approveCommand } from './commands/approveCommand';
 import { cancelCommand } from './commands/cancelCommand';
+import { emitCommand } from './commands/emitCommand';
+import { execCommand } from './commands/execCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runCommand } from './commands/runCommand';
 import { runsCommand } from './commands/runsCommand';
 import { statusCommand } from './commands/statusCommand';
+import { tailCommand } from './commands/tailCommand';
 import { validateCommand } from './commands/validateCommand';
+import { watchCommand } from './commands/watchCommand';
 import { exitCodes, type CliIo } from './io';
 import { UsageError } from './usageError';
 
 /** Every `baton` command, in the order `baton --help` lists them. */
-export const commands: Command[] = [runCommand, validateCommand, resumeCommand, cancelCommand, statusCommand, runsCommand, approveCommand];
+export const commands: Command[] = [
+  runCommand,
+  validateCommand,
+  resumeCommand,
+  cancelCommand,
+  statusCommand,
+  runsCommand,
+  approveCommand,
+  emitCommand,
+  tailCommand,
+  execCommand,
+  watchCommand,
+];
 
 /** The whole CLI as a function: tests call it in-process; the bin only wires `process`. */
 export async function main(argv: readonly string[], io: CliIo, table: readonly Command[] = commands): Promise<number> {

@@ -1,6 +1,7 @@
 import { decideApproval, findRun, requesterName } from '../../core/index';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
+import { announce } from '../announce';
 import { cliStateDir } from '../stateDir';
 import { UsageError } from '../usageError';
 
@@ -23,6 +24,8 @@ export const approveCommand: Command = {
       ...(typeof values.step === 'string' ? { stepId: values.step } : {}),
       ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
     });
+    // The decision also travels as an event, so other tools (and other windows) see it.
+    announce(io, granted ? 'baton.approval.granted' : 'baton.approval.rejected', runId, outcome.stepId, { by: requesterName('cli'), reason: values.reason ?? null });
     const what = `${granted ? 'approved' : 'rejected'} ${outcome.stepId ? `step ${outcome.stepId}` : 'the next step waiting'} of run ${runId}`;
     io.stdout.write(outcome.ownerAlive ? `${what}\n` : `${what}; nothing runs it now — it applies when you run \`baton resume ${runId}\`\n`);
     return exitCodes.ok;

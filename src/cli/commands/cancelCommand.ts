@@ -1,4 +1,5 @@
 import { cancelRun, findRun, readRun, requesterName } from '../../core/index';
+import { announce } from '../announce';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
 import { cliStateDir } from '../stateDir';
@@ -16,7 +17,9 @@ export const cancelCommand: Command = {
     if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id');
     const stateDir = cliStateDir(io);
     const runId = findRun(stateDir, prefix);
-    const outcome = cancelRun(stateDir, runId, requesterName('cli'), values.reason as string | undefined);
+    const by = requesterName('cli');
+    const outcome = cancelRun(stateDir, runId, by, values.reason as string | undefined);
+    if (outcome !== 'already_finished') announce(io, 'baton.run.cancel_requested', runId, undefined, { by, reason: values.reason ?? null });
     if (outcome === 'already_finished') {
       io.stderr.write(`baton: run ${runId} is already ${readRun(stateDir, runId).status}\n`);
       return exitCodes.failed;

@@ -1,0 +1,33 @@
+import { createEvent, defaultSource } from '../../events/event';
+import { appendEvent } from '../../events/eventLog';
+import type { Command } from '../command';
+import { cliEventLogPath } from '../eventLogFor';
+import { exitCodes } from '../io';
+import { UsageError } from '../usageError';
+
+export const emitCommand: Command = {
+  name: 'emit',
+  summary: 'Append an event to the shared event log',
+  usage: "baton emit <type> [--data '<json>'] [--source <name>] [--subject <s>] [--json]",
+  details: "Example: baton emit test.completed --data '{\"passed\": 71, \"failed\": 0}' --source pycharm\nPrints the new event's id (the whole event with --json).",
+  options: { data: { type: 'string', short: 'd' }, source: { type: 'string' }, subject: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const [type, ...extra] = positionals;
+    if (!type || extra.length > 0) throw new UsageError('give exactly one event type, e.g. test.completed');
+    let data: unknown;
+    if (typeof values.data === 'string') {
+      try {
+        data = JSON.parse(values.data);
+      } catch (error) {
+        throw new UsageError(`--data is not JSON: ${(error as Error).message}`);
+      }
+    }
+    const source = typeof values.source === 'string' ? values.source : defaultSource('cli');
+    const event = createEvent(type, data, { source, ...(typeof values.subject === 'string' ? { subject: values.subject } : {}) });
+    const { truncated } = appendEvent(event, { path: cliEventLogPath(io) });
+    if (truncated) io.stderr.write('baton: data was larger than a log line allows (64 KiB) and was truncated\n');
+    io.stdout.write(values.json ? `${JSON.stringify(event)}\n` : `${event.id}\n`);
+    return exitCodes.ok;
+  },
+};

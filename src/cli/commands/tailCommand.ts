@@ -1,0 +1,63 @@
+import type { BatonEvent } from '../../events/event';
+import { tailEventLog } from '../../events/logTailer';
+import { compileFilter } from '../../events/match';
+import type { Command } from '../command';
+import { cliEventLogPath } from '../eventLogFor';
+import { exitCodes } from '../io';
+
+export const tailCommand: Command = {
+  name: 'tail',
+  summary: 'Show events from the shared log (and follow it with --follow)',
+  usage: 'baton tail [--follow] [--type <glob>] [--source <glob>] [--lines <n>] [--json]',
+  details: 'Without --follow, prints the last --lines events (default 20) and exits. With --follow, keeps printing new events (like tail -F: it follows rotation).',
+  options: {
+    follow: { type: 'boolean', short: 'f' },
+    type: { type: 'string', short: 't' },
+    source: { type: 'string' },
+    lines: { type: 'string', short: 'n' },
+    json: { type: 'boolean' },
+  },
+  allowPositionals: false,
+  async run({ values }, io) {
+    const matches = compileFilter({ ...(typeof values.type === 'string' ? { type: values.type } : {}), ...(typeof values.source === 'string' ? { source: values.source } : {}) });
+    const limit = Number(values.lines ?? 20);
+    const print = (event: BatonEvent) => io.stdout.write(values.json ? `${JSON.stringify(event)}\n` : `${formatEvent(event)}\n`);
+    // The backlog: keep only the last N matches in memory, whatever the log's size.
+    const backlog: BatonEvent[] = [];
+    let following = false;
+    const stop = new AbortController();
+    const tailer = tailEventLog(cliEventLogPath(io), {
+      signal: AbortSignal.any([io.signal, stop.signal]),
+      onEvent: (event) => {
+        if (!matches(event)) return;
+        if (following) return void print(event);
+        backlog.push(event);
+        if (backlog.length > limit) backlog.shift();
+      },
+      onBadLine: (bad) => io.stderr.write(`baton: skipped a bad line at byte ${bad.offset}: ${bad.message}\n`),
+    });
+    tailer.poll();
+    backlog.forEach(print);
+    following = true;
+    if (!values.follow) {
+      tailer.close();
+      return exitCodes.ok;
+    }
+    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    tailer.close();
+    return exitCodes.ok;
+  },
+};
+
+export function formatEvent(event: BatonEvent): string {
+  const time = (event.time ?? '').replace(/^\d{4}-\d\d-\d\dT/, '').replace(/Z$/, '');
+  const run = event.runid ? ` ${event.workflowid ?? ''}/${event.runid}` : event.subject ? ` ${event.subject}` : '';
+  const step = event.stepid ? ` step ${event.stepid}` : '';
+  const data = event.data === undefined ? '' : ` ${summarise(event.data)}`;
+  return `${time}  ${event.type}${run}${step}${data}  (${event.source})`;
+}
+
+function summarise(data: unknown): string {
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}

@@ -1,0 +1,121 @@
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { defaultsFromEnv, editorOnlyActionNames, findWorkflowFiles, formatDiagnostic, loadWorkflowFile, startRun } from '../../core/index';
+import { defaultSource } from '../../events/event';
+import { createIngressServer } from '../../events/httpIngress';
+import { SharedLog } from '../../events/sharedLog';
+import { chainFrom, describeDecision, TriggerRunner, type TriggerTarget } from '../../events/triggerRunner';
+import { approveAll } from '../approvers';
+import type { Command } from '../command';
+import { cliEventLogPath } from '../eventLogFor';
+import { exitCodes, type CliIo } from '../io';
+import { ProgressView } from '../progress';
+import { cliActions, createCliRuntime } from '../runtime';
+import { cliStateDir } from '../stateDir';
+import { UsageError } from '../usageError';
+
+export const watchCommand: Command = {
+  name: 'watch',
+  summary: 'Run workflows whose `on.events` match events in the shared log (headless trigger runner)',
+  usage: 'baton watch [--workflows <glob>]... [--max-depth <n>] [--yes] [--listen 127.0.0.1:PORT]',
+  details: [
+    'Several watchers (and VS Code windows) may watch one log: each event starts each matching workflow exactly once.',
+    'A workflow is never triggered by its own events, and trigger chains deeper than --max-depth (default 5) are refused.',
+    '--listen also accepts CloudEvents over HTTP (POST, structured or binary mode); it needs BATON_INGRESS_TOKEN, sent as `Authorization: Bearer <token>`.',
+  ].join('\n'),
+  options: {
+    workflows: { type: 'string', multiple: true, short: 'w' },
+    'max-depth': { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    listen: { type: 'string' },
+  },
+  allowPositionals: false,
+  async run({ values }, io) {
+    const globs = (values.workflows as string[] | undefined) ?? undefined;
+    const maxDepth = Number(values['max-depth'] ?? io.env.BATON_TRIGGERS_MAX_DEPTH ?? 5);
+    if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new UsageError('--max-depth takes a whole number ≥ 1');
+    const stateDir = cliStateDir(io);
+    const logPath = cliEventLogPath(io);
+    const targets = workflowTargets(io, globs);
+    const say = (line: string) => io.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
+
+    const runner = new TriggerRunner({
+      logPath,
+      targets: targets.get,
+      maxDepth,
+      signal: io.signal,
+      onDecision: (d) => say(describeDecision(d)),
+      onError: (error) => io.stderr.write(`baton watch: ${String(error)}\n`),
+      start: (target, event) => {
+        const runtime = createCliRuntime(io, stateDir, chainFrom(event));
+        const progress = new ProgressView({ ...io, stdout: { write: (t: string | Uint8Array) => io.stdout.write(typeof t === 'string' ? `[${target.workflow.id}] ${t}` : t) } }, true);
+        const cancel = new AbortController();
+        const handle = startRun({
+          stateDir,
+          cwd: io.cwd,
+          env: io.env,
+          actions: cliActions(),
+          workflow: target.workflow,
+          source: target.source,
+          file: target.file,
+          trigger: event as unknown as Record<string, unknown>,
+          host: runtime.host,
+          approvers: values.yes ? [approveAll, ...runtime.approvers] : runtime.approvers,
+          signal: AbortSignal.any([io.signal, cancel.signal, runtime.cancelSignal]),
+          listeners: [progress.onEvent, ...runtime.listeners],
+        });
+        runtime.attach(handle.runId);
+        const done = handle.result.finally(() => runtime.dispose());
+        return { cancel: (reason) => cancel.abort(new Error(reason)), done };
+      },
+    });
+    const listening = values.listen ? await listen(io, String(values.listen), new SharedLog({ path: logPath, source: defaultSource('ingress') })) : undefined;
+    say(`watching ${logPath} for ${targets.get().filter((t) => t.workflow.on.events.length > 0).length} workflow(s) with on.events (max depth ${maxDepth})${listening ? `; HTTP ingress on ${listening}` : ''}`);
+    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    runner.close();
+    return exitCodes.ok;
+  },
+};
+
+/** The workflows under the cwd, reloaded when a file changes (checked at most every 2 s). */
+function workflowTargets(io: CliIo, globs: string[] | undefined): { get: () => TriggerTarget[] } {
+  let cached: TriggerTarget[] = [];
+  let signature = '';
+  let checkedAt = 0;
+  const load = () => {
+    const files = findWorkflowFiles(io.cwd, globs);
+    const next = files.map((f) => `${f}:${statSync(f).mtimeMs}`).join('|');
+    if (next === signature) return;
+    signature = next;
+    cached = [];
+    for (const file of files) {
+      const loaded = loadWorkflowFile(file, { actions: cliActions(), extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
+      if (loaded.workflow) cached.push({ workflow: loaded.workflow, file, source: loaded.source });
+      else for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file: relative(io.cwd, file) })}\n`);
+    }
+  };
+  return {
+    get: () => {
+      if (Date.now() - checkedAt > 2000) {
+        checkedAt = Date.now();
+        load();
+      }
+      return cached;
+    },
+  };
+}
+
+async function listen(io: CliIo, address: string, log: SharedLog): Promise<string> {
+  const token = io.env.BATON_INGRESS_TOKEN;
+  if (!token) throw new UsageError('--listen needs the bearer token in BATON_INGRESS_TOKEN');
+  const match = /^(.+):(\d+)$/.exec(address);
+  if (!match) throw new UsageError('--listen takes host:port, e.g. 127.0.0.1:8787');
+  const server = createIngressServer({ token, append: (event) => log.append(event) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(match[2]), match[1], () => resolve());
+  });
+  io.signal.addEventListener('abort', () => server.close(), { once: true });
+  const bound = server.address();
+  return typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : address;
+}

@@ -1,0 +1,131 @@
+/**
+ * Starts workflows whose `on.events` match events landing in the shared log — `baton watch` and
+ * the VS Code extension both run one. Three rules keep it safe when several processes watch the
+ * same log: a claim file decides which one starts a run (exactly once per event × workflow);
+ * a workflow never triggers itself; a chain of triggered runs deeper than `maxDepth` is refused.
+ */
+import { dirname } from 'node:path';
+import type { Workflow } from '../core/index';
+import { claimTrigger } from './claims';
+import type { BatonEvent } from './event';
+import { tailEventLog, type EventLogTailer, type TailOptions } from './logTailer';
+import { compileFilter } from './match';
+
+export interface TriggerTarget {
+  workflow: Workflow;
+  file: string;
+  source: string;
+}
+
+/** What a started run gives back: a way to cancel it and its end. */
+export interface TriggeredRun {
+  cancel(reason: string): void;
+  done: Promise<unknown>;
+}
+
+export type TriggerDecision =
+  | { kind: 'started'; workflowId: string; eventId: string }
+  | { kind: 'claimed_elsewhere' | 'own_event' | 'skipped_busy'; workflowId: string; eventId: string }
+  | { kind: 'refused_depth'; workflowId: string; eventId: string; depth: number };
+
+export interface TriggerRunnerOptions {
+  logPath: string;
+  /** The workflows to trigger; read on every event so edits take effect at once. */
+  targets: () => readonly TriggerTarget[];
+  start: (target: TriggerTarget, event: BatonEvent) => TriggeredRun;
+  /** Refuse events whose `chaindepth` is this or more. @default 5 */
+  maxDepth?: number;
+  /** Where claims live. @default the log's folder, so every watcher of one log shares them */
+  claimsDir?: string;
+  /** Every decision, for logs and tests. */
+  onDecision?: (decision: TriggerDecision) => void;
+  onError?: (error: unknown) => void;
+  signal?: AbortSignal;
+  tail?: Pick<TailOptions, 'pollMs' | 'drainMs'>;
+}
+
+export class TriggerRunner {
+  private readonly tailer: EventLogTailer;
+  private readonly active = new Map<string, Set<TriggeredRun>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly options: TriggerRunnerOptions) {
+    this.tailer = tailEventLog(options.logPath, {
+      ...options.tail,
+      fromEnd: true,
+      onEvent: (event) => this.handle(event),
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /** Decides, for each workflow, whether this event starts it here. */
+  handle(event: BatonEvent): TriggerDecision[] {
+    const decisions: TriggerDecision[] = [];
+    for (const target of this.options.targets()) {
+      const filters = target.workflow.on.events;
+      if (filters.length === 0 || !filters.some((f) => compileFilter(f)(event))) continue;
+      const decision = this.decide(target, event);
+      decisions.push(decision);
+      this.options.onDecision?.(decision);
+    }
+    return decisions;
+  }
+
+  close(): void {
+    this.tailer.close();
+  }
+
+  private decide(target: TriggerTarget, event: BatonEvent): TriggerDecision {
+    const base = { workflowId: target.workflow.id, eventId: event.id };
+    if (event.workflowid === target.workflow.id) return { kind: 'own_event', ...base };
+    const depth = typeof event.chaindepth === 'number' ? event.chaindepth : 0;
+    if (depth >= (this.options.maxDepth ?? 5)) return { kind: 'refused_depth', depth, ...base };
+    const concurrency = target.workflow.concurrency;
+    const running = this.active.get(target.workflow.id) ?? new Set<TriggeredRun>();
+    if (concurrency === 'skip' && running.size > 0) return { kind: 'skipped_busy', ...base };
+    if (!claimTrigger(this.options.claimsDir ?? dirname(this.options.logPath), event.id, target.workflow.id)) {
+      return { kind: 'claimed_elsewhere', ...base };
+    }
+    if (concurrency === 'cancel_previous') for (const run of running) run.cancel(`superseded by event ${event.id}`);
+    if (concurrency === 'queue') {
+      // Runs of one workflow start one after another, in event order.
+      const previous = this.queues.get(target.workflow.id) ?? Promise.resolve();
+      const next = previous.then(() => this.launch(target, event).done).catch(() => {});
+      this.queues.set(target.workflow.id, next);
+    } else {
+      void this.launch(target, event).done.catch(() => {});
+    }
+    return { kind: 'started', ...base };
+  }
+
+  private launch(target: TriggerTarget, event: BatonEvent): TriggeredRun {
+    const run = this.options.start(target, event);
+    const set = this.active.get(target.workflow.id) ?? new Set<TriggeredRun>();
+    set.add(run);
+    this.active.set(target.workflow.id, set);
+    void run.done.finally(() => set.delete(run)).catch(() => {});
+    return run;
+  }
+}
+
+/** The chain attributes a triggered run's own events carry. */
+export function chainFrom(event: BatonEvent): { causationid: string; chaindepth: number } {
+  return { causationid: event.id, chaindepth: (typeof event.chaindepth === 'number' ? event.chaindepth : 0) + 1 };
+}
+
+/** Why a decision did not start a run, in words for logs. */
+export function describeDecision(d: TriggerDecision): string {
+  switch (d.kind) {
+    case 'started':
+      return `event ${d.eventId} started workflow ${d.workflowId}`;
+    case 'claimed_elsewhere':
+      return `event ${d.eventId}: workflow ${d.workflowId} was started by another watcher`;
+    case 'own_event':
+      return `event ${d.eventId} came from workflow ${d.workflowId} itself; not re-triggering it`;
+    case 'skipped_busy':
+      return `event ${d.eventId}: workflow ${d.workflowId} is already running (concurrency: skip)`;
+    case 'refused_depth':
+      return `event ${d.eventId} refused for workflow ${d.workflowId}: trigger chain depth ${d.depth} reached the limit (baton.triggers.maxDepth); this stops workflows from triggering each other forever`;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Baton as a library: the core (load, validate, run, resume, registerAction) and the shared
+ * event log for programs (emitEvent, withProcessEvents, the original convenience emitters).
+ */
+export * from './core/index';
+export { emitEvent, emitMcpToolCompleted, emitSynthesisCompleted, emitTestCompleted, withProcessEvents, type EmitOptions } from './events/emitters';
+export { createEvent, type BatonEvent } from './events/event';
+export { tailEventLog, type EventLogTailer, type TailOptions } from './events/logTailer';
+export { SharedLog } from './events/sharedLog';
+export { SlackNotifier } from './slack/index';
