@@ -76,12 +76,20 @@ steps:
     action: shell
     params:
       command: echo 'hello \${{ inputs.name }}!' > sq.txt
+  - name: Here-document
+    id: heredoc
+    action: shell
+    params:
+      command: |
+        cat > heredoc.txt <<EOF
+        hello \${{ inputs.name }}!
+        EOF
 `;
 
 for (const value of hostile.slice(0, 2)) {
   test(
-    `--input name=${JSON.stringify(value)} inside "double" and 'single' quotes is data, not code`,
-    { todo: 'known bug (reported): shellQuote wraps the value in single quotes, which are literal inside "..." and end a \'...\' string, so $( ) and backticks run' },
+    `--input name=${JSON.stringify(value)} inside "double" quotes, 'single' quotes and a here-document is data, not code`,
+    { todo: 'known bug (reported): shellQuote wraps the value in single quotes, which are literal inside "..." and in a here-document and end a \'...\' string, so $( ) and backticks run' },
     async (t) => {
       const cwd = tempDir(t);
       writeFile(cwd, 'quoted.yaml', quotedWorkflow);
@@ -90,6 +98,7 @@ for (const value of hostile.slice(0, 2)) {
       assert.equal(result.code, 0, describeResult(result));
       assert.equal(readFileSync(join(cwd, 'dq.txt'), 'utf8'), `hello ${value}!\n`);
       assert.equal(readFileSync(join(cwd, 'sq.txt'), 'utf8'), `hello ${value}!\n`);
+      assert.equal(readFileSync(join(cwd, 'heredoc.txt'), 'utf8'), `hello ${value}!\n`);
     },
   );
 }
