@@ -212,18 +212,28 @@ def _ident(path: str) -> Optional[tuple]:
 
 
 def _rotated_after(path: str, ident: Optional[tuple]) -> List[str]:
-    """Rotated files newer than the one with identity ``ident``, oldest first."""
+    """Rotated files newer than the one with identity ``ident``, oldest first.
+
+    A rotation in progress shifts files up one number at a time, so the scan goes on past a single
+    missing number and ignores a file met twice.
+    """
     newer: List[str] = []
-    n = 1
-    while True:
+    seen = set()
+    n, misses = 1, 0
+    while misses < 2:
         candidate = "%s.%d" % (path, n)
+        n += 1
         found = _ident(candidate)
         if found is None:
-            return []  # `ident` is gone (past keep): we cannot tell which files are newer
+            misses += 1
+            continue
+        misses = 0
         if found == ident:
             return list(reversed(newer))
-        newer.append(candidate)
-        n += 1
+        if found not in seen:
+            seen.add(found)
+            newer.append(candidate)
+    return []  # `ident` is gone (past keep): we cannot tell which files are newer
 
 
 def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False, poll_interval: float = 0.05,

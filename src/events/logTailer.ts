@@ -101,13 +101,25 @@ function openExact(file: string, identity: string): number | undefined {
   return undefined;
 }
 
-/** Rotated files present now, newest first, as far as the numbering goes without a gap. */
+/**
+ * Rotated files present now, newest first. A rotation in progress shifts files up one number at a
+ * time from the top, so a scan running alongside it can meet one missing number (a gap) or meet a
+ * file twice, but never miss one: scanning goes on past a single gap, and duplicates are dropped.
+ */
 function listRotated(file: string): { file: string; identity: string }[] {
   const out: { file: string; identity: string }[] = [];
-  for (let n = 1; n <= 1000; n++) {
+  const seen = new Set<string>();
+  for (let n = 1, misses = 0; n <= 100_000 && misses < 2; n++) {
     const st = statOrUndefined(rotatedPath(file, n));
-    if (st === undefined) break;
-    out.push({ file: rotatedPath(file, n), identity: identityOf(st) });
+    if (st === undefined) {
+      misses++;
+      continue;
+    }
+    misses = 0;
+    const identity = identityOf(st);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    out.push({ file: rotatedPath(file, n), identity });
   }
   return out;
 }
@@ -163,6 +175,11 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
   const opened = new Set<string>();
   const oldAtStart = new Set(listRotated(file).map((r) => r.identity));
 
+  const anchorStillLinked = (identity: string): boolean => {
+    const cursor = current?.identity === identity ? current : draining.find((d) => d.cursor.identity === identity)?.cursor;
+    return cursor !== undefined && fs.fstatSync(cursor.fd).nlink > 0;
+  };
+
   const openCursor = (name: string, identity: string, offsetFor: (size: number, fd: number) => number): LogCursor | undefined => {
     let fd = openExact(name, identity);
     // A rotation shifted it to the next number between our listing and the open: look it up again.
@@ -188,7 +205,12 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
     if (st === undefined) return false;
     const next = openCursor(file, identityOf(st), offsetFor);
     if (next === undefined) return false;
-    const rotated = listRotated(file);
+    let rotated = listRotated(file);
+    // The anchor missing from the list while it is still linked somewhere means the scan raced a
+    // rotation; look again rather than conclude it is gone.
+    for (let attempt = 0; anchor !== undefined && attempt < 5 && anchorStillLinked(anchor) && !rotated.some((r) => r.identity === anchor); attempt++) {
+      rotated = listRotated(file);
+    }
     const live = new Set(rotated.map((r) => r.identity));
     let newer: { file: string; identity: string }[];
     if (anchor === undefined) {
