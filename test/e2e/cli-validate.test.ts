@@ -32,7 +32,8 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'alias bomb (billion laughs)', content: billionLaughs(), message: /alias bomb/ },
-  { name: '20,000-deep flow nesting [[[[…]]]]', content: `name: Deep\nsteps: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, at: [2, 807], message: /nested too deeply/ },
+  // Where the parser runs out of stack depends on the stack it has, so these positions are not pinned.
+  { name: '20,000-deep flow nesting [[[[…]]]]', content: `name: Deep\nsteps: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, message: /nested too deeply/ },
   { name: '20,000 unclosed [ on one line', content: `name: Deep\nsteps: ${'['.repeat(20_000)}\n`, message: /nested too deeply/ },
   { name: '20,000-deep flow mappings {a: {a: …}}', content: `name: Deep\nsteps: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}\n`, message: /nested too deeply/ },
   { name: '20,000-deep block nesting (- - - …)', content: `name: Deep\nsteps:\n  ${'- '.repeat(20_000)}x\n`, message: /nested too deeply/ },
