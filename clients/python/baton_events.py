@@ -203,6 +203,13 @@ def approve(run_id: str, step_id: Optional[str] = None, reject: bool = False, co
                 subject=run_id, runid=run_id, stepid=step_id)
 
 
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # Windows has no pread
+    return os.read(fd, size)
+
+
 def _ident(path: str) -> Optional[tuple]:
     try:
         st = os.stat(path)
@@ -278,7 +285,7 @@ def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False
         nonlocal offset
         assert fd is not None
         while True:
-            chunk = os.pread(fd, chunk_bytes, offset)
+            chunk = _pread(fd, chunk_bytes, offset)
             if not chunk:
                 return
             start = offset
