@@ -1,3 +1,4 @@
+import { renderShellCommand } from './shellTemplate';
 import { renderTemplate } from './templateExpr';
 import type { RunState } from './runState';
 import type { Workflow } from './workflowModel';
@@ -32,18 +33,30 @@ export function lookupTemplate(context: TemplateContext, path: string[]): unknow
 }
 
 /**
- * Renders every string in params. Values substituted into the action's shell params are quoted
- * as one shell word each, so data (outputs, inputs, event fields) can never become code.
+ * Renders every string in params. In the action's shell params each value is passed through an
+ * environment variable (see shellTemplate.ts), so data (outputs, inputs, event fields) can never
+ * become code; `env` holds those variables for the action to add to the process environment.
  */
-export function renderParams(params: Record<string, unknown>, shellParams: readonly string[], context: TemplateContext): Record<string, unknown> {
+export function renderParams(
+  params: Record<string, unknown>,
+  shellParams: readonly string[],
+  context: TemplateContext,
+): { params: Record<string, unknown>; env: Record<string, string> } {
   const lookup = (path: string[]) => lookupTemplate(context, path);
-  const render = (value: unknown, quote: boolean): unknown => {
-    if (typeof value === 'string') return renderTemplate(value, lookup, quote);
-    if (Array.isArray(value)) return value.map((item) => render(item, quote));
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, quote)]));
-    }
+  const env: Record<string, string> = {};
+  const render = (value: unknown): unknown => {
+    if (typeof value === 'string') return renderTemplate(value, lookup);
+    if (Array.isArray(value)) return value.map(render);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
     return value;
   };
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, render(value, shellParams.includes(key))]));
+  const rendered = Object.fromEntries(
+    Object.entries(params).map(([key, value]) => {
+      if (!shellParams.includes(key) || typeof value !== 'string') return [key, render(value)];
+      const shell = renderShellCommand(value, lookup, `BATON_${key.toUpperCase()}_`);
+      Object.assign(env, shell.env);
+      return [key, shell.command];
+    }),
+  );
+  return { params: rendered, env };
 }

@@ -86,7 +86,7 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
   const timeout = run.clock.timeout(timeoutMs);
   const timeoutSignal = timeout.signal;
   const signal = AbortSignal.any([run.runSignal, timeoutSignal]);
-  const params = renderParams(step.params, definition.shellParams ?? [], { state: run.getState(), workflow: run.workflow, env: run.env, ...(run.trigger ? { event: run.trigger } : {}) });
+  const { params, env: templateEnv } = renderParams(step.params, definition.shellParams ?? [], { state: run.getState(), workflow: run.workflow, env: run.env, ...(run.trigger ? { event: run.trigger } : {}) });
   const context: ActionContext = {
     signal,
     runId: run.runId,
@@ -94,7 +94,7 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
     step,
     attempt,
     cwd: run.cwd,
-    env: run.env,
+    env: { ...run.env, ...templateEnv },
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,

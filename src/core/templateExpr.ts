@@ -61,11 +61,11 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function renderTemplate(text: string, lookup: (path: string[]) => unknown, quote: boolean): string {
+/** Plain substitution, for params that are not shell code (messages, paths, event data). */
+export function renderTemplate(text: string, lookup: (path: string[]) => unknown): string {
   if (!text.includes('${{')) return text;
   return text.replace(templatePattern, (_whole, expr: string) => {
     const value = lookup(expr.split('.'));
-    const str = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    return quote ? shellQuote(str) : str;
+    return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   });
 }

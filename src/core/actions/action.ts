@@ -12,7 +12,7 @@ export interface ActionContext {
   attempt: number;
   /** Where shell commands run unless `cwd` says otherwise (the workspace folder, or the CLI's cwd). */
   cwd: string;
-  /** The workflow's `env` merged over the process environment. */
+  /** The workflow's `env` over the process environment, plus the variables that carry `${{ }}` values into shell commands. */
   env: Record<string, string>;
   /** Path of the step's log file; output written through `output` also lands there. */
   logPath: string;
