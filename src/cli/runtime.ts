@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { defaultActions, type ActionHost, type Approver, type LifecycleEvent, type LifecycleListener } from '../core/index';
+import { appendControl, defaultActions, type ActionHost, type Approver, type LifecycleEvent, type LifecycleListener } from '../core/index';
 import { defaultSource } from '../events/event';
 import { resolveEventLogPath } from '../events/logPath';
 import { SharedLog, type CausalChain } from '../events/sharedLog';
@@ -15,9 +15,11 @@ export interface CliRuntime {
   listeners: LifecycleListener[];
   host: ActionHost;
   approvers: Approver[];
-  /** Aborts when another tool appends `baton.run.cancel_requested` for the attached run. */
-  cancelSignal: AbortSignal;
-  /** Starts listening for cancels of this run in the shared log. */
+  /**
+   * Listens for `baton.run.cancel_requested` of this run in the shared log (from a tool that
+   * cannot write the run's control file, e.g. the Python client) and hands it to the run's
+   * control file, so the engine journals who cancelled and why, like any other cancel.
+   */
   attach(runId: string): void;
   log: SharedLog;
   slack: SlackNotifier;
@@ -31,7 +33,6 @@ export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain
   const source = defaultSource('cli');
   const log = new SharedLog({ path: resolveEventLogPath({ stateDir, env: io.env }), source });
   const slack = createSlack(io, stateDir, log);
-  const cancel = new AbortController();
   const stopWatching = new AbortController();
   // notify_slack travels in the started/resumed events, so a resumed run honours it too.
   const notifySlackByRun = new Map<string, boolean>();
@@ -52,8 +53,8 @@ export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain
     listeners: [log.lifecycleListener(chain), toSlack],
     host,
     approvers: [log.approver()],
-    cancelSignal: cancel.signal,
-    attach: (runId) => log.watchCancel(runId, (by) => cancel.abort(new Error(`cancelled by ${by}`)), stopWatching.signal),
+    attach: (runId) =>
+      log.watchCancel(runId, (by, reason) => appendControl(stateDir, runId, { kind: 'cancel', by, time: new Date().toISOString(), ...(reason ? { reason } : {}) }), stopWatching.signal),
     log,
     slack,
     async dispose() {

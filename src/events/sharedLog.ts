@@ -119,11 +119,11 @@ export class SharedLog {
   }
 
   /** Calls `onCancel` when another tool appends `baton.run.cancel_requested` for this run. */
-  watchCancel(runId: string, onCancel: (by: string) => void, signal: AbortSignal): void {
+  watchCancel(runId: string, onCancel: (by: string, reason?: string) => void, signal: AbortSignal): void {
     this.waitFor({ type: 'baton.run.cancel_requested' }, signal, { accept: (e) => e.source !== this.source && (e.runid ?? e.subject) === runId }).then(
       (event) => {
-        const by = (event.data as { by?: unknown } | undefined)?.by;
-        onCancel(typeof by === 'string' ? by : event.source);
+        const data = (event.data ?? {}) as { by?: unknown; reason?: unknown };
+        onCancel(typeof data.by === 'string' ? data.by : event.source, typeof data.reason === 'string' ? data.reason : undefined);
       },
       () => {},
     );

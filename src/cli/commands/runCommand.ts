@@ -57,7 +57,7 @@ export async function followRun(
       actions: cliActions(),
       host: runtime.host,
       approvers,
-      signal: AbortSignal.any([io.signal, runtime.cancelSignal]),
+      signal: io.signal,
       listeners: [progress.onEvent, ...runtime.listeners],
       onOutput: (_stepId, text) => progress.output(text),
       onListenerError: (error) => io.stderr.write(`baton: a subscriber failed: ${String(error)}\n`),

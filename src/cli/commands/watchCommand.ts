@@ -61,7 +61,7 @@ export const watchCommand: Command = {
           trigger: event as unknown as Record<string, unknown>,
           host: runtime.host,
           approvers: values.yes ? [approveAll, ...runtime.approvers] : runtime.approvers,
-          signal: AbortSignal.any([io.signal, cancel.signal, runtime.cancelSignal]),
+          signal: AbortSignal.any([io.signal, cancel.signal]),
           listeners: [progress.onEvent, ...runtime.listeners],
         });
         runtime.attach(handle.runId);
