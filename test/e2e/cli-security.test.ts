@@ -70,12 +70,12 @@ steps:
     id: dq
     action: shell
     params:
-      command: echo "hello \${{ inputs.name }}!" > dq.txt
+      command: printf '%s\\n' "hello \${{ inputs.name }}!" > dq.txt
   - name: Single quotes
     id: sq
     action: shell
     params:
-      command: echo 'hello \${{ inputs.name }}!' > sq.txt
+      command: printf '%s\\n' 'hello \${{ inputs.name }}!' > sq.txt
   - name: Here-document
     id: heredoc
     action: shell
@@ -86,10 +86,9 @@ steps:
         EOF
 `;
 
-for (const value of hostile.slice(0, 2)) {
+for (const value of hostile) {
   test(
     `--input name=${JSON.stringify(value)} inside "double" quotes, 'single' quotes and a here-document is data, not code`,
-    { todo: 'known bug (reported): shellQuote wraps the value in single quotes, which are literal inside "..." and in a here-document and end a \'...\' string, so $( ) and backticks run' },
     async (t) => {
       const cwd = tempDir(t);
       writeFile(cwd, 'quoted.yaml', quotedWorkflow);
