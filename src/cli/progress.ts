@@ -9,7 +9,7 @@ const symbols = { completed: '✓', failed: '✗', skipped: '-', retrying: '↻'
  */
 export class ProgressView {
   private readonly tty: boolean;
-  private current?: { index: number; total: number; name: string; attempt: number; maxAttempts: number; since: number; waiting?: boolean };
+  private current?: { index: number; total: number; name: string; attempt: number; maxAttempts: number; since: number };
   private ticker?: NodeJS.Timeout;
   private lineShown = false;
   private total = 0;
@@ -50,15 +50,15 @@ export class ProgressView {
         this.finishStep(`${symbols.failed} ${this.label(event)}: ${String(d.error)}${d.continued ? ' (continue_on_failure: going on)' : ''}`);
         break;
       case 'baton.step.retrying':
-        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${String(d.error)}; retry ${String(d.nextAttempt)} in ${seconds(Number(d.delayMs))}`);
+        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${String(d.error)}; attempt ${String(d.nextAttempt)} in ${seconds(Number(d.delayMs))}`);
         break;
       case 'baton.step.skipped':
         this.print(`${symbols.skipped} ${this.label(event)} skipped (${String(d.reason)})`);
         break;
       case 'baton.step.waiting_approval':
-        this.current = { index: this.indexOf(event.stepId), total: this.total, name: String(d.stepName), attempt: 0, maxAttempts: 0, since: Date.now(), waiting: true };
+        // No live line here: on a terminal the approval prompt comes next and must stay visible.
+        this.stopTicker();
         this.print(`${symbols.waiting} ${this.label(event)} needs approval — approve with: baton approve ${event.runId} --step ${event.stepId ?? ''}  (or --reject)`);
-        this.startTicker();
         break;
       case 'baton.approval.granted':
       case 'baton.approval.rejected':
@@ -152,8 +152,7 @@ export class ProgressView {
     const c = this.current;
     if (!this.tty || !c || !this.ticker) return;
     const elapsed = seconds(Date.now() - c.since);
-    const what = c.waiting ? 'waiting for approval' : `running${this.attemptText()}`;
-    const text = `⠿ [${c.index}/${c.total}] ${c.name} — ${what} ${elapsed}`;
+    const text = `⠿ [${c.index}/${c.total}] ${c.name} — running${this.attemptText()} ${elapsed}`;
     this.io.stdout.write(text.slice(0, (this.io.stdout.columns ?? 100) - 1));
     this.lineShown = true;
   }
