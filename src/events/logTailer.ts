@@ -163,9 +163,6 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
     },
   };
 
-  const cursorAt = (name: string, fd: number, identity: string, offset: number): LogCursor =>
-    new LogCursor(name, fd, identity, offset, maxLineBytes);
-
   /**
    * The last file we followed at the path (held or rotated away), and every file we opened a cursor
    * for: what decides which rotated files are still unread. Before the first file, rotated files that

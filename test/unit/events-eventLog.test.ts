@@ -87,11 +87,16 @@ test('rotation renames the file through .1 … .keep and drops only beyond keep'
   const t = tempLog();
   try {
     const log = new EventLog({ path: t.file, maxBytes: 2000, keep: 3, checkEveryBytes: 1 });
-    const firstIno = (log.append(createEvent('test.n', { i: 0 })), ino(t.file));
+    log.append(createEvent('test.n', { i: 0 }));
+    const firstIno = ino(t.file);
     let total = 1;
-    while (!fs.existsSync(rotatedPath(t.file, 1))) (log.append(createEvent('test.n', { i: total })), total++);
+    const next = (): void => {
+      log.append(createEvent('test.n', { i: total }));
+      total++;
+    };
+    while (!fs.existsSync(rotatedPath(t.file, 1))) next();
     assert.equal(ino(rotatedPath(t.file, 1)), firstIno, 'rotated by rename, not by copy and truncate');
-    for (let i = 0; i < 400; i++) (log.append(createEvent('test.n', { i: total })), total++);
+    for (let i = 0; i < 400; i++) next();
     log.close();
     assert.ok(fs.existsSync(rotatedPath(t.file, 3)));
     assert.ok(!fs.existsSync(rotatedPath(t.file, 4)));
