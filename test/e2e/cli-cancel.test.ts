@@ -138,7 +138,6 @@ test('Ctrl-C (SIGINT) on the run process cancels it with exit 130 and stops the 
 
 test(
   "the requester and --reason of `baton cancel` are kept in the run's journal",
-  { todo: 'known bug (reported): when the cancel reaches the owner through the shared event log first (the usual case), the engine journals no baton.run.cancel_requested and the --reason is lost' },
   async (t) => {
     const cwd = tempDir(t);
     const state = stateDirOf(cwd);

@@ -136,7 +136,7 @@ steps:
   );
   const result = await runCli(t, ['run', 'slow.yaml'], { cwd });
   assert.equal(result.code, 1, describeResult(result));
-  assert.match(result.stdout, /Too slow: timed out after 1s; retry 2/);
+  assert.match(result.stdout, /Too slow: timed out after 1s; attempt 2 in/);
   assert.match(result.stdout, /failed at step slow: timed out after 1s/);
   const status = await statusJson(t, cwd, onlyRunId(stateDirOf(cwd)));
   assert.equal(status.status, 'failed');
@@ -186,8 +186,8 @@ steps:
   );
   const result = await runCli(t, ['run', 'flaky.yaml'], { cwd });
   assert.equal(result.code, 0, describeResult(result));
-  assert.match(result.stdout, /command exited with code 1; retry 2/);
-  assert.match(result.stdout, /command exited with code 1; retry 3/);
+  assert.match(result.stdout, /command exited with code 1; attempt 2 in/);
+  assert.match(result.stdout, /command exited with code 1; attempt 3 in/);
   assert.equal(readFileSync(join(cwd, 'counter'), 'utf8').trim(), '3');
   assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['after']);
 
