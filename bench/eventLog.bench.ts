@@ -27,52 +27,70 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Resolves with each line a child prints, in order. */
-function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+interface Arrival {
+  line: string;
+  /** performance.now() when the chunk holding the line arrived. */
+  at: number;
+}
+
+/** Resolves with each line a child prints, in order, stamped with its arrival time. */
+function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<Arrival> {
   let buffered = '';
-  const lines: string[] = [];
-  const waiters: ((line: string) => void)[] = [];
+  const lines: Arrival[] = [];
+  const waiters: ((arrival: Arrival) => void)[] = [];
   child.stdout.on('data', (d: Buffer) => {
+    const at = performance.now();
     buffered += d.toString();
     for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, nl);
+      const arrival = { line: buffered.slice(0, nl), at };
       buffered = buffered.slice(nl + 1);
       const waiter = waiters.shift();
-      if (waiter) waiter(line);
-      else lines.push(line);
+      if (waiter) waiter(arrival);
+      else lines.push(arrival);
     }
   });
   return () => {
-    const line = lines.shift();
-    return line !== undefined ? Promise.resolve(line) : new Promise((resolve) => waiters.push(resolve));
+    const arrival = lines.shift();
+    return arrival !== undefined ? Promise.resolve(arrival) : new Promise((resolve) => waiters.push(resolve));
   };
 }
 
-/** Appends one event at a time and times until the other process prints a line containing its marker. */
-async function measureLatency(file: string, child: ChildProcessWithoutNullStreams, mark: (k: number) => string): Promise<number[]> {
-  const next = lineReader(child);
+/**
+ * Appends one event at a time and times until each follower prints a line containing its subject.
+ * Both followers watch the same file at the same time, so load, GC and disk affect them alike.
+ */
+async function measureLatency(file: string, followers: ChildProcessWithoutNullStreams[]): Promise<number[][]> {
+  const readers = followers.map(lineReader);
   const log = new EventLog({ path: file });
-  const times: number[] = [];
+  const times: number[][] = followers.map(() => []);
+  const until = async (next: () => Promise<Arrival>, subject: string): Promise<number> => {
+    for (;;) {
+      const arrival = await next();
+      if (arrival.line.includes(subject)) return arrival.at;
+    }
+  };
   try {
-    // Attach: the follower starts at the end, so append until it shows it is following.
-    let attached = false;
-    void next().then(() => (attached = true));
-    while (!attached) {
+    // Attach: the followers start at the end, so append until each shows it is following.
+    let attached = 0;
+    for (const next of readers) void next().then(() => attached++);
+    while (attached < readers.length) {
       log.append(createEvent('bench.latency', {}, { subject: 'attach' }));
       await new Promise((r) => setTimeout(r, 50));
     }
     for (let k = -20; k < latencySamples; k++) {
+      const subject = `sample-${k}`;
+      const arrivals = readers.map((next) => until(next, subject));
       const start = performance.now();
-      log.append(createEvent('bench.latency', { k }, { subject: mark(k) }));
-      for (;;) if ((await next()).includes(mark(k))) break;
-      if (k >= 0) times.push(performance.now() - start);
+      log.append(createEvent('bench.latency', { k }, { subject }));
+      const seenAt = await Promise.all(arrivals);
+      if (k >= 0) seenAt.forEach((at, i) => times[i]?.push(at - start));
       await new Promise((r) => setTimeout(r, 1)); // one append at a time, like a real emitter
     }
   } finally {
     log.close();
-    child.kill();
+    for (const child of followers) child.kill();
   }
-  return times.sort((a, b) => a - b);
+  return times.map((t) => t.sort((a, b) => a - b));
 }
 
 function baselineAppendRates(dir: string): Record<string, number> {
@@ -117,9 +135,8 @@ export async function benchEventLog(): Promise<Record<string, number>> {
       tailEventLog(${JSON.stringify(file)}, { fromEnd: true, onEvent: (e) => process.stdout.write(e.subject + '\\n') });
     `;
     const ours = spawn(process.execPath, ['--import', 'tsx', '-e', tailerScript], { cwd: path.resolve(__dirname, '..') });
-    const oursTimes = await measureLatency(file, ours, (k) => `ours-${k}`);
     const tailF = spawn('tail', ['-F', '-n', '0', file]);
-    const tailTimes = await measureLatency(file, tailF, (k) => `tailF-${k}`);
+    const [oursTimes = [], tailTimes = []] = await measureLatency(file, [ours, tailF]);
 
     const figures: Record<string, number> = {
       appendPerSec: Math.round(rates.eventLogRate ?? 0),
