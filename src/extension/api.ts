@@ -25,6 +25,8 @@ export interface BatonTestHooks {
   workflowsView: WorkflowsView;
   ctx: CommandContext;
   statusBar: StatusBar;
+  /** How long `activate` took, first line to return. */
+  activationMs: number;
 }
 
 export function createApi(baton: Baton, hooks: BatonTestHooks): BatonApi {

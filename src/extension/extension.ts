@@ -54,8 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
     await baton.refresh();
     contextKeys.update();
     void resumeInterruptedRuns(baton);
-    baton.output.info(`activated in ${Date.now() - started} ms (${baton.workflows.list().length} workflows, ${baton.runs.list().length} runs)`);
-    return createApi(baton, { baton, workflowsView, ctx: commandContext, statusBar });
+    const activationMs = Date.now() - started;
+    baton.output.info(`activated in ${activationMs} ms (${baton.workflows.list().length} workflows, ${baton.runs.list().length} runs)`);
+    return createApi(baton, { baton, workflowsView, ctx: commandContext, statusBar, activationMs });
   } catch (error) {
     void vscode.window.showErrorMessage(`Baton failed to start: ${errorMessage(error)}`);
     throw error;

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { batonApi, extensionId, waitFor, workflowNodes } from './helpers';
 
@@ -7,6 +9,11 @@ suite('activation and views', () => {
     const ext = vscode.extensions.getExtension(extensionId);
     assert.ok(ext);
     await waitFor('the extension to activate', () => ext.isActive, 20_000);
+    // For `npm run bench` (bench/extension.bench.ts): activation time measured in a real editor.
+    const api = await batonApi();
+    if (process.env.BATON_TEST_ROOT) {
+      writeFileSync(join(process.env.BATON_TEST_ROOT, 'out', 'vscode-test-metrics.json'), JSON.stringify({ activationMs: api._test.activationMs, vscode: vscode.version, at: new Date().toISOString() }));
+    }
   });
 
   test('registers every command of the manifest', async () => {

@@ -19,7 +19,7 @@ suite('approvals', () => {
     const step = api._test.ctx.runsView.getChildren(node)[1]!;
     assert.match(step.view.contextValue, /\bwaiting_approval\b.*\bapprovable\b/);
     const state = await waitFor('the status bar to warn', () => api._test.statusBar.state?.warning && api._test.statusBar.state);
-    assert.match(state.text, /Release with approval 1\/3 — approval/);
+    assert.match(state.text, /Release with approval 2\/3 — approval/);
     // The notification's Approve button runs exactly this command with { runId, stepId }.
     const outcome = await vscode.commands.executeCommand<{ stepId: string; ownerAlive: boolean }>('baton.approveStep', { runId: started.runId, stepId: 'approve_release' });
     assert.deepStrictEqual(outcome, { stepId: 'approve_release', ownerAlive: true });

@@ -10,6 +10,7 @@
  */
 import type { RunStatus, Step, StepState, StepStatus } from '../../core/index';
 import type { RunEntry } from './runCatalog';
+import { runProgress } from './statusModel';
 import type { WorkflowEntry } from './workflowCatalog';
 
 export interface NodeView {
@@ -128,7 +129,7 @@ function runView(run: RunEntry, now: number): NodeView {
   const duration = run.startedAt ? formatDuration((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) : undefined;
   const description = [
     waiting && status === 'paused' ? `waiting for approval: ${waiting.name}` : status,
-    `${done}/${run.steps.length}`,
+    status === 'running' || status === 'paused' ? `step ${runProgress(run)}` : `${done}/${run.steps.length}`,
     duration,
     run.runId,
   ].filter(Boolean);
