@@ -3,8 +3,8 @@
  * fdatasync'd append on the same disk. And validation of a 1,000-step workflow beside
  * `yaml`'s own parseDocument of the same file (the floor for a validator that keeps positions).
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
 import { createActionRegistry, parseWorkflow, startRun } from '../src/core/index';
@@ -80,6 +80,8 @@ export async function benchEngine(): Promise<Record<string, number>> {
       validateMs = Math.min(validateMs, bestOf(1, validate));
     }
 
+    const ylsMs = await yamlLanguageServerMs(text);
+
     const figures = {
       fdatasync_append_ms: round(floor100),
       engine_step_ms_100: round(step100),
@@ -91,15 +93,18 @@ export async function benchEngine(): Promise<Record<string, number>> {
       validate_1000_steps_ms: round(validateMs, 1),
       yaml_parse_1000_steps_ms: round(parseMs, 1),
       validate_vs_parse_ratio: round(validateMs / parseMs, 2),
+      yaml_language_server_1000_steps_ms: round(ylsMs, 1),
+      validate_vs_yaml_language_server_ratio: round(validateMs / ylsMs, 2),
     };
     printTable('Engine (no-op steps, journal on) and validation', [
       ['one fdatasync append (floor)', `${figures.fdatasync_append_ms} ms`],
       ['engine per step, 100 steps', `${figures.engine_step_ms_100} ms  (${figures.engine_step_ratio_100}× floor; budget ≤ 2×)`],
       ['engine per step, 10,000 steps', `${figures.engine_step_ms_10000} ms  (${figures.engine_step_ratio_10000}× floor)`],
-      ['peak RSS, load + run 10,000 steps', `${figures.engine_peak_rss_mb_10000} MB (same process idle: ${figures.engine_peak_rss_mb_idle} MB; budget ≤ 100 MB)`],
+      ['peak RSS of the CLI, 10,000 steps', `${figures.engine_peak_rss_mb_10000} MB (baton runs: ${figures.engine_peak_rss_mb_idle} MB; budget ≤ 100 MB)`],
       ['validate 1,000 steps', `${figures.validate_1000_steps_ms} ms`],
       ['yaml parseDocument (floor)', `${figures.yaml_parse_1000_steps_ms} ms`],
       ['validate / parse', `${figures.validate_vs_parse_ratio}× (budget ≤ 1.2×)`],
+      ['yaml-language-server, same file + schema', `${figures.yaml_language_server_1000_steps_ms} ms (Baton takes ${figures.validate_vs_yaml_language_server_ratio}× its time)`],
     ]);
     return figures;
   } finally {
@@ -107,19 +112,50 @@ export async function benchEngine(): Promise<Record<string, number>> {
   }
 }
 
-/** Peak RSS of a fresh process that loads and runs an N-step workflow (0 = only loads the code). */
-function peakRssMb(dir: string, steps: number): number {
-  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', String(steps), dir], { encoding: 'utf8' });
-  return Number(out.trim().split('\n').at(-1));
+/**
+ * The YAML extension's own validator (yaml-language-server, what VS Code's Red Hat YAML extension
+ * runs) on the same file and schema, best of several runs. It must report a planted error, so
+ * we know it really validated.
+ */
+async function yamlLanguageServerMs(text: string): Promise<number> {
+  const { getLanguageService } = await import('yaml-language-server');
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', 'workflow.schema.json'), 'utf8')) as object;
+  const service = getLanguageService({
+    schemaRequestService: async () => JSON.stringify(schema),
+    workspaceContext: { resolveRelativePath: (relative: string) => relative },
+    telemetry: { send() {}, sendError() {}, sendTrack() {} },
+    clientCapabilities: {},
+  } as unknown as Parameters<typeof getLanguageService>[0]);
+  service.configure({ validate: true, schemas: [{ uri: 'file:///workflow.schema.json', fileMatch: ['*.yaml'], schema }], customTags: [] });
+  const broken = await service.doValidation(TextDocument.create('file:///broken.yaml', 'yaml', 1, text.replace('    retry_count: 1', '    retry_cont: 1')), false);
+  if (broken.length === 0) throw new Error('yaml-language-server did not validate (no error on a planted unknown key)');
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const doc = TextDocument.create(`file:///bench-${i}.yaml`, 'yaml', 1, text);
+    const start = process.hrtime.bigint();
+    await service.doValidation(doc, false);
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return best;
 }
 
-async function child(steps: number, dir: string): Promise<void> {
-  if (steps > 0) await engineStepMs(dir, steps);
-  console.log(process.resourceUsage().maxRSS / 1024);
+/**
+ * Peak RSS of the bundled CLI (what users run) loading and running an N-step workflow of `log`
+ * steps; N = 0 runs `baton runs`, the process's floor.
+ */
+function peakRssMb(dir: string, steps: number): number {
+  const cli = join(__dirname, '..', 'dist', 'cli.js');
+  const file = join(dir, `rss-${steps}.yaml`);
+  writeFileSync(file, workflowYaml(steps, 'log'));
+  const reporter = `process.on('exit', () => process.stderr.write('RSS ' + process.resourceUsage().maxRSS / 1024 + '\\n')); process.argv.splice(1, 0, 'baton'); require(${JSON.stringify(cli)});`;
+  const args = steps > 0 ? ['run', file, '--quiet'] : ['runs'];
+  const result = spawnSync(process.execPath, ['-e', reporter, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WORKFLOW_STATE_DIR: join(dir, `rss-state-${steps}`) } });
+  const match = /RSS ([\d.]+)/.exec(result.stderr);
+  if (!match) throw new Error(`no RSS figure from the CLI: ${result.stderr}`);
+  return Number(match[1]);
 }
 
 if (require.main === module) {
-  const at = process.argv.indexOf('--child');
-  if (at > 0) void child(Number(process.argv[at + 1]), process.argv[at + 2]!);
-  else void benchEngine();
+  void benchEngine();
 }
