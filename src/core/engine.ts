@@ -8,6 +8,7 @@ import { BatonError, CancelledError, errorMessage } from './errors';
 import { LifecycleHub, type LifecycleEvent, type LifecycleListener, type LifecycleType } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
+import { stopOrphanedGroups } from './orphanProcesses';
 import { newRunId } from './runId';
 import { watchControl } from './runControl';
 import { RunJournal, readJournal } from './runJournal';
@@ -167,6 +168,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   };
 
   try {
+    // A previous owner killed mid-step may have left its step's processes running: stop them first.
+    if (options.history.length > 0) await stopOrphanedGroups(paths.stepsDir, runId);
     publish(options.first.type, options.first.data);
     if (options.durable) {
       watchControl(stateDir, runId, state.controlOffset, (record, endOffset) => {
@@ -205,6 +208,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         host: options.host ?? {},
         cwd: options.cwd,
         logPath: options.durable ? paths.stepLog(step.id) : devNull,
+        ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
         publish,
         getState: () => state,
         ...(options.trigger ? { trigger: options.trigger } : {}),

@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { BatonError } from './errors';
 import type { LifecycleEvent } from './lifecycle';
 import { appendControl } from './runControl';
+import { stopOrphanedGroups } from './orphanProcesses';
 import { RunJournal } from './runJournal';
 import { isFinished } from './runState';
 import { acquireOwnership, readRun, runPaths } from './runStore';
@@ -30,6 +31,8 @@ export function cancelRun(stateDir: string, runId: string, by: string, reason?: 
   const time = new Date().toISOString();
   appendControl(stateDir, runId, { kind: 'cancel', by, time, ...(reason ? { reason } : {}) });
   if (run.owner) return 'requested';
+  // The dead owner's step may still be running: stop it (SIGTERM, then SIGKILL after a grace period).
+  void stopOrphanedGroups(runPaths(stateDir, runId).stepsDir, runId);
   const ownership = acquireOwnership(stateDir, runId);
   const journal = new RunJournal(runPaths(stateDir, runId).journal);
   try {

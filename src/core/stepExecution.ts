@@ -5,6 +5,7 @@ import { awaitApproval, type ApprovalInbox, type Approver } from './approvalGate
 import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { LifecycleType } from './lifecycle';
+import { recordProcessGroup } from './orphanProcesses';
 import { renderParams } from './renderParams';
 import type { RunState } from './runState';
 import { StepOutput } from './stepOutput';
@@ -24,6 +25,8 @@ export interface StepRun {
   host: ActionHost;
   cwd: string;
   logPath: string;
+  /** Where process group ids of running steps are kept; absent when the run is not journaled. */
+  stepsDir?: string;
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: (type: LifecycleType, data?: Record<string, unknown>, stepId?: string, durable?: boolean) => void;
@@ -98,6 +101,7 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
+    trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
     output: (text, stream = 'stdout') => {
       output.write(text);
       run.onOutput?.(step.id, text, stream);

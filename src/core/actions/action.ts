@@ -17,6 +17,8 @@ export interface ActionContext {
   /** Path of the step's log file; output written through `output` also lands there. */
   logPath: string;
   output(text: string, stream?: 'stdout' | 'stderr'): void;
+  /** Tells the engine a process group now runs for this step (so a crash leaves no orphans behind); call the result when it ends. */
+  trackProcessGroup(pgid: number): () => void;
   clock: Clock;
   /** Capabilities of the host (CLI, VS Code, a library user); absent ones make their actions fail clearly. */
   host: ActionHost;

@@ -54,6 +54,7 @@ function spawnGroup(file: string, args: string[], cwd: string, env: Record<strin
   return new Promise((resolvePromise, reject) => {
     if (ctx.signal.aborted) return reject(ctx.signal.reason ?? new CancelledError());
     const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const untrack = child.pid === undefined ? () => {} : ctx.trackProcessGroup(child.pid);
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
@@ -72,10 +73,12 @@ function spawnGroup(file: string, args: string[], cwd: string, env: Record<strin
     child.stderr.setEncoding('utf8').on('data', (text: string) => ctx.output(text, 'stderr'));
     child.on('error', (error) => {
       ctx.signal.removeEventListener('abort', onAbort);
+      untrack();
       reject(new BatonError('step_failed', `cannot start ${file}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', onAbort);
+      untrack();
       if (ctx.signal.aborted) {
         // Leave the SIGKILL timer armed: grandchildren that ignored SIGTERM still go.
         return reject(ctx.signal.reason ?? new CancelledError());
