@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, startRun, type Approver, type RunHandle, type RunOptions } from '../../core/index';
+import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, runIdPattern, startRun, type Approver, type RunHandle, type RunOptions } from '../../core/index';
+import { validateEventObject, type BatonEvent } from '../../events/event';
+import type { CausalChain } from '../../events/sharedLog';
+import { chainFrom } from '../../events/triggerRunner';
 import { approveAll, promptApprover } from '../approvers';
 import type { Command } from '../command';
 import { exitCodes, type CliIo } from '../io';
@@ -13,9 +17,15 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run a workflow file',
   usage: 'baton run <file> [--input key=value]... [--yes] [--quiet]',
-  details: 'Approvals: with --yes every step is approved; on a terminal you are asked; otherwise the run waits for `baton approve`.\nCtrl-C cancels the run (exit 130); `baton resume <run>` continues it.',
+  details: [
+    'Approvals: with --yes every step is approved; on a terminal you are asked; otherwise the run waits for `baton approve`.',
+    'Ctrl-C cancels the run (exit 130); `baton resume <run>` continues it.',
+    '--run-id picks the run id (for tools that start runs, e.g. the VS Code extension); --trigger-file names a JSON CloudEvent that triggered the run (readable as ${{ event.* }}).',
+  ].join('\n'),
   options: {
     input: { type: 'string', multiple: true, short: 'i' },
+    'run-id': { type: 'string' },
+    'trigger-file': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     quiet: { type: 'boolean', short: 'q' },
     json: { type: 'boolean' },
@@ -30,9 +40,21 @@ export const runCommand: Command = {
     for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);
     if (!loaded.workflow || hasErrors(loaded.diagnostics)) return exitCodes.failed;
     const inputs = parseInputs((values.input as string[] | undefined) ?? [], Object.keys(loaded.workflow.inputs));
+    const runId = typeof values['run-id'] === 'string' ? values['run-id'] : undefined;
+    if (runId !== undefined && !runIdPattern.test(runId)) throw new UsageError(`--run-id must look like 20261125-211900-k3f9, got '${runId}'`);
+    const trigger = typeof values['trigger-file'] === 'string' ? readTrigger(resolve(io.cwd, values['trigger-file'])) : undefined;
     const stateDir = cliStateDir(io);
-    return followRun(io, stateDir, { yes: values.yes === true, quiet: values.quiet === true }, (common) =>
-      startRun({ ...common, workflow: loaded.workflow!, source: loaded.source, file: resolve(io.cwd, file), inputs }),
+    const flags = { yes: values.yes === true, quiet: values.quiet === true, ...(trigger ? { chain: chainFrom(trigger) } : {}) };
+    return followRun(io, stateDir, flags, (common) =>
+      startRun({
+        ...common,
+        workflow: loaded.workflow!,
+        source: loaded.source,
+        file: resolve(io.cwd, file),
+        inputs,
+        ...(runId ? { runId } : {}),
+        ...(trigger ? { trigger: trigger as unknown as Record<string, unknown> } : {}),
+      }),
     );
   },
 };
@@ -41,11 +63,11 @@ export const runCommand: Command = {
 export async function followRun(
   io: CliIo,
   stateDir: string,
-  flags: { yes: boolean; quiet: boolean },
+  flags: { yes: boolean; quiet: boolean; chain?: CausalChain },
   start: (common: RunOptions) => RunHandle,
 ): Promise<number> {
   const progress = new ProgressView(io, flags.quiet);
-  const runtime = createCliRuntime(io, stateDir);
+  const runtime = createCliRuntime(io, stateDir, flags.chain);
   const approvers: Approver[] = [...runtime.approvers];
   if (flags.yes) approvers.push(approveAll);
   else if (io.stdin.isTTY) approvers.push(promptApprover(io, requesterName('cli')));
@@ -71,6 +93,18 @@ export async function followRun(
     progress.dispose();
     await runtime.dispose();
   }
+}
+
+function readTrigger(path: string): BatonEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--trigger-file: cannot read a JSON event from ${path}: ${(error as Error).message}`);
+  }
+  const checked = validateEventObject(value);
+  if (checked.error) throw new UsageError(`--trigger-file: ${path} is not a CloudEvent: ${checked.error.message}`);
+  return checked.event;
 }
 
 function parseInputs(pairs: string[], declared: string[]): Record<string, string> {
