@@ -23,8 +23,15 @@ export interface CliRuntime {
   attach(runId: string): void;
   log: SharedLog;
   slack: SlackNotifier;
+  /** The environment steps get: the process's, without Baton's own secrets. */
+  stepEnv: NodeJS.ProcessEnv;
+  /** Values masked in step output and errors. */
+  secrets: string[];
   dispose(): Promise<void>;
 }
+
+/** Baton's own secrets: never handed to steps, masked if a step prints them anyway. */
+const secretVariables = ['SLACK_WEBHOOK_URL', 'BATON_INGRESS_TOKEN'];
 
 /** How long the CLI waits for Slack on exit. @default 3000 */
 export const slackFlushMs = 3000;
@@ -57,6 +64,8 @@ export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain
       log.watchCancel(runId, (by, reason) => appendControl(stateDir, runId, { kind: 'cancel', by, time: new Date().toISOString(), ...(reason ? { reason } : {}) }), stopWatching.signal),
     log,
     slack,
+    stepEnv: Object.fromEntries(Object.entries(io.env).filter(([key]) => !secretVariables.includes(key))),
+    secrets: secretVariables.map((key) => io.env[key] ?? '').filter((value) => value !== ''),
     async dispose() {
       stopWatching.abort();
       const { pending } = await slack.flush(slackFlushMs);

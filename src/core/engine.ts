@@ -37,6 +37,8 @@ export interface RunOptions {
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   /** The environment steps inherit. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Values masked as `***` wherever step output or errors would show them (webhook URLs, tokens). */
+  secrets?: readonly string[];
   /** A subscriber threw: reported here, never fatal to the run. */
   onListenerError?: (error: unknown) => void;
 }
@@ -211,6 +213,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
         publish,
         getState: () => state,
+        secrets: options.secrets ?? [],
         ...(options.trigger ? { trigger: options.trigger } : {}),
         ...(options.onOutput ? { onOutput: options.onOutput } : {}),
       });

@@ -8,6 +8,7 @@ import type { LifecycleType } from './lifecycle';
 import { recordProcessGroup } from './orphanProcesses';
 import { renderParams } from './renderParams';
 import type { RunState } from './runState';
+import { SecretMasker } from './secretMasker';
 import { StepOutput } from './stepOutput';
 import { retryDelayMs, type Step, type Workflow } from './workflowModel';
 
@@ -31,6 +32,7 @@ export interface StepRun {
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: (type: LifecycleType, data?: Record<string, unknown>, stepId?: string, durable?: boolean) => void;
   getState: () => RunState;
+  secrets: readonly string[];
 }
 
 export type StepOutcome = 'completed' | 'continued' | 'failed' | 'cancelled';
@@ -52,16 +54,19 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
     const started = run.clock.now();
     publish('baton.step.started', { attempt, maxAttempts, stepName: step.name, action: step.action }, step.id);
     if (attempt > 1) output.write(`--- attempt ${attempt} of ${maxAttempts} ---\n`);
+    const masked = maskedOutput(run, output);
     try {
-      const outputs = await attemptOnce(run, attempt, output);
+      const outputs = await attemptOnce(run, attempt, masked.write);
+      masked.end();
       output.close();
       publish('baton.step.completed', { attempt, durationMs: run.clock.now() - started, outputs }, step.id, true);
       return 'completed';
     } catch (error) {
+      masked.end();
       output.close();
       if (run.runSignal.aborted) return 'cancelled';
       const retryable = isBatonError(error) ? error.retryable : true;
-      const message = errorMessage(error);
+      const message = masked.mask(errorMessage(error));
       if (retryable && attempt < maxAttempts) {
         const delayMs = retryDelayMs(step.retry, attempt);
         publish('baton.step.retrying', { stepName: step.name, attempt, maxAttempts, nextAttempt: attempt + 1, delayMs, error: message }, step.id);
@@ -78,7 +83,25 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
   return 'failed';
 }
 
-async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
+/** Step output with the run's secrets masked, per stream, on its way to the log and the views. */
+function maskedOutput(run: StepRun, output: StepOutput) {
+  const maskers = { stdout: new SecretMasker(run.secrets), stderr: new SecretMasker(run.secrets) };
+  const emit = (text: string, stream: 'stdout' | 'stderr') => {
+    if (text === '') return;
+    output.write(text);
+    run.onOutput?.(run.step.id, text, stream);
+  };
+  return {
+    write: (text: string, stream: 'stdout' | 'stderr') => emit(maskers[stream].write(text), stream),
+    end: () => {
+      emit(maskers.stdout.flush(), 'stdout');
+      emit(maskers.stderr.flush(), 'stderr');
+    },
+    mask: (text: string) => maskers.stdout.mask(text),
+  };
+}
+
+async function attemptOnce(run: StepRun, attempt: number, write: (text: string, stream: 'stdout' | 'stderr') => void) {
   const { step } = run;
   const definition = run.actions.get(step.action);
   if (!definition) {
@@ -102,10 +125,7 @@ async function attemptOnce(run: StepRun, attempt: number, output: StepOutput) {
     clock: run.clock,
     host: run.host,
     trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
-    output: (text, stream = 'stdout') => {
-      output.write(text);
-      run.onOutput?.(step.id, text, stream);
-    },
+    output: (text, stream = 'stdout') => write(text, stream),
   };
   // The action may ignore its signal; the attempt still ends at the timeout or cancel.
   let onAbort = () => {};

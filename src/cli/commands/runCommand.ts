@@ -75,7 +75,8 @@ export async function followRun(
     const handle = start({
       stateDir,
       cwd: io.cwd,
-      env: io.env,
+      env: runtime.stepEnv,
+      secrets: runtime.secrets,
       actions: cliActions(),
       host: runtime.host,
       approvers,

@@ -53,7 +53,8 @@ export const watchCommand: Command = {
         const handle = startRun({
           stateDir,
           cwd: io.cwd,
-          env: io.env,
+          env: runtime.stepEnv,
+          secrets: runtime.secrets,
           actions: cliActions(),
           workflow: target.workflow,
           source: target.source,
