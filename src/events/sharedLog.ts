@@ -5,7 +5,7 @@
  */
 import type { ApprovalDecision, Approver, LifecycleEvent, LifecycleListener } from '../core/index';
 import { CancelledError } from '../core/index';
-import { createEvent, defaultSource, type BatonEvent, type CreateEventOptions } from './event';
+import { createEvent, defaultSource, fromLifecycle, type BatonEvent, type CreateEventOptions } from './event';
 import { EventLog, type EventLogOptions } from './eventLog';
 import { tailEventLog, type TailOptions } from './logTailer';
 import { compileFilter, type EventFilter } from './match';
@@ -51,16 +51,7 @@ export class SharedLog {
 
   /** A lifecycle subscriber that mirrors a run's events into the log, carrying the trigger chain. */
   lifecycleListener(chain: CausalChain = {}): LifecycleListener {
-    return (e: LifecycleEvent) => {
-      this.emit(e.type, { workflowName: e.workflowName, ...e.data }, {
-        time: e.time,
-        subject: e.runId,
-        runid: e.runId,
-        workflowid: e.workflowId,
-        ...(e.stepId !== undefined ? { stepid: e.stepId } : {}),
-        ...chain,
-      });
-    };
+    return (e: LifecycleEvent) => this.log.append(fromLifecycle(e, this.source, chain));
   }
 
   /**

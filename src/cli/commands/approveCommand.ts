@@ -1,9 +1,8 @@
-import { decideApproval, findRun, requesterName } from '../../core/index';
+import { decideApproval, requesterName } from '../../core/index';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
 import { announce } from '../announce';
-import { cliStateDir } from '../stateDir';
-import { UsageError } from '../usageError';
+import { namedRun } from '../stateDir';
 
 export const approveCommand: Command = {
   name: 'approve',
@@ -13,10 +12,7 @@ export const approveCommand: Command = {
   options: { step: { type: 'string', short: 's' }, reject: { type: 'boolean' }, reason: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const [prefix, ...extra] = positionals;
-    if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id');
-    const stateDir = cliStateDir(io);
-    const runId = findRun(stateDir, prefix);
+    const { stateDir, runId } = namedRun(positionals, io);
     const granted = values.reject !== true;
     const outcome = decideApproval(stateDir, runId, {
       granted,

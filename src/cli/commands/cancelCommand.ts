@@ -1,9 +1,8 @@
-import { cancelRun, findRun, readRun, requesterName } from '../../core/index';
+import { cancelRun, readRun, requesterName } from '../../core/index';
 import { announce } from '../announce';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
-import { cliStateDir } from '../stateDir';
-import { UsageError } from '../usageError';
+import { namedRun } from '../stateDir';
 
 export const cancelCommand: Command = {
   name: 'cancel',
@@ -13,10 +12,7 @@ export const cancelCommand: Command = {
   options: { reason: { type: 'string' }, 'no-wait': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const [prefix, ...extra] = positionals;
-    if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id');
-    const stateDir = cliStateDir(io);
-    const runId = findRun(stateDir, prefix);
+    const { stateDir, runId } = namedRun(positionals, io);
     const by = requesterName('cli');
     const outcome = cancelRun(stateDir, runId, by, values.reason as string | undefined);
     if (outcome !== 'already_finished') announce(io, 'baton.run.cancel_requested', runId, undefined, { by, reason: values.reason ?? null });

@@ -1,7 +1,6 @@
-import { findRun, resumeRun } from '../../core/index';
+import { resumeRun } from '../../core/index';
 import type { Command } from '../command';
-import { cliStateDir } from '../stateDir';
-import { UsageError } from '../usageError';
+import { namedRun } from '../stateDir';
 import { followRun } from './runCommand';
 
 export const resumeCommand: Command = {
@@ -12,10 +11,7 @@ export const resumeCommand: Command = {
   options: { yes: { type: 'boolean', short: 'y' }, quiet: { type: 'boolean', short: 'q' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const [prefix, ...extra] = positionals;
-    if (!prefix || extra.length > 0) throw new UsageError('give exactly one run id (or a unique prefix, or `last`)');
-    const stateDir = cliStateDir(io);
-    const runId = findRun(stateDir, prefix);
+    const { stateDir, runId } = namedRun(positionals, io);
     return followRun(io, stateDir, { yes: values.yes === true, quiet: values.quiet === true }, (common) => resumeRun({ ...common, runId }));
   },
 };
