@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { defaultsFromEnv, editorOnlyActionNames, findWorkflowFiles, formatDiagnostic, loadWorkflowFile, startRun } from '../../core/index';
 import { defaultSource } from '../../events/event';
 import { createIngressServer } from '../../events/httpIngress';
+import { ensureEventLogFile } from '../../events/logPath';
 import { SharedLog } from '../../events/sharedLog';
 import { chainFrom, describeDecision, TriggerRunner, type TriggerTarget } from '../../events/triggerRunner';
 import { approveAll } from '../approvers';
@@ -34,8 +35,12 @@ export const watchCommand: Command = {
     const globs = (values.workflows as string[] | undefined) ?? undefined;
     const maxDepth = Number(values['max-depth'] ?? io.env.BATON_TRIGGERS_MAX_DEPTH ?? 5);
     if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new UsageError('--max-depth takes a whole number ≥ 1');
+    // Check --listen before anything starts: a usage error must not leave a tailer holding the process open.
+    const listenAt = values.listen ? listenAddress(io, String(values.listen)) : undefined;
     const stateDir = cliStateDir(io);
     const logPath = cliEventLogPath(io);
+    // The tailer watches the log's folder; it must exist, or only the slow poll would notice events.
+    ensureEventLogFile(logPath);
     const targets = workflowTargets(io, globs);
     const say = (line: string) => io.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
 
@@ -70,7 +75,13 @@ export const watchCommand: Command = {
         return { cancel: (reason) => cancel.abort(new Error(reason)), done };
       },
     });
-    const listening = values.listen ? await listen(io, String(values.listen), new SharedLog({ path: logPath, source: defaultSource('ingress') })) : undefined;
+    let listening: string | undefined;
+    try {
+      listening = listenAt ? await listen(io, listenAt, new SharedLog({ path: logPath, source: defaultSource('ingress') })) : undefined;
+    } catch (error) {
+      runner.close(); // e.g. the port is taken: exit instead of watching without the ingress asked for
+      throw error;
+    }
     say(`watching ${logPath} for ${targets.get().filter((t) => t.workflow.on.events.length > 0).length} workflow(s) with on.events (max depth ${maxDepth})${listening ? `; HTTP ingress on ${listening}` : ''}`);
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
     runner.close();
@@ -106,17 +117,27 @@ function workflowTargets(io: CliIo, globs: string[] | undefined): { get: () => T
   };
 }
 
-async function listen(io: CliIo, address: string, log: SharedLog): Promise<string> {
+interface ListenAddress {
+  host: string;
+  port: number;
+  token: string;
+}
+
+function listenAddress(io: CliIo, address: string): ListenAddress {
   const token = io.env.BATON_INGRESS_TOKEN;
   if (!token) throw new UsageError('--listen needs the bearer token in BATON_INGRESS_TOKEN');
   const match = /^(.+):(\d+)$/.exec(address);
   if (!match) throw new UsageError('--listen takes host:port, e.g. 127.0.0.1:8787');
-  const server = createIngressServer({ token, append: (event) => log.append(event) });
+  return { host: match[1]!, port: Number(match[2]), token };
+}
+
+async function listen(io: CliIo, at: ListenAddress, log: SharedLog): Promise<string> {
+  const server = createIngressServer({ token: at.token, append: (event) => log.append(event) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(Number(match[2]), match[1], () => resolve());
+    server.listen(at.port, at.host, () => resolve());
   });
   io.signal.addEventListener('abort', () => server.close(), { once: true });
   const bound = server.address();
-  return typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : address;
+  return typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : `${at.host}:${at.port}`;
 }
