@@ -251,10 +251,19 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   }
 }
 
-function collectResults(state: RunState): Record<string, unknown> {
-  const results: Record<string, unknown> = {};
-  for (const step of state.steps) if (Object.keys(step.outputs).length > 0) results[step.id] = step.outputs;
-  return results;
+/** One line per step for reports (Slack's "Results"): status, duration and its outputs in short. */
+function collectResults(state: RunState): Array<Record<string, unknown>> {
+  return state.steps.map((step) => {
+    const outputs = Object.entries(step.outputs).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    const summary = outputs.join(', ');
+    return {
+      stepId: step.id,
+      name: step.name,
+      status: step.status,
+      ...(step.startedAt && step.endedAt ? { durationMs: Date.parse(step.endedAt) - Date.parse(step.startedAt) } : {}),
+      ...(summary ? { summary: summary.length > 200 ? `${summary.slice(0, 199)}…` : summary } : {}),
+    };
+  });
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
