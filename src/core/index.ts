@@ -18,10 +18,10 @@ export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow 
 export { ensurePrivateDir, ensureStateDir } from './privateFiles';
 export { appendControl, type ControlRecord } from './runControl';
 export { readJournal } from './runJournal';
-export { runIdPattern } from './runId';
+export { newRunId, runIdPattern } from './runId';
 export { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from './runRequests';
 export { foldRun, isFinished, type RunState, type RunStatus, type StepState, type StepStatus } from './runState';
-export { findRun, listRunIds, readRun, resolveStateDir, runPaths, type RunSummary } from './runStore';
+export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir, runPaths, type OwnerInfo, type RunSummary } from './runStore';
 export { shellQuote } from './templateExpr';
 export { retryDelayMs, slugify, type EventFilter, type RetryPolicy, type Step, type Workflow } from './workflowModel';
 
