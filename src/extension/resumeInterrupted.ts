@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Baton } from './baton';
 
 /**
- * Runs this window executed in-process (editor actions, triggers) die with the extension host. On
+ * Runs this window executed in-process (editor-only actions) die with the extension host. On
  * the next activation, those left without an owner are resumed (at-least-once for the step that
  * was running), so none stays "running" with nothing running it. CLI-run runs never need this:
  * they outlive the window.
@@ -16,7 +16,7 @@ export async function resumeInterruptedRuns(baton: Baton): Promise<string[]> {
   for (const run of baton.runs.list()) {
     if (!remembered.has(run.runId) || !run.orphaned) continue;
     try {
-      await baton.launcher.resume(run.stateDir, run.runId, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd(), run.trigger !== undefined);
+      await baton.launcher.resume(run.stateDir, run.runId, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd());
       baton.output.info(`resumed run ${run.runId}, interrupted when this window last closed`);
       resumed.push(run.runId);
     } catch (error) {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { claimTrigger } from '../../src/events/claims';
 import { batonApi, waitFor, waitForRunStatus, workspacePath } from './helpers';
@@ -59,8 +61,15 @@ suite('triggers', () => {
     assert.ok(api._test.ctx.eventsView.getChildren().every((n) => n.event.type.startsWith('baton.workflow.')));
     await vscode.commands.executeCommand('baton.clearEventFilter');
     assert.ok(api._test.ctx.eventsView.getChildren().some((n) => n.event.id === id));
-    // The triggered run (in-process) wrote its lifecycle to the shared log too.
-    await waitFor('the run’s events in Events', () => api._test.ctx.eventsView.getChildren().some((n) => n.event.type === 'baton.workflow.completed' && n.event.runid === run.runId));
+    // The triggered run ran in a detached CLI process (`--trigger-file`), so it outlives the window;
+    // its lifecycle events are in the shared log with the chain of the event that started it.
+    const completed = await waitFor('the run’s events in Events', () => api._test.ctx.eventsView.getChildren().find((n) => n.event.type === 'baton.workflow.completed' && n.event.runid === run.runId));
+    assert.match(completed.event.source, /\/cli\/\d+$/, 'emitted by the baton CLI, not by this extension host');
+    assert.notStrictEqual(completed.event.source, `baton://${encodeURIComponent(hostname())}/cli/${process.pid}`);
+    assert.strictEqual(completed.event.causationid, id);
+    assert.strictEqual(completed.event.chaindepth, 1);
+    const launches = join(run.stateDir, 'launches');
+    assert.deepStrictEqual(readdirSync(launches).filter((f) => f.endsWith('.trigger.json')), [], 'the event handed to the CLI is not left on disk');
   });
 
   test('Emit Event (arguments) appends to the shared log', async () => {

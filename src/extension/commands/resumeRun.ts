@@ -9,7 +9,7 @@ export const resumeRunCommand: BatonCommand = {
     requireTrust('resume runs');
     const run = await runTarget(baton, target, { placeHolder: 'Resume which run?', filter: (r) => r.orphaned || r.status === 'failed' || r.status === 'cancelled' });
     if (!run) return undefined;
-    const started = await baton.launcher.resume(run.stateDir, run.runId, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd(), run.trigger !== undefined);
+    const started = await baton.launcher.resume(run.stateDir, run.runId, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd());
     baton.refreshRuns();
     void runsView.reveal(run.runId);
     return started;

@@ -2,13 +2,18 @@
  * Starts `baton run` / `baton resume` as a detached child process, so the run survives Reload
  * Window and its work stays off the extension host's thread. The child owns the run; this window
  * talks to it only through files (journal to read, control file to cancel/approve), exactly like
- * any other client. The run id is found by the child's pid in the run's `owner` file: no output
- * is parsed.
+ * any other client. The run id is chosen here and handed over with `--run-id`; a triggering event
+ * goes through a private file named by `--trigger-file`. No output is parsed.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatonError, ensureStateDir, listRunIds, readRun, type RunSummary } from '../../core/index';
+import { BatonError, ensurePrivateDir, ensureStateDir, newRunId, runPaths } from '../../core/index';
+import type { BatonEvent } from '../../events/event';
+
+export type CliCommand =
+  | { kind: 'run'; file: string; inputs?: Record<string, string>; trigger?: BatonEvent }
+  | { kind: 'resume'; runId: string };
 
 export interface CliLaunch {
   /** `dist/cli.js` of this extension. */
@@ -18,11 +23,12 @@ export interface CliLaunch {
   /** The workspace folder: the CLI's cwd, so `.baton/` and shell steps are where the user expects. */
   cwd: string;
   stateDir: string;
-  /** `['run', file, '--input', 'k=v']` or `['resume', runId]`. */
-  args: readonly string[];
+  command: CliCommand;
   env: NodeJS.ProcessEnv;
-  /** How long to wait for the run to appear on disk. @default 15000 */
+  /** How long to wait for the run's journal to appear (or grow, for a resume). @default 15000 */
   timeoutMs?: number;
+  /** The child ended after the run had started (its exit code says how the run ended). */
+  onExit?(code: number | null, runId: string): void;
 }
 
 export interface LaunchedRun {
@@ -32,17 +38,25 @@ export interface LaunchedRun {
   outputFile: string;
 }
 
+/** Spawns the CLI and resolves once the run is on disk (its journal written), or rejects with the CLI's last lines. */
 export async function launchCli(options: CliLaunch): Promise<LaunchedRun> {
   ensureStateDir(options.stateDir);
   const launches = join(options.stateDir, 'launches');
   mkdirSync(launches, { recursive: true, mode: 0o700 });
-  const outputFile = join(launches, `${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
+  const command = options.command;
+  const runId = command.kind === 'resume' ? command.runId : newRunId(Date.now());
+  const outputFile = join(launches, `${runId}-${Date.now().toString(36)}.log`);
+  const triggerFile = command.kind === 'run' && command.trigger ? writeTriggerFile(options.stateDir, runId, command.trigger) : undefined;
+  const args =
+    command.kind === 'resume'
+      ? ['resume', runId]
+      : ['run', command.file, '--run-id', runId, ...Object.entries(command.inputs ?? {}).flatMap(([k, v]) => ['--input', `${k}=${v}`]), ...(triggerFile ? ['--trigger-file', triggerFile] : [])];
+  const journal = runPaths(options.stateDir, runId).journal;
+  const sizeBefore = journalSize(journal);
   const out = openSync(outputFile, 'a', 0o600);
-  const before = new Set(listRunIds(options.stateDir));
-  const resumeId = options.args[0] === 'resume' ? options.args[1] : undefined;
   let child;
   try {
-    child = spawn(options.nodePath, [options.cliPath, ...options.args, '--quiet'], {
+    child = spawn(options.nodePath, [options.cliPath, ...args, '--quiet'], {
       cwd: options.cwd,
       env: { ...options.env, ELECTRON_RUN_AS_NODE: '1' },
       detached: true,
@@ -52,46 +66,53 @@ export async function launchCli(options: CliLaunch): Promise<LaunchedRun> {
   } finally {
     closeSync(out);
   }
+  let started = false;
   let exit: number | null | undefined;
-  child.on('exit', (code) => (exit = code));
-  const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
-  child.unref();
-  const pid = child.pid;
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   let failed: Error | undefined;
-  void spawnError.then((e) => (failed = e));
-  for (;;) {
-    if (failed) throw new BatonError('io', `could not start the Baton CLI: ${failed.message}`);
-    if (pid !== undefined) {
-      const runId = resumeId ?? [...listRunIds(options.stateDir)].reverse().find((id) => !before.has(id) && ownedBy(options.stateDir, id, pid));
-      if (runId && (resumeId === undefined || ownedBy(options.stateDir, runId, pid))) return { runId, pid, outputFile };
+  child.on('error', (e) => (failed = e));
+  child.on('exit', (code) => {
+    exit = code;
+    if (started) options.onExit?.(code, runId);
+  });
+  child.unref();
+  const forget = () => triggerFile && removeQuietly(triggerFile);
+  // The CLI reads the trigger file and writes the journal's first record before it runs a step, so
+  // the journal appearing (or growing, for a resume) is the sign the run is ours and under way.
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  try {
+    for (;;) {
+      if (journalSize(journal) > sizeBefore) {
+        started = true;
+        return { runId, pid: child.pid ?? 0, outputFile };
+      }
+      if (failed) throw new BatonError('io', `could not start the Baton CLI: ${failed.message}`);
+      if (exit !== undefined) throw new BatonError(exit === 2 ? 'usage' : 'step_failed', `baton ${args[0]} exited with code ${exit}: ${lastLines(outputFile)}`);
+      if (Date.now() > deadline) throw new BatonError('io', `the run did not start within ${Math.round((options.timeoutMs ?? 15_000) / 1000)}s; see ${outputFile}`);
+      await new Promise((r) => setTimeout(r, 25));
     }
-    if (exit !== undefined) {
-      // A run quicker than our polling: its owner file is gone already; recognise it by its file.
-      const quick = resumeId ?? [...listRunIds(options.stateDir)].reverse().find((id) => !before.has(id) && startedFrom(options.stateDir, id, options.args[1]));
-      if (quick && exit !== 2) return { runId: quick, pid: pid ?? 0, outputFile };
-      throw new BatonError(exit === 2 ? 'usage' : 'step_failed', `baton ${options.args[0]} exited with code ${exit}: ${lastLines(outputFile)}`);
-    }
-    if (Date.now() > deadline) throw new BatonError('io', `the run did not start within ${Math.round((options.timeoutMs ?? 15_000) / 1000)}s; see ${outputFile}`);
-    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    forget();
   }
 }
 
-function ownedBy(stateDir: string, runId: string, pid: number): boolean {
-  let run: RunSummary;
-  try {
-    run = readRun(stateDir, runId);
-  } catch {
-    return false;
-  }
-  return run.owner?.pid === pid;
+/** The event for `--trigger-file`: private to the user (0600, in the 0700 state folder), removed once the CLI has read it. */
+function writeTriggerFile(stateDir: string, runId: string, event: BatonEvent): string {
+  const dir = join(stateDir, 'launches');
+  ensurePrivateDir(dir);
+  const file = join(dir, `${runId}.trigger.json`);
+  writeFileSync(file, JSON.stringify(event), { mode: 0o600, flag: 'wx' });
+  return file;
 }
 
-function startedFrom(stateDir: string, runId: string, file: string | undefined): boolean {
+function journalSize(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? -1;
+}
+
+function removeQuietly(path: string): void {
   try {
-    return file !== undefined && readRun(stateDir, runId).file === file;
+    unlinkSync(path);
   } catch {
-    return false;
+    // already gone
   }
 }
 

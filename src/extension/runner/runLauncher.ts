@@ -4,9 +4,10 @@
  * - by default in a detached `baton` CLI process (see cliLauncher.ts): it survives Reload Window,
  *   an extension update or a crashed extension host, and keeps work off the extension host;
  * - in this extension host only when it must: the workflow uses an action that exists only here
- *   (`vscode_command`, `vscode_task`, or one registered through the extension API), or it was
- *   started by an event (the CLI has no way yet to hand a run its triggering event). Such runs are
+ *   (`vscode_command`, `vscode_task`, or one registered through the extension API). Such runs are
  *   remembered; if the window goes away mid-run they are resumed on the next activation.
+ *
+ * Runs started by an event go to the CLI too: the event is handed over with `--trigger-file`.
  *
  * Either way the run is driven through files only: journal, control file, owner.
  */
@@ -28,7 +29,11 @@ export interface RunLauncherDeps {
   cliPath: string;
   nodePath: string;
   actions(): ActionRegistry;
-  /** The environment for runs: the host's, plus SLACK_WEBHOOK_URL from SecretStorage and BATON_EVENT_LOG from settings. */
+  /**
+   * The environment of a CLI run: the host's, plus SLACK_WEBHOOK_URL from SecretStorage and
+   * BATON_EVENT_LOG from settings (the CLI keeps the secrets from its steps and masks them).
+   * In-process runs get it without the secrets, which are masked instead (see inProcessEnv).
+   */
   env(): Promise<NodeJS.ProcessEnv>;
   sinks(workflow: Workflow, stateDir: string, trigger?: BatonEvent): Promise<RunSinks>;
   concurrency: ConcurrencyDeps;
@@ -56,7 +61,7 @@ export class RunLauncher {
     const admission = await admit(workflow, this.deps.concurrency, this.closing.signal);
     if (!admission.start) return { skipped: admission.reason };
     const env = await this.deps.env();
-    if (needsEditor(workflow) || options.trigger) {
+    if (needsEditor(workflow)) {
       const sinks = await this.deps.sinks(workflow, stateDir, options.trigger);
       const handle = startRun({
         workflow,
@@ -64,7 +69,7 @@ export class RunLauncher {
         file: entry.file,
         stateDir,
         cwd: entry.folder,
-        env,
+        ...inProcessEnv(env),
         actions: this.deps.actions(),
         host: sinks.host,
         listeners: sinks.listeners,
@@ -75,22 +80,29 @@ export class RunLauncher {
       this.track(handle, sinks);
       return { runId: handle.runId, mode: 'in-process' };
     }
-    const inputArgs = Object.entries(options.inputs ?? {}).flatMap(([k, v]) => ['--input', `${k}=${v}`]);
-    const launched = await launchCli({ cliPath: this.deps.cliPath, nodePath: this.deps.nodePath, cwd: entry.folder, stateDir, env, args: ['run', entry.file, ...inputArgs] });
-    this.deps.log(`started ${workflow.id} as run ${launched.runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
+    const launched = await launchCli({
+      ...this.cliBase(entry.folder, stateDir, env),
+      command: { kind: 'run', file: entry.file, ...(options.inputs ? { inputs: options.inputs } : {}), ...(options.trigger ? { trigger: options.trigger } : {}) },
+      onExit: (code, runId) => this.deps.log(`run ${runId} (${workflow.id}): baton CLI exited with code ${code}`),
+    });
+    this.deps.log(`started ${workflow.id} as run ${launched.runId}${options.trigger ? ` for ${options.trigger.type} ${options.trigger.id}` : ''} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
     return { runId: launched.runId, mode: 'cli' };
   }
 
-  async resume(stateDir: string, runId: string, cwd: string, hadTrigger: boolean): Promise<StartedRun> {
+  async resume(stateDir: string, runId: string, cwd: string): Promise<StartedRun> {
     const snapshot = loadWorkflowFile(runPaths(stateDir, runId).workflow, { actions: this.deps.actions() });
     const env = await this.deps.env();
-    if (snapshot.workflow && (needsEditor(snapshot.workflow) || hadTrigger)) {
+    if (snapshot.workflow && needsEditor(snapshot.workflow)) {
       const sinks = await this.deps.sinks(snapshot.workflow, stateDir);
-      const handle = resumeRun({ runId, stateDir, cwd, env, actions: this.deps.actions(), host: sinks.host, listeners: sinks.listeners });
+      const handle = resumeRun({ runId, stateDir, cwd, ...inProcessEnv(env), actions: this.deps.actions(), host: sinks.host, listeners: sinks.listeners });
       this.track(handle, sinks);
       return { runId, mode: 'in-process' };
     }
-    const launched = await launchCli({ cliPath: this.deps.cliPath, nodePath: this.deps.nodePath, cwd, stateDir, env, args: ['resume', runId] });
+    const launched = await launchCli({
+      ...this.cliBase(cwd, stateDir, env),
+      command: { kind: 'resume', runId },
+      onExit: (code) => this.deps.log(`run ${runId}: baton CLI exited with code ${code}`),
+    });
     this.deps.log(`resumed run ${runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
     return { runId, mode: 'cli' };
   }
@@ -103,6 +115,10 @@ export class RunLauncher {
   /** In-process runs are left as they are: their owner (this process) goes away and the next activation resumes them. */
   dispose(): void {
     this.closing.abort();
+  }
+
+  private cliBase(cwd: string, stateDir: string, env: NodeJS.ProcessEnv) {
+    return { cliPath: this.deps.cliPath, nodePath: this.deps.nodePath, cwd, stateDir, env };
   }
 
   private track(handle: RunHandle, sinks: RunSinks): void {
@@ -119,4 +135,15 @@ export class RunLauncher {
         void sinks.dispose();
       });
   }
+}
+
+/** Baton's own secrets, as the CLI treats them: never handed to a step, masked if one prints them anyway. */
+const secretVariables = ['SLACK_WEBHOOK_URL', 'BATON_INGRESS_TOKEN'];
+
+/** The environment of an in-process run's steps (without Baton's secrets) and the values to mask. */
+export function inProcessEnv(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; secrets: string[] } {
+  return {
+    env: Object.fromEntries(Object.entries(env).filter(([key]) => !secretVariables.includes(key))),
+    secrets: secretVariables.map((key) => env[key] ?? '').filter((value) => value !== ''),
+  };
 }
