@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { appendControl, defaultActions, type ActionHost, type Approver, type LifecycleEvent, type LifecycleListener } from '../core/index';
-import { defaultSource } from '../events/event';
+import { defaultSource, type BatonEvent } from '../events/event';
 import { resolveEventLogPath } from '../events/logPath';
 import { SharedLog, type CausalChain } from '../events/sharedLog';
 import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
@@ -49,8 +49,11 @@ export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain
   };
   const host: ActionHost = {
     emitEvent: (type, data, origin) => log.emit(type, data, { subject: origin.runId, runid: origin.runId, workflowid: origin.workflowId, stepid: origin.stepId, ...chain }),
-    waitForEvent: async (filter, signal) => {
-      const event = await log.waitFor(filter, signal);
+    waitForEvent: async (filter, signal, options = {}) => {
+      const event = await log.waitFor(filter, signal, {
+        ...(options.since !== undefined ? { since: options.since } : {}),
+        ...(options.exclude ? { accept: (e: BatonEvent) => !options.exclude!.has(e.id) } : {}),
+      });
       return { id: event.id, type: event.type, source: event.source, data: event.data };
     },
     notify: (m) =>

@@ -300,20 +300,31 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
 
   const base = path.basename(file);
   let watcher: fs.FSWatcher | undefined;
-  try {
-    watcher = fs.watch(path.dirname(file), { persistent: true }, (_event, name) => {
-      if (name === null || String(name).startsWith(base)) schedule();
-    });
-    // A removed folder or an exhausted watch limit: the poll below still keeps us going.
-    watcher.on('error', (error) => {
-      report(error);
-      watcher?.close();
-      watcher = undefined;
-    });
-  } catch (error) {
-    report(error);
-  }
-  const timer = setInterval(pump, pollMs);
+  let watchReported = false;
+  /** (Re)starts the folder watch; the folder may not exist yet, so every poll tries again until it works. */
+  const ensureWatch = (): void => {
+    if (watcher !== undefined || closed) return;
+    try {
+      watcher = fs.watch(path.dirname(file), { persistent: true }, (_event, name) => {
+        if (name === null || String(name).startsWith(base)) schedule();
+      });
+      // A removed folder or an exhausted watch limit: the poll keeps us going and retries the watch.
+      watcher.on('error', (error) => {
+        report(error);
+        watcher?.close();
+        watcher = undefined;
+      });
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!missing && !watchReported) report(error);
+      watchReported = true;
+    }
+  };
+  ensureWatch();
+  const timer = setInterval(() => {
+    ensureWatch();
+    pump();
+  }, pollMs);
 
   const close = (): void => {
     if (closed) return;

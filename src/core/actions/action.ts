@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { RunState } from '../runState';
 import type { EventFilter, Step, Workflow } from '../workflowModel';
 
 /** What an action handler receives besides its (already rendered) params. */
@@ -8,6 +9,8 @@ export interface ActionContext {
   runId: string;
   workflow: Workflow;
   step: Step;
+  /** The run as it stands when the attempt starts (read-only). */
+  state: RunState;
   /** 1-based attempt number. */
   attempt: number;
   /** Where shell commands run unless `cwd` says otherwise (the workspace folder, or the CLI's cwd). */
@@ -27,7 +30,11 @@ export interface ActionContext {
 /** What the outer layers lend to actions, so the core names no sink. */
 export interface ActionHost {
   emitEvent?(type: string, data: Record<string, unknown>, origin: { runId: string; workflowId: string; stepId: string }): Promise<{ id: string }> | { id: string };
-  waitForEvent?(filter: EventFilter, signal: AbortSignal): Promise<{ id: string; type: string; source: string; data: unknown }>;
+  /**
+   * Resolves with the first matching event appended at or after `since` (ms), skipping the ids in
+   * `exclude`; without `since`, from now on.
+   */
+  waitForEvent?(filter: EventFilter, signal: AbortSignal, options?: { since?: number; exclude?: ReadonlySet<string> }): Promise<{ id: string; type: string; source: string; data: unknown }>;
   notify?(message: { text: string; level: string; nextSteps: string[]; workflow: Workflow; runId: string }): void;
   [capability: string]: unknown;
 }

@@ -99,7 +99,11 @@ export const waitForEventAction: ActionDefinition = {
     ctx.output(`waiting for ${filter.type}${filter.source ? ` from ${filter.source}` : ''}\n`);
     let event;
     try {
-      event = await ctx.host.waitForEvent(filter, signal);
+      // An event that arrived after the run started counts even if it came before this step
+      // (a fast tool must not be missed); one an earlier step of this run already took does not.
+      const consumed = new Set(ctx.state.steps.map((s) => s.outputs.event_id).filter((id): id is string => typeof id === 'string'));
+      const since = ctx.state.startedAt ? Date.parse(ctx.state.startedAt) : undefined;
+      event = await ctx.host.waitForEvent(filter, signal, { ...(since !== undefined ? { since } : {}), exclude: consumed });
     } catch (error) {
       if (timeout?.signal.aborted && !ctx.signal.aborted) {
         throw new BatonError('timeout', `no ${filter.type} event within ${String(params.timeout_seconds)}s`, { retryable: true });
