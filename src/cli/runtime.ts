@@ -36,10 +36,18 @@ const secretVariables = ['SLACK_WEBHOOK_URL', 'BATON_INGRESS_TOKEN'];
 /** How long the CLI waits for Slack on exit. @default 3000 */
 export const slackFlushMs = 3000;
 
-export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain = {}): CliRuntime {
+export interface RuntimeOptions {
+  /** The triggering event's chain, carried by the events this run emits. */
+  chain?: CausalChain;
+  /** `--slack-events`: comma-separated globs of event types sent to Slack (else BATON_SLACK_EVENTS, else the defaults). */
+  slackEvents?: string;
+}
+
+export function createCliRuntime(io: CliIo, stateDir: string, options: RuntimeOptions = {}): CliRuntime {
+  const chain = options.chain ?? {};
   const source = defaultSource('cli');
   const log = new SharedLog({ path: resolveEventLogPath({ stateDir, env: io.env }), source });
-  const slack = createSlack(io, stateDir, log);
+  const slack = createSlack(io, stateDir, log, options.slackEvents ?? io.env.BATON_SLACK_EVENTS);
   const stopWatching = new AbortController();
   // notify_slack travels in the started/resumed events, so a resumed run honours it too.
   const notifySlackByRun = new Map<string, boolean>();
@@ -80,8 +88,8 @@ export function createCliRuntime(io: CliIo, stateDir: string, chain: CausalChain
 }
 
 /** SLACK_WEBHOOK_URL is the CLI's only source of the secret; without it messages go to the outbox. */
-function createSlack(io: CliIo, stateDir: string, log: SharedLog): SlackNotifier {
-  const types = io.env.BATON_SLACK_EVENTS?.split(',').map((t) => t.trim()).filter(Boolean);
+function createSlack(io: CliIo, stateDir: string, log: SharedLog, slackEvents: string | undefined): SlackNotifier {
+  const types = slackEvents?.split(',').map((t) => t.trim()).filter(Boolean);
   return new SlackNotifier({
     webhookUrl: io.env.SLACK_WEBHOOK_URL,
     outboxPath: join(stateDir, 'slack-outbox.jsonl'),

@@ -1,17 +1,17 @@
 import { resumeRun } from '../../core/index';
 import type { Command } from '../command';
 import { namedRun } from '../stateDir';
-import { followRun } from './runCommand';
+import { followRun, runFlags } from './runCommand';
 
 export const resumeCommand: Command = {
   name: 'resume',
   summary: 'Resume a run after a crash, failure or cancel',
-  usage: 'baton resume <run> [--yes] [--quiet]',
+  usage: 'baton resume <run> [--yes] [--quiet] [--slack-events <globs>]',
   details: 'Completed steps are never run again; a step that was running when its process died runs again from its start.\n<run> is any unique prefix of a run id, or `last`.',
-  options: { yes: { type: 'boolean', short: 'y' }, quiet: { type: 'boolean', short: 'q' } },
+  options: { yes: { type: 'boolean', short: 'y' }, quiet: { type: 'boolean', short: 'q' }, 'slack-events': { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const { stateDir, runId } = namedRun(positionals, io);
-    return followRun(io, stateDir, { yes: values.yes === true, quiet: values.quiet === true }, (common) => resumeRun({ ...common, runId }));
+    return followRun(io, stateDir, runFlags(values), (common) => resumeRun({ ...common, runId }));
   },
 };

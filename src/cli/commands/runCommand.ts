@@ -6,7 +6,7 @@ import { validateEventObject, type BatonEvent } from '../../events/event';
 import type { CausalChain } from '../../events/sharedLog';
 import { chainFrom } from '../../events/triggerRunner';
 import { approveAll, promptApprover } from '../approvers';
-import type { Command } from '../command';
+import type { Command, ParsedArgs } from '../command';
 import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
 import { cliActions, createCliRuntime } from '../runtime';
@@ -16,16 +16,18 @@ import { UsageError } from '../usageError';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a workflow file',
-  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet]',
+  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet] [--slack-events <globs>] [--run-id <id>] [--trigger-file <event.json>]',
   details: [
     'Approvals: with --yes every step is approved; on a terminal you are asked; otherwise the run waits for `baton approve`.',
     'Ctrl-C cancels the run (exit 130); `baton resume <run>` continues it.',
+    '--slack-events takes comma-separated globs of the event types sent to Slack, e.g. "baton.workflow.*,!baton.workflow.started" (default: failures, approvals, completions; or BATON_SLACK_EVENTS).',
     '--run-id picks the run id (for tools that start runs, e.g. the VS Code extension); --trigger-file names a JSON CloudEvent that triggered the run (readable as ${{ event.* }}).',
   ].join('\n'),
   options: {
     input: { type: 'string', multiple: true, short: 'i' },
     'run-id': { type: 'string' },
     'trigger-file': { type: 'string' },
+    'slack-events': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     quiet: { type: 'boolean', short: 'q' },
     json: { type: 'boolean' },
@@ -44,7 +46,7 @@ export const runCommand: Command = {
     if (runId !== undefined && !runIdPattern.test(runId)) throw new UsageError(`--run-id must look like 20261125-211900-k3f9, got '${runId}'`);
     const trigger = typeof values['trigger-file'] === 'string' ? readTrigger(resolve(io.cwd, values['trigger-file'])) : undefined;
     const stateDir = cliStateDir(io);
-    const flags = { yes: values.yes === true, quiet: values.quiet === true, ...(trigger ? { chain: chainFrom(trigger) } : {}) };
+    const flags = { ...runFlags(values), ...(trigger ? { chain: chainFrom(trigger) } : {}) };
     return followRun(io, stateDir, flags, (common) =>
       startRun({
         ...common,
@@ -63,11 +65,11 @@ export const runCommand: Command = {
 export async function followRun(
   io: CliIo,
   stateDir: string,
-  flags: { yes: boolean; quiet: boolean; chain?: CausalChain },
+  flags: RunFlags,
   start: (common: RunOptions) => RunHandle,
 ): Promise<number> {
   const progress = new ProgressView(io, flags.quiet);
-  const runtime = createCliRuntime(io, stateDir, flags.chain);
+  const runtime = createCliRuntime(io, stateDir, { ...(flags.chain ? { chain: flags.chain } : {}), ...(flags.slackEvents ? { slackEvents: flags.slackEvents } : {}) });
   const approvers: Approver[] = [...runtime.approvers];
   if (flags.yes) approvers.push(approveAll);
   else if (io.stdin.isTTY) approvers.push(promptApprover(io, requesterName('cli')));
@@ -94,6 +96,18 @@ export async function followRun(
     progress.dispose();
     await runtime.dispose();
   }
+}
+
+export interface RunFlags {
+  yes: boolean;
+  quiet: boolean;
+  slackEvents?: string;
+  chain?: CausalChain;
+}
+
+/** The flags `run` and `resume` share. */
+export function runFlags(values: ParsedArgs['values']): RunFlags {
+  return { yes: values.yes === true, quiet: values.quiet === true, ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) };
 }
 
 function readTrigger(path: string): BatonEvent {

@@ -18,7 +18,7 @@ import { UsageError } from '../usageError';
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'Run workflows whose `on.events` match events in the shared log (headless trigger runner)',
-  usage: 'baton watch [--workflows <glob>]... [--max-depth <n>] [--yes] [--listen 127.0.0.1:PORT]',
+  usage: 'baton watch [--workflows <glob>]... [--max-depth <n>] [--yes] [--listen 127.0.0.1:PORT] [--slack-events <globs>]',
   details: [
     'Several watchers (and VS Code windows) may watch one log: each event starts each matching workflow exactly once.',
     'A workflow is never triggered by its own events, and trigger chains deeper than --max-depth (default 5) are refused.',
@@ -29,6 +29,7 @@ export const watchCommand: Command = {
     'max-depth': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     listen: { type: 'string' },
+    'slack-events': { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, io) {
@@ -52,7 +53,7 @@ export const watchCommand: Command = {
       onDecision: (d) => say(describeDecision(d)),
       onError: (error) => io.stderr.write(`baton watch: ${String(error)}\n`),
       start: (target, event) => {
-        const runtime = createCliRuntime(io, stateDir, chainFrom(event));
+        const runtime = createCliRuntime(io, stateDir, { chain: chainFrom(event), ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) });
         const progress = new ProgressView({ ...io, stdout: { write: (t: string | Uint8Array) => io.stdout.write(typeof t === 'string' ? `[${target.workflow.id}] ${t}` : t) } }, true);
         const cancel = new AbortController();
         const handle = startRun({
