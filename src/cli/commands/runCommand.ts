@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, runIdPattern, startRun, type Approver, type RunHandle, type RunOptions } from '../../core/index';
+import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, runIdPattern, startRun, type Approver, type LifecycleEvent, type RunHandle, type RunOptions } from '../../core/index';
 import { validateEventObject, type BatonEvent } from '../../events/event';
 import type { CausalChain } from '../../events/sharedLog';
 import { chainFrom } from '../../events/triggerRunner';
@@ -16,10 +16,11 @@ import { UsageError } from '../usageError';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a workflow file',
-  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet] [--slack-events <globs>] [--run-id <id>] [--trigger-file <event.json>]',
+  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet] [--json] [--slack-events <globs>] [--run-id <id>] [--trigger-file <event.json>]',
   details: [
     'Approvals: with --yes every step is approved; on a terminal you are asked; otherwise the run waits for `baton approve`.',
     'Ctrl-C cancels the run (exit 130); `baton resume <run>` continues it.',
+    '--json prints each lifecycle event as one JSON line instead of the progress display (step output goes to stderr).',
     '--slack-events takes comma-separated globs of the event types sent to Slack, e.g. "baton.workflow.*,!baton.workflow.started" (default: failures, approvals, completions; or BATON_SLACK_EVENTS).',
     '--run-id picks the run id (for tools that start runs, e.g. the VS Code extension); --trigger-file names a JSON CloudEvent that triggered the run (readable as ${{ event.* }}).',
   ].join('\n'),
@@ -68,7 +69,8 @@ export async function followRun(
   flags: RunFlags,
   start: (common: RunOptions) => RunHandle,
 ): Promise<number> {
-  const progress = new ProgressView(io, flags.quiet);
+  const progress = new ProgressView(flags.json ? { ...io, stdout: io.stderr } : io, flags.quiet);
+  const display = flags.json ? (event: LifecycleEvent) => void io.stdout.write(`${JSON.stringify(event)}\n`) : progress.onEvent;
   const runtime = createCliRuntime(io, stateDir, { ...(flags.chain ? { chain: flags.chain } : {}), ...(flags.slackEvents ? { slackEvents: flags.slackEvents } : {}) });
   const approvers: Approver[] = [...runtime.approvers];
   if (flags.yes) approvers.push(approveAll);
@@ -83,7 +85,7 @@ export async function followRun(
       host: runtime.host,
       approvers,
       signal: io.signal,
-      listeners: [progress.onEvent, ...runtime.listeners],
+      listeners: [display, ...runtime.listeners],
       onOutput: (_stepId, text) => progress.output(text),
       onListenerError: (error) => io.stderr.write(`baton: a subscriber failed: ${String(error)}\n`),
     });
@@ -101,13 +103,15 @@ export async function followRun(
 export interface RunFlags {
   yes: boolean;
   quiet: boolean;
+  /** Lifecycle events as JSON lines on stdout, for programs. */
+  json: boolean;
   slackEvents?: string;
   chain?: CausalChain;
 }
 
 /** The flags `run` and `resume` share. */
 export function runFlags(values: ParsedArgs['values']): RunFlags {
-  return { yes: values.yes === true, quiet: values.quiet === true, ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) };
+  return { yes: values.yes === true, quiet: values.quiet === true, json: values.json === true, ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) };
 }
 
 function readTrigger(path: string): BatonEvent {
