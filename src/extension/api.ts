@@ -27,6 +27,8 @@ export interface BatonTestHooks {
   statusBar: StatusBar;
   /** How long `activate` took, first line to return. */
   activationMs: number;
+  /** From the first line of `activate` until the workflows and runs were loaded (undefined until then). */
+  loadedMs: number | undefined;
 }
 
 export function createApi(baton: Baton, hooks: BatonTestHooks): BatonApi {

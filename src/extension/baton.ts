@@ -17,7 +17,7 @@ import { readSettings, type Settings } from './settings';
 import { SlackSecret } from './slackSecret';
 
 const inProcessRunsKey = 'baton.inProcessRuns';
-/** Journals are also polled: file watchers miss events on some file systems, and a dead owner changes no file. */
+/** Journals are also polled (stat-only unless one changed): file watchers miss events on some file systems, and a dead owner changes no file. */
 const runsPollMs = 1000;
 
 export class Baton implements vscode.Disposable {
@@ -33,6 +33,10 @@ export class Baton implements vscode.Disposable {
   private workflowRefresh?: NodeJS.Timeout;
   private runsRefresh?: NodeJS.Timeout;
   private pendingWorkflowRefresh?: Promise<void>;
+  private pendingRunsRefresh?: Promise<void>;
+  private loading?: Promise<void>;
+  /** The first load is done (see load()). */
+  loaded = false;
 
   /** Fires when the Events view should re-subscribe (the log path changed). */
   readonly onDidChangeFeed = this.feedChanged.event;
@@ -106,14 +110,22 @@ export class Baton implements vscode.Disposable {
     return { actions: this.actions, extraActionNames: editorOnlyActionNames };
   }
 
-  /** Finds the workflow files and loads what changed. Concurrent callers share one pass. */
+  /**
+   * Finds the workflow files and loads what changed, a few files at a time between other work of
+   * the extension host (the views show what is loaded so far). Concurrent callers share one pass.
+   */
   refreshWorkflows(force = false): Promise<void> {
     this.pendingWorkflowRefresh ??= this.findWorkflowFiles()
-      .then((files) => void this.workflows.update(files, force))
+      .then((files) => this.workflows.updateInSlices(files, force))
+      .then(
+        () => undefined,
+        (error: unknown) => this.output.warn(`loading workflows: ${String(error)}`),
+      )
       .finally(() => (this.pendingWorkflowRefresh = undefined));
     return this.pendingWorkflowRefresh;
   }
 
+  /** Brings the runs up to date now (stat-only for unchanged journals); for commands that act on a run. */
   refreshRuns(): void {
     try {
       this.runs.refresh();
@@ -122,9 +134,34 @@ export class Baton implements vscode.Disposable {
     }
   }
 
+  /** The same in slices (the first load, the poll); concurrent callers share one pass. */
+  refreshRunsInSlices(): Promise<void> {
+    this.pendingRunsRefresh ??= this.runs
+      .refreshInSlices()
+      .then(
+        () => undefined,
+        (error: unknown) => this.output.warn(`reading runs: ${String(error)}`),
+      )
+      .finally(() => (this.pendingRunsRefresh = undefined));
+    return this.pendingRunsRefresh;
+  }
+
   async refresh(): Promise<void> {
     await this.refreshWorkflows(true);
-    this.refreshRuns();
+    await this.refreshRunsInSlices();
+  }
+
+  /**
+   * The first load after activation: runs, then workflows, in slices, while the views already
+   * show. Triggers wait for it; commands that need a workflow wait through refreshWorkflows.
+   */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      await this.refreshRunsInSlices();
+      await this.refreshWorkflows();
+      this.loaded = true;
+    })();
+    return this.loading;
   }
 
   /** The workspace folder a file belongs to. */
@@ -170,7 +207,7 @@ export class Baton implements vscode.Disposable {
         this.workflowRefresh = setTimeout(() => void this.refreshWorkflows(), 150);
       } else {
         clearTimeout(this.runsRefresh);
-        this.runsRefresh = setTimeout(() => this.refreshRuns(), 50);
+        this.runsRefresh = setTimeout(() => void this.refreshRunsInSlices(), 50);
       }
     };
     const yaml = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
@@ -181,7 +218,7 @@ export class Baton implements vscode.Disposable {
     journals.onDidCreate(later('runs'), this, this.disposables);
     journals.onDidChange(later('runs'), this, this.disposables);
     journals.onDidDelete(later('runs'), this, this.disposables);
-    const poll = setInterval(() => this.refreshRuns(), runsPollMs);
+    const poll = setInterval(() => void this.refreshRunsInSlices(), runsPollMs);
     this.disposables.push(yaml, journals, { dispose: () => clearInterval(poll) });
     vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh(), this, this.disposables);
     vscode.workspace.onDidChangeConfiguration(

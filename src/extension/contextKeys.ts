@@ -20,7 +20,8 @@ export class ContextKeys implements vscode.Disposable {
   update(): void {
     const runs = this.baton.runs.list();
     const workflows = this.baton.workflows.list();
-    this.set('baton.loaded', true);
+    // Only after the first load, so the "no workflows yet" welcome does not flash while loading.
+    if (this.baton.loaded) this.set('baton.loaded', true);
     this.set('baton.hasWorkflows', workflows.length > 0);
     this.set('baton.workflowFiles', workflows.map((w) => vscode.Uri.file(w.file).path));
     this.set('baton.hasRuns', runs.length > 0);

@@ -20,7 +20,8 @@ export class WorkflowDiagnostics implements vscode.Disposable {
     vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri), this, this.disposables);
     // A document outlives its editor for a while; closing its last tab already counts as closed.
     vscode.window.tabGroups.onDidChangeTabs((e) => this.clearClosedTabs(e.closed), this, this.disposables);
-    for (const document of vscode.workspace.textDocuments) this.check(document);
+    // Documents already open: checked soon, not during activation.
+    for (const document of vscode.workspace.textDocuments) this.later(document);
   }
 
   isWorkflowDocument(document: vscode.TextDocument): boolean {

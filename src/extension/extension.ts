@@ -51,12 +51,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
     showTrust([runsView.treeView, eventsView.treeView]);
     vscode.workspace.onDidGrantWorkspaceTrust(() => showTrust([runsView.treeView!, eventsView.treeView!]), undefined, context.subscriptions);
 
-    await baton.refresh();
-    contextKeys.update();
-    void resumeInterruptedRuns(baton);
+    // The views show at once; workflows and runs fill them as they load, off the critical path.
     const activationMs = Date.now() - started;
-    baton.output.info(`activated in ${activationMs} ms (${baton.workflows.list().length} workflows, ${baton.runs.list().length} runs)`);
-    return createApi(baton, { baton, workflowsView, ctx: commandContext, statusBar, activationMs });
+    const hooks = { baton, workflowsView, ctx: commandContext, statusBar, activationMs, loadedMs: undefined as number | undefined };
+    void baton.load().then(() => {
+      hooks.loadedMs = Date.now() - started;
+      contextKeys.update();
+      baton.output.info(`activated in ${activationMs} ms, loaded in ${hooks.loadedMs} ms (${baton.workflows.list().length} workflows, ${baton.runs.list().length} runs)`);
+      return resumeInterruptedRuns(baton);
+    });
+    return createApi(baton, hooks);
   } catch (error) {
     void vscode.window.showErrorMessage(`Baton failed to start: ${errorMessage(error)}`);
     throw error;

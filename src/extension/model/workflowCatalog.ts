@@ -1,9 +1,12 @@
 /**
  * The workflow files of the workspace, loaded and validated, cached by size and mtime so a refresh
- * after one save re-parses one file. Imports no `vscode`: the extension feeds it file lists, the
- * benchmark feeds it a folder on disk.
+ * after one save re-parses one file. A load can run in slices that yield to the event loop between
+ * files (updateInSlices), showing what is loaded so far, so the extension host never parses 200
+ * files in one go. Imports no `vscode`: the extension feeds it file lists, the benchmark feeds it a
+ * folder on disk.
  */
 import { statSync } from 'node:fs';
+import { runInSlices } from './slices';
 import { loadWorkflowFile, type LoadOptions, type LoadedWorkflow, type Workflow } from '../../core/index';
 
 export interface WorkflowFile {
@@ -32,12 +35,22 @@ export class WorkflowCatalog {
   private readonly cache = new Map<string, Cached>();
   private readonly listeners = new Set<() => void>();
   private sorted: WorkflowEntry[] = [];
+  private unpublished = false;
 
   /** @param loadOptions read at every load, so newly registered actions count */
   constructor(private readonly loadOptions: () => LoadOptions) {}
 
   /** Loads the listed files (re-reading only changed ones) and forgets files no longer listed. Returns whether anything changed. */
   update(files: readonly WorkflowFile[], force = false): boolean {
+    return runInSlices(this.pass(files, force));
+  }
+
+  /** The same, pausing for the event loop whenever it has worked for `sliceMs`; listeners hear of the files loaded so far at each pause. */
+  updateInSlices(files: readonly WorkflowFile[], force = false, sliceMs = 8): Promise<boolean> {
+    return runInSlices(this.pass(files, force), { ms: sliceMs, onPause: () => this.publish() });
+  }
+
+  private *pass(files: readonly WorkflowFile[], force: boolean): Generator<void, boolean> {
     let changed = false;
     const seen = new Set<string>();
     for (const f of files) {
@@ -46,19 +59,25 @@ export class WorkflowCatalog {
       const cached = this.cache.get(f.file);
       if (!force && cached && cached.stamp === stamp) continue;
       this.cache.set(f.file, { entry: toEntry(f, loadWorkflowFile(f.file, this.loadOptions())), stamp });
-      changed = true;
+      changed = this.unpublished = true;
+      yield;
     }
     for (const file of [...this.cache.keys()]) {
       if (!seen.has(file)) {
         this.cache.delete(file);
-        changed = true;
+        changed = this.unpublished = true;
       }
     }
-    if (changed) {
-      this.sorted = [...this.cache.values()].map((c) => c.entry).sort((a, b) => a.label.localeCompare(b.label) || a.file.localeCompare(b.file));
-      for (const listener of this.listeners) listener();
-    }
+    this.publish();
     return changed;
+  }
+
+  /** Sorts and tells the listeners, if anything changed since the last time. */
+  private publish(): void {
+    if (!this.unpublished) return;
+    this.unpublished = false;
+    this.sorted = [...this.cache.values()].map((c) => c.entry).sort((a, b) => a.label.localeCompare(b.label) || a.file.localeCompare(b.file));
+    for (const listener of this.listeners) listener();
   }
 
   list(): readonly WorkflowEntry[] {

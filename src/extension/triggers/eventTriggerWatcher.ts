@@ -37,6 +37,11 @@ export class EventTriggerWatcher implements vscode.Disposable {
 
   private onEvent(event: BatonEvent): void {
     if (!vscode.workspace.isTrusted) return;
+    if (!this.baton.loaded) {
+      // Right after activation the workflows may still be loading: match against all of them.
+      void this.baton.load().then(() => this.onEvent(event));
+      return;
+    }
     fireEventTriggers(event, {
       workflows: () => this.baton.workflows.list(),
       stateDirOf: (entry) => this.baton.stateDirOf(entry.folder),

@@ -24,6 +24,10 @@ export class SaveTriggers implements vscode.Disposable {
 
   private onSave(document: vscode.TextDocument): void {
     if (!vscode.workspace.isTrusted || !this.baton.settings(document.uri).runOnSave) return;
+    if (!this.baton.loaded) {
+      void this.baton.load().then(() => this.onSave(document));
+      return;
+    }
     const folder = this.baton.folderOf(document.uri);
     if (!folder) return;
     for (const entry of this.baton.workflows.list()) {
