@@ -236,6 +236,8 @@ export class Baton implements vscode.Disposable {
     const url = await this.slack.get();
     if (url) env.SLACK_WEBHOOK_URL = url;
     env.BATON_EVENT_LOG = this.eventLogPath();
+    const types = this.settings().slackEvents;
+    if (types) env.BATON_SLACK_EVENTS = types.join(','); // `baton.slack.events` for CLI runs too
     return env;
   }
 

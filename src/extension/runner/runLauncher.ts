@@ -31,7 +31,7 @@ export interface RunLauncherDeps {
   actions(): ActionRegistry;
   /**
    * The environment of a CLI run: the host's, plus SLACK_WEBHOOK_URL from SecretStorage and
-   * BATON_EVENT_LOG from settings (the CLI keeps the secrets from its steps and masks them).
+   * BATON_EVENT_LOG / BATON_SLACK_EVENTS from settings (the CLI keeps the secrets from its steps and masks them).
    * In-process runs get it without the secrets, which are masked instead (see inProcessEnv).
    */
   env(): Promise<NodeJS.ProcessEnv>;
