@@ -9,12 +9,14 @@
 // test/vscode/fixtures/workspace. Phase 2 opens another copy WITHOUT --disable-workspace-trust and
 // answers the trust prompt "No" like a user: VS Code always trusts a workspace while extension
 // tests run, so the untrusted case is driven from the UI and checked on disk (see untrusted()).
+// Phase 3 reloads the window in the middle of an in-process run (test/vscode/reload.ts) and checks
+// the next extension host resumes and finishes it.
 // Prints `N passed, N failed`; exit 0 when all passed, 1 otherwise, 2 when the harness broke.
 // Both phases run on every VS Code server in CS_HOMES: the minimum engine (code-server 4.100.3 =
 // VS Code 1.100.3) and a current one (4.139.1 = VS Code 1.139.1 on Node 24), as rust-analyzer
 // tests on the minimum engine and on stable. Install them with scripts/vscode-test-setup.sh.
 // Env: CS_HOME (run on this one server only; its node/, if it has one, runs the server),
-// TEST_TIMEOUT_MS (300000), KEEP_TMP=1, VERBOSE=1, SKIP_UNTRUSTED=1.
+// TEST_TIMEOUT_MS (300000), KEEP_TMP=1, VERBOSE=1, SKIP_UNTRUSTED=1, SKIP_RELOAD=1.
 import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,6 +118,35 @@ async function suite(tmp, cs, metrics) {
 }
 
 /**
+ * Phase 3: Reload Window in the middle of an in-process run (test/vscode/reload.ts, loaded once
+ * before the reload and once after it). Returns { passes, failures }.
+ */
+async function reload(tmp, cs) {
+  const ws = freshWorkspace(tmp, 'ws-reload');
+  const resultFile = join(tmp, 'reload-result.json');
+  const server = await startServer(tmp, cs, { trust: true, env: { VSCODE_TEST_RESULT: resultFile, BATON_RELOAD_STATE: join(tmp, 'reload-state.json'), BATON_TEST_ROOT: root } });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    let onExit; const exited = new Promise((r) => (onExit = r));
+    await page.exposeFunction('codeAutomationLog', (_type, args) => { if (process.env.VERBOSE || String(args[0]).startsWith('[reload]')) console.log(...args); });
+    await page.exposeFunction('codeAutomationExit', (c) => onExit(c));
+    const auth = `127.0.0.1:${server.port}`;
+    const payload = [['extensionDevelopmentPath', `vscode-remote://${auth}${root}`], ['extensionTestsPath', `vscode-remote://${auth}${join(root, 'out/vscode-test/reload.js')}`], ['skipWelcome', 'true'], ['skipReleaseNotes', 'true']];
+    await page.goto(`http://${auth}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const w = await Promise.race([exited.then((c) => ({ c })), sleep(120000).then(() => ({ timeout: true }))]);
+    if (w.timeout) console.log(`[vscode-test] reload phase: TIMEOUT; server log:\n${server.log()}`);
+    let result; try { result = JSON.parse(readFileSync(resultFile, 'utf8')); } catch {}
+    const ok = result?.passes === 1 && result?.failures === 0;
+    console.log(`  ${ok ? '✔' : '✗'} reload: an in-process run interrupted by Reload Window is resumed by the next extension host and completes${ok ? '' : ` ${result?.message ?? ''}`}`);
+    return ok ? { passes: 1, failures: 0 } : { passes: 0, failures: 1 };
+  } finally {
+    await browser.close().catch(() => {});
+    server.stop();
+  }
+}
+
+/**
  * Phase 2: an untrusted workspace. The trust prompt is answered "No" (restricted mode); then a
  * matching event is appended by another process, a file matching `on.save` is saved from the
  * editor, and Run Workflow is invoked from the command palette. Nothing may run: no run folder
@@ -207,9 +238,10 @@ try {
     mkdirSync(dir);
     const a = process.env.ONLY_UNTRUSTED ? { passes: 0, failures: 0 } : await suite(dir, cs, i === 0 ? join(root, 'out/vscode-test-metrics.json') : undefined);
     const b = process.env.SKIP_UNTRUSTED || process.env.GREP ? { passes: 0, failures: 0 } : await untrusted(dir, cs);
-    passes += a.passes + b.passes;
-    failures += a.failures + b.failures;
-    versions.push(`${cs.version}: ${a.passes + b.passes} passed, ${a.failures + b.failures} failed`);
+    const c = process.env.SKIP_RELOAD || (process.env.GREP && !/reload/.test(process.env.GREP)) ? { passes: 0, failures: 0 } : await reload(dir, cs);
+    passes += a.passes + b.passes + c.passes;
+    failures += a.failures + b.failures + c.failures;
+    versions.push(`${cs.version}: ${a.passes + b.passes + c.passes} passed, ${a.failures + b.failures + c.failures} failed`);
   }
   writeFileSync(join(root, 'out/vscode-test-result.json'), JSON.stringify({ passes, failures, versions, at: new Date().toISOString() }));
   if (servers.length > 1) console.log(`[vscode-test] ${versions.join('; ')}`);
