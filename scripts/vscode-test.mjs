@@ -12,7 +12,7 @@
 // Phase 3 reloads the window in the middle of an in-process run (test/vscode/reload.ts) and checks
 // the next extension host resumes and finishes it.
 // Prints `N passed, N failed`; exit 0 when all passed, 1 otherwise, 2 when the harness broke.
-// Both phases run on every VS Code server in CS_HOMES: the minimum engine (code-server 4.100.3 =
+// Every phase runs on two VS Code servers: the minimum engine (code-server 4.100.3 =
 // VS Code 1.100.3) and a current one (4.139.1 = VS Code 1.139.1 on Node 24), as rust-analyzer
 // tests on the minimum engine and on stable. Install them with scripts/vscode-test-setup.sh.
 // Env: CS_HOME (run on this one server only; its node/, if it has one, runs the server),
