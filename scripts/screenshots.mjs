@@ -27,7 +27,8 @@ function cli(...args) {
 }
 function journals() {
   const dir = join(ws, '.baton/runs');
-  return existsSync(dir) ? readdirSync(dir).map((id) => ({ id, text: readFileSync(join(dir, id, 'journal.jsonl'), 'utf8') })) : [];
+  // A run folder appears a moment before its journal.
+  return existsSync(dir) ? readdirSync(dir).filter((id) => existsSync(join(dir, id, 'journal.jsonl'))).map((id) => ({ id, text: readFileSync(join(dir, id, 'journal.jsonl'), 'utf8') })) : [];
 }
 async function until(what, probe, ms = 60000) {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(200)) if (probe()) return;
