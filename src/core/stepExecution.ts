@@ -1,4 +1,4 @@
-import type { ActionContext, ActionHost } from './actions/action';
+import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { editorOnlyActionNames } from './actions/actionRegistry';
 import { awaitApproval, type ApprovalInbox, type Approver } from './approvalGate';
@@ -56,7 +56,7 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
     if (attempt > 1) output.write(`--- attempt ${attempt} of ${maxAttempts} ---\n`);
     const masked = maskedOutput(run, output);
     try {
-      const outputs = await attemptOnce(run, attempt, masked.write);
+      const outputs = masked.maskValues(await attemptOnce(run, attempt, masked.write));
       masked.end();
       output.close();
       publish('baton.step.completed', { attempt, durationMs: run.clock.now() - started, outputs }, step.id, true);
@@ -98,6 +98,9 @@ function maskedOutput(run: StepRun, output: StepOutput) {
       emit(maskers.stderr.flush(), 'stderr');
     },
     mask: (text: string) => maskers.stdout.mask(text),
+    /** Outputs land in the journal and the shared log: a secret in one is masked too. */
+    maskValues: (outputs: ActionOutputs): ActionOutputs =>
+      Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, typeof value === 'string' ? maskers.stdout.mask(value) : value])),
   };
 }
 

@@ -25,7 +25,7 @@ describe('secrets are masked', () => {
   test('step output, logs, failure reports and events never contain a secret a step printed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-secret-'));
     try {
-      const loaded = parseWorkflow(`name: S\nsteps:\n  - name: leak\n    action: shell\n    params: { command: 'printf "%s" "$HOOK" | head -c 30; printf "%s\\n" "$HOOK" | tail -c +31; echo "$HOOK" >&2; exit 1' }\n`, 's.yaml');
+      const loaded = parseWorkflow(`name: S\nsteps:\n  - name: leak\n    action: shell\n    params: { command: 'echo "hook=$HOOK" >> "$BATON_OUTPUT"' }\n  - name: leak2\n    action: shell\n    params: { command: 'printf "%s" "$HOOK" | head -c 30; printf "%s\\n" "$HOOK" | tail -c +31; echo "$HOOK" >&2; exit 1' }\n`, 's.yaml');
       const events: LifecycleEvent[] = [];
       const seen: string[] = [];
       const result = await startRun({

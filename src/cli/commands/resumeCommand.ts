@@ -1,4 +1,6 @@
-import { resumeRun } from '../../core/index';
+import { readRun, resumeRun } from '../../core/index';
+import type { BatonEvent } from '../../events/event';
+import { chainFrom } from '../../events/triggerRunner';
 import type { Command } from '../command';
 import { namedRun } from '../stateDir';
 import { followRun, runFlags } from './runCommand';
@@ -12,6 +14,9 @@ export const resumeCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const { stateDir, runId } = namedRun(positionals, io);
-    return followRun(io, stateDir, runFlags(values), (common) => resumeRun({ ...common, runId }));
+    // A triggered run's new events keep pointing at the event that started it.
+    const trigger = readRun(stateDir, runId).trigger as BatonEvent | undefined;
+    const flags = { ...runFlags(values), ...(trigger?.id ? { chain: chainFrom(trigger) } : {}) };
+    return followRun(io, stateDir, flags, (common) => resumeRun({ ...common, runId }));
   },
 };
