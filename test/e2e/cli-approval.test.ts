@@ -20,24 +20,9 @@ import {
   waitForRecord,
   writeFile,
 } from '../support/cli';
+import { gatedDeploy } from '../support/workflows';
 
-const gated = `name: Gated deploy
-steps:
-  - name: Build
-    id: build
-    action: shell
-    params: { command: echo build >> side-effects.txt }
-  - name: Deploy gate
-    id: gate
-    description: A human confirms
-    action: log
-    params: { message: approved to go }
-    requires_approval: true
-  - name: Deploy
-    id: deploy
-    action: shell
-    params: { command: echo deploy >> side-effects.txt }
-`;
+const gated = gatedDeploy;
 
 async function startWaitingRun(t: Parameters<typeof startCli>[0], cwd: string) {
   writeFile(cwd, 'gated.yaml', gated);

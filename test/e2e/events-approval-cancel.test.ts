@@ -24,24 +24,10 @@ import {
   waitForRecord,
   writeFile,
 } from '../support/cli';
+import { gatedDeploy } from '../support/workflows';
 import { logPathOf, readLog, runPython } from '../support/eventLogCli';
 
-const gated = `name: Gated deploy
-steps:
-  - name: Build
-    id: build
-    action: shell
-    params: { command: echo build >> side-effects.txt }
-  - name: Deploy gate
-    id: gate
-    action: log
-    params: { message: approved to go }
-    requires_approval: true
-  - name: Deploy
-    id: deploy
-    action: shell
-    params: { command: echo deploy >> side-effects.txt }
-`;
+const gated = gatedDeploy;
 
 async function startWaitingRun(t: TestContext, cwd: string) {
   writeFile(cwd, 'gated.yaml', gated);
