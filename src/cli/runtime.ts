@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { appendControl, defaultActions, type ActionHost, type Approver, type LifecycleEvent, type LifecycleListener } from '../core/index';
-import { defaultSource, type BatonEvent } from '../events/event';
+import { defaultSource } from '../events/event';
 import { resolveEventLogPath } from '../events/logPath';
 import { SharedLog, type CausalChain } from '../events/sharedLog';
 import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
@@ -56,14 +56,7 @@ export function createCliRuntime(io: CliIo, stateDir: string, options: RuntimeOp
     slack.notify(fromLifecycleEvent(event, { source, notifySlack: notifySlackByRun.get(event.runId) ?? true }));
   };
   const host: ActionHost = {
-    emitEvent: (type, data, origin) => log.emit(type, data, { subject: origin.runId, runid: origin.runId, workflowid: origin.workflowId, stepid: origin.stepId, ...chain }),
-    waitForEvent: async (filter, signal, options = {}) => {
-      const event = await log.waitFor(filter, signal, {
-        ...(options.since !== undefined ? { since: options.since } : {}),
-        ...(options.exclude ? { accept: (e: BatonEvent) => !options.exclude!.has(e.id) } : {}),
-      });
-      return { id: event.id, type: event.type, source: event.source, data: event.data };
-    },
+    ...log.actionHost(chain),
     notify: (m) =>
       void slack.message(m.text, { level: toMessageLevel(m.level), nextSteps: m.nextSteps, runId: m.runId, workflowId: m.workflow.id, workflowName: m.workflow.name, source }),
   };

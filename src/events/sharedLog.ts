@@ -3,7 +3,7 @@
  * the log, and the three things a run waits for from other tools — a matching event
  * (`wait_for_event`), an approval, a cancel. The CLI and the VS Code extension both build on this.
  */
-import type { ApprovalDecision, Approver, LifecycleEvent, LifecycleListener } from '../core/index';
+import type { ActionHost, ApprovalDecision, Approver, LifecycleEvent, LifecycleListener } from '../core/index';
 import { CancelledError } from '../core/index';
 import { createEvent, defaultSource, fromLifecycle, type BatonEvent, type CreateEventOptions } from './event';
 import { EventLog, type EventLogOptions } from './eventLog';
@@ -85,6 +85,24 @@ export class SharedLog {
         },
       });
     });
+  }
+
+  /**
+   * What a run's actions get from the log: `emit` (its events carry the run, the step and the
+   * trigger chain) and `wait_for_event` (events since `since`, skipping ids already taken).
+   */
+  actionHost(chain: CausalChain = {}): Required<Pick<ActionHost, 'emitEvent' | 'waitForEvent'>> {
+    return {
+      emitEvent: (type, data, origin) => this.emit(type, data, { subject: origin.runId, runid: origin.runId, workflowid: origin.workflowId, stepid: origin.stepId, ...chain }),
+      waitForEvent: async (filter, signal, options = {}) => {
+        const { since, exclude } = options;
+        const event = await this.waitFor(filter, signal, {
+          ...(since !== undefined ? { since } : {}),
+          ...(exclude ? { accept: (e: BatonEvent) => !exclude.has(e.id) } : {}),
+        });
+        return { id: event.id, type: event.type, source: event.source, data: event.data };
+      },
+    };
   }
 
   /**

@@ -4,11 +4,10 @@
  * wiring the CLI has, built from src/events and src/slack; no `vscode` here.
  */
 import type { ActionHost, LifecycleEvent, LifecycleListener, Workflow } from '../../core/index';
-import { compileFilter, type EventFilter } from '../../events/match';
-import { createEvent, defaultSource, fromLifecycle, type BatonEvent } from '../../events/event';
-import { EventLog } from '../../events/eventLog';
-import { tailEventLog } from '../../events/logTailer';
-import { SlackNotifier, fromLifecycleEvent } from '../../slack/index';
+import { defaultSource, type BatonEvent } from '../../events/event';
+import { SharedLog } from '../../events/sharedLog';
+import { chainFrom } from '../../events/triggerRunner';
+import { SlackNotifier, fromLifecycleEvent, toMessageLevel } from '../../slack/index';
 
 export interface SinkOptions {
   eventLogPath: string;
@@ -31,17 +30,18 @@ export interface RunSinks {
 
 export function createRunSinks(options: SinkOptions): RunSinks {
   const source = defaultSource('vscode');
-  const chain = options.trigger ? { causationid: options.trigger.id, chaindepth: (options.trigger.chaindepth ?? 0) + 1 } : {};
-  const log = new EventLog({ path: options.eventLogPath });
+  const chain = options.trigger ? chainFrom(options.trigger) : {};
+  const log = new SharedLog({ path: options.eventLogPath, source });
   const slack = new SlackNotifier({
     ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
     outboxPath: options.outboxPath,
     ...(options.slackTypes ? { types: options.slackTypes } : {}),
     logger: { warn: (m) => options.log(`slack: ${m}`) },
   });
+  const mirror = log.lifecycleListener(chain);
   const toLog: LifecycleListener = (event: LifecycleEvent) => {
     try {
-      log.append(fromLifecycle(event, source, chain));
+      mirror(event);
     } catch (error) {
       options.log(`event log: ${String(error)}`);
     }
@@ -50,29 +50,9 @@ export function createRunSinks(options: SinkOptions): RunSinks {
     if (options.workflow.notifySlack) slack.notify(fromLifecycleEvent(event, { source }));
   };
   const host: ActionHost = {
-    emitEvent(type, data) {
-      const event = createEvent(type, data, { source, ...chain });
-      log.append(event);
-      return { id: event.id };
-    },
-    waitForEvent(filter: EventFilter, signal: AbortSignal) {
-      const matches = compileFilter(filter);
-      return new Promise((resolve, reject) => {
-        const tailer = tailEventLog(options.eventLogPath, {
-          fromEnd: true,
-          signal,
-          onEvent: (event) => {
-            if (!matches(event)) return;
-            tailer.close();
-            resolve({ id: event.id, type: event.type, source: event.source, data: event.data });
-          },
-        });
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-    },
+    ...log.actionHost(chain),
     notify(message) {
-      const level = (['info', 'success', 'warning', 'error'] as const).find((l) => l === message.level) ?? 'info';
-      slack.message(message.text, { level, nextSteps: message.nextSteps, workflowId: message.workflow.id, workflowName: message.workflow.name, runId: message.runId, source });
+      slack.message(message.text, { level: toMessageLevel(message.level), nextSteps: message.nextSteps, workflowId: message.workflow.id, workflowName: message.workflow.name, runId: message.runId, source });
     },
   };
   return {
