@@ -193,7 +193,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     let failure: { stepId: string; error: string } | undefined;
 
     for (const step of workflow.steps) {
-      const current = state.steps.find((s) => s.id === step.id);
+      const current = builder.step(step.id);
       if (current?.status === 'completed' || (current?.status === 'failed' && current.continued)) continue;
       if (runSignal.aborted) break;
       const outcome = await runStep({
@@ -213,12 +213,13 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
         publish,
         getState: () => state,
+        getStep: (id) => builder.step(id),
         secrets: options.secrets ?? [],
         ...(options.trigger ? { trigger: options.trigger } : {}),
         ...(options.onOutput ? { onOutput: options.onOutput } : {}),
       });
       if (outcome === 'failed') {
-        failure = { stepId: step.id, error: state.steps.find((s) => s.id === step.id)?.error ?? 'failed' };
+        failure = { stepId: step.id, error: builder.step(step.id)?.error ?? 'failed' };
         break;
       }
       if (outcome === 'cancelled') break;

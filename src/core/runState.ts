@@ -59,6 +59,11 @@ export class RunStateBuilder {
     return this.current;
   }
 
+  /** A step's state by id, without scanning the list (runs can have 10,000 steps). */
+  step(id: string): StepState | undefined {
+    return this.stepById.get(id);
+  }
+
   apply(event: LifecycleEvent): RunState {
     this.current ??= {
       runId: event.runId,

@@ -7,7 +7,7 @@ import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonErro
 import type { LifecycleType } from './lifecycle';
 import { recordProcessGroup } from './orphanProcesses';
 import { renderParams } from './renderParams';
-import type { RunState } from './runState';
+import type { RunState, StepState } from './runState';
 import { SecretMasker } from './secretMasker';
 import { StepOutput } from './stepOutput';
 import { retryDelayMs, type Step, type Workflow } from './workflowModel';
@@ -32,6 +32,7 @@ export interface StepRun {
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: (type: LifecycleType, data?: Record<string, unknown>, stepId?: string, durable?: boolean) => void;
   getState: () => RunState;
+  getStep: (id: string) => StepState | undefined;
   secrets: readonly string[];
 }
 
@@ -40,7 +41,7 @@ export type StepOutcome = 'completed' | 'continued' | 'failed' | 'cancelled';
 /** One step: the approval gate, then attempts with timeout and exponential backoff between them. */
 export async function runStep(run: StepRun): Promise<StepOutcome> {
   const { step, publish } = run;
-  const approvedEarlier = run.getState().steps.find((s) => s.id === step.id)?.approvedBy !== undefined;
+  const approvedEarlier = run.getStep(step.id)?.approvedBy !== undefined;
   if (step.requiresApproval && !approvedEarlier) {
     const approved = await gate(run);
     if (approved === 'cancelled') return 'cancelled';
@@ -161,7 +162,7 @@ function fail(run: StepRun, error: string, code: string, attempt: number, output
 /** true = approved, false = rejected (or timed out), 'cancelled' = the run was cancelled while waiting. */
 async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
   const { step, publish } = run;
-  const current = run.getState().steps.find((s) => s.id === step.id);
+  const current = run.getStep(step.id);
   const requestedAt = current?.approvalRequestedAt ? Date.parse(current.approvalRequestedAt) : run.clock.now();
   const info = { stepName: step.name, timeoutMinutes: step.approvalTimeoutMinutes, description: step.description ?? null };
   publish('baton.step.waiting_approval', info, step.id);
