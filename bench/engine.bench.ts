@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
-import { createActionRegistry, parseWorkflow, startRun } from '../src/core/index';
+import { createActionRegistry, parseWorkflow, startRun, type LifecycleEvent } from '../src/core/index';
 import { printTable, round } from './stats';
 
 function workflowYaml(steps: number, action: string): string {
@@ -38,11 +38,17 @@ async function engineStepMs(dir: string, steps: number, label: string): Promise<
   actions.register('noop', () => {});
   const loaded = parseWorkflow(workflowYaml(steps, 'noop'), 'bench.yaml', { actions });
   if (!loaded.workflow) throw new Error('bench workflow invalid');
-  const start = process.hrtime.bigint();
-  const result = await startRun({ stateDir: join(dir, `state-${label}`), cwd: dir, actions, workflow: loaded.workflow, source: loaded.source }).result;
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  // Per step: from the first step's start to the last step's durable completion, so the run's
+  // fixed costs (folder, snapshot, ownership) do not count as step overhead.
+  let first = 0n;
+  let last = 0n;
+  const timer = (event: LifecycleEvent) => {
+    if (event.type === 'baton.step.started' && first === 0n) first = process.hrtime.bigint();
+    if (event.type === 'baton.step.completed') last = process.hrtime.bigint();
+  };
+  const result = await startRun({ stateDir: join(dir, `state-${label}`), cwd: dir, actions, workflow: loaded.workflow, source: loaded.source, listeners: [timer] }).result;
   if (result.status !== 'completed') throw new Error(`bench run ${result.status}`);
-  return ms / steps;
+  return Number(last - first) / 1e6 / steps;
 }
 
 function median(values: number[]): number {
