@@ -3,10 +3,11 @@
  * the log, and the three things a run waits for from other tools — a matching event
  * (`wait_for_event`), an approval, a cancel. The CLI and the VS Code extension both build on this.
  */
+import { statSync } from 'node:fs';
 import type { ActionHost, ApprovalDecision, Approver, LifecycleEvent, LifecycleListener } from '../core/index';
 import { CancelledError } from '../core/index';
 import { createEvent, defaultSource, fromLifecycle, type BatonEvent, type CreateEventOptions } from './event';
-import { EventLog, type EventLogOptions } from './eventLog';
+import { EventLog, rotatedPath, type EventLogOptions } from './eventLog';
 import { tailEventLog, type TailOptions } from './logTailer';
 import { compileFilter, type EventFilter } from './match';
 
@@ -60,8 +61,13 @@ export class SharedLog {
    */
   waitFor(filter: EventFilter, signal: AbortSignal, options: { since?: number; accept?: (e: BatonEvent) => boolean } = {}): Promise<BatonEvent> {
     const matches = compileFilter(filter);
+    const wanted = (event: BatonEvent) =>
+      matches(event) && (options.since === undefined || Date.parse(event.time ?? '') >= options.since) && (!options.accept || options.accept(event));
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new CancelledError());
+      // Looking back: the log may have rotated since `since`, so older files are searched first.
+      const earlier = options.since === undefined ? undefined : this.findInRotated(options.since, wanted);
+      if (earlier) return resolve(earlier);
       const done = new AbortController();
       const finish = () => {
         done.abort();
@@ -77,14 +83,36 @@ export class SharedLog {
         ...(options.since === undefined ? { fromEnd: true } : {}),
         signal: done.signal,
         onEvent: (event) => {
-          if (done.signal.aborted || !matches(event)) return;
-          if (options.since !== undefined && Date.parse(event.time ?? '') < options.since) return;
-          if (options.accept && !options.accept(event)) return;
+          if (done.signal.aborted || !wanted(event)) return;
           finish();
           resolve(event);
         },
       });
     });
+  }
+
+  /** The first wanted event in the rotated files written to since `since`, oldest file first; read in chunks. */
+  private findInRotated(since: number, wanted: (event: BatonEvent) => boolean): BatonEvent | undefined {
+    const files: string[] = [];
+    for (let n = 1; n <= 100; n++) {
+      const file = rotatedPath(this.path, n);
+      let modified: number;
+      try {
+        modified = statSync(file).mtimeMs;
+      } catch {
+        break;
+      }
+      if (modified < since) break;
+      files.unshift(file);
+    }
+    for (const file of files) {
+      let found: BatonEvent | undefined;
+      const tailer = tailEventLog(file, { pollMs: 60_000, onEvent: (event) => (found ??= wanted(event) ? event : undefined) });
+      tailer.poll();
+      tailer.close();
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { parseWorkflow } from '../../src/core/index';
+import { SharedLog } from '../../src/events/sharedLog';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-shared-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const { workflow } = parseWorkflow('name: W\nsteps:\n  - name: gate\n    action: log\n    requires_approval: true\n', 'w.yaml');
+const step = workflow!.steps[0]!;
+
+describe('SharedLog', () => {
+  test('an approval given before the wait, since rotated into an older file, is still found', async () => {
+    const path = join(dir, 'events.jsonl');
+    const other = new SharedLog({ path, source: 'python-client', maxBytes: 4096, checkIntervalMs: 0 });
+    const requestedAt = Date.now() - 5000;
+    other.emit('baton.approval.granted', { by: 'alice' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
+    for (let i = 0; i < 40; i++) other.emit('noise', { i, pad: 'x'.repeat(100) });
+    other.close();
+    assert.ok(existsSync(`${path}.1`), 'the log rotated');
+    const owner = new SharedLog({ path, source: 'owner' });
+    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, signal: AbortSignal.timeout(5000) });
+    assert.deepEqual(decision, { granted: true, by: 'alice' });
+    owner.close();
+  });
+
+  test('approvals for another run, another step, from itself or before the request do not count', async () => {
+    const path = join(dir, 'events.jsonl');
+    const owner = new SharedLog({ path, source: 'owner' });
+    const requestedAt = Date.now();
+    const other = new SharedLog({ path, source: 'cli' });
+    other.emit('baton.approval.granted', { by: 'old' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate', time: new Date(requestedAt - 60_000) });
+    other.emit('baton.approval.granted', { by: 'wrong-run' }, { subject: 'run-2', runid: 'run-2', stepid: 'gate' });
+    other.emit('baton.approval.granted', { by: 'wrong-step' }, { subject: 'run-1', runid: 'run-1', stepid: 'deploy' });
+    owner.emit('baton.approval.granted', { by: 'itself' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
+    other.emit('baton.approval.rejected', { by: 'bob', reason: 'not today' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
+    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, signal: AbortSignal.timeout(5000) });
+    assert.deepEqual(decision, { granted: false, by: 'bob', reason: 'not today' });
+    owner.close();
+    other.close();
+  });
+});
