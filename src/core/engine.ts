@@ -149,7 +149,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const { workflow, clock, runId, stateDir } = options;
   const paths = runPaths(stateDir, runId);
   const ownership = options.durable ? acquireOwnership(stateDir, runId) : undefined;
-  const journal = options.durable ? new RunJournal(paths.journal) : undefined;
+  let journal: RunJournal | undefined;
   const hub = new LifecycleHub();
   for (const listener of options.listeners ?? []) hub.on(listener);
   const builder = new RunStateBuilder();
@@ -170,6 +170,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   };
 
   try {
+    if (options.durable) journal = new RunJournal(paths.journal);
     // A previous owner killed mid-step may have left its step's processes running: stop them first.
     if (options.history.length > 0) await stopOrphanedGroups(paths.stepsDir, runId);
     publish(options.first.type, options.first.data);
