@@ -22,7 +22,6 @@ export { newRunId, runIdPattern } from './runId';
 export { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from './runRequests';
 export { foldRun, isFinished, type RunState, type RunStatus, type StepState, type StepStatus } from './runState';
 export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir, runPaths, type OwnerInfo, type RunSummary } from './runStore';
-export { shellQuote } from './templateExpr';
 export { retryDelayMs, slugify, type EventFilter, type RetryPolicy, type Step, type Workflow } from './workflowModel';
 
 /**

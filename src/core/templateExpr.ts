@@ -52,15 +52,6 @@ export function checkTemplateShape(ref: TemplateRef): string | undefined {
 
 export const runFields = ['id', 'workflow_id', 'workflow_name'];
 
-/**
- * Quotes a value as ONE shell word (POSIX sh): data substituted into a command can never
- * become code, whatever quotes, `$`, backticks or newlines it holds.
- */
-export function shellQuote(value: string): string {
-  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Plain substitution, for params that are not shell code (messages, paths, event data). */
 export function renderTemplate(text: string, lookup: (path: string[]) => unknown): string {
   if (!text.includes('${{')) return text;
