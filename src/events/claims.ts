@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
+import { createExclusiveFile } from './fileLock';
 
 export const claimsFolderName = 'claims';
 
@@ -36,21 +37,9 @@ export function claimTrigger(stateDir: string, eventId: string, workflowId: stri
   const dir = claimsDir(stateDir);
   // Claim names reveal which workflows run on which events: private to the user, like the log.
   if (fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) fs.chmodSync(dir, 0o700);
-  const file = claimPath(stateDir, eventId, workflowId);
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    // Who won, for a human looking at the folder; the decision itself was the exclusive create.
-    fs.writeSync(fd, `${JSON.stringify({ eventId, workflowId, pid: process.pid, host: hostname(), time: new Date().toISOString() })}\n`);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return true;
+  // The file's contents say who won, for a human looking at the folder; the exclusive create decides.
+  const owner = { eventId, workflowId, pid: process.pid, host: hostname(), time: new Date().toISOString() };
+  return createExclusiveFile(claimPath(stateDir, eventId, workflowId), `${JSON.stringify(owner)}\n`);
 }
 
 export interface PruneClaimsOptions {

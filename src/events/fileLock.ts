@@ -67,18 +67,7 @@ function isStale(file: string, owner: LockOwner | undefined, staleMs: number, no
 
 function create(file: string): HeldLock | undefined {
   const token = randomBytes(8).toString('hex');
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw error;
-  }
-  try {
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), token }));
-  } finally {
-    fs.closeSync(fd);
-  }
+  if (!createExclusiveFile(file, JSON.stringify({ pid: process.pid, host: hostname(), token }))) return undefined;
   return {
     path: file,
     release() {
@@ -90,6 +79,27 @@ function create(file: string): HeldLock | undefined {
       }
     },
   };
+}
+
+/**
+ * Creates `file` (mode 0600) with `contents` only if it does not exist: the O_EXCL create is the
+ * decision, shared by every "exactly one process wins" in the log (rotation locks, trigger claims).
+ * Returns false when it already exists; other errors are thrown.
+ */
+export function createExclusiveFile(file: string, contents: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    fs.writeSync(fd, contents);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
 }
 
 /** Takes the lock if it is free (or abandoned); `undefined` when a live process holds it. */

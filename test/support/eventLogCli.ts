@@ -9,26 +9,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import type { BatonEvent } from '../../src/events/event';
 import { exitBoundMs, repoRoot, startCli, waitFor, type CliOptions, type CliProcess, type CliResult } from './cli';
 
 export const pythonClient = join(repoRoot, 'clients', 'python', 'baton_client.py');
 
-/** One event as the log holds it (CloudEvents JSON); only the attributes the tests read are typed. */
-export interface LoggedEvent {
-  specversion: string;
-  id: string;
-  source: string;
-  type: string;
-  time?: string;
-  subject?: string;
-  data?: unknown;
-  runid?: string;
-  workflowid?: string;
-  stepid?: string;
-  causationid?: string;
-  chaindepth?: number;
-  [attribute: string]: unknown;
-}
+/** One event as the log holds it (CloudEvents JSON). */
+export type LoggedEvent = BatonEvent;
 
 /** The shared log the CLI processes of a test write, as `cliEnv(cwd)` sets it. */
 export function logPathOf(cwd: string): string {
