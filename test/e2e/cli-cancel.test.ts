@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import {
   describeResult,
   killGroupLater,
@@ -53,12 +53,18 @@ steps:
     params: { command: echo c >> side-effects.txt }
 `;
 
-test('baton cancel from another process stops the run (exit 130), its whole process group, and skips the rest', async (t) => {
+/** Starts `long.yaml` in a temp folder and returns once step `b` (the long one) has started. */
+async function startLongRun(t: TestContext) {
   const cwd = tempDir(t);
   const state = stateDirOf(cwd);
   writeFile(cwd, 'long.yaml', longStep);
   const run = startCli(t, ['run', 'long.yaml'], { cwd });
   const runId = await waitForRecord(state, "step b's start", (r) => r.type === 'baton.step.started' && r.stepId === 'b', run);
+  return { cwd, state, run, runId };
+}
+
+test('baton cancel from another process stops the run (exit 130), its whole process group, and skips the rest', async (t) => {
+  const { cwd, run, runId } = await startLongRun(t);
   const shell = await waitForPid(join(cwd, 'shell.pid'));
   const grandchild = await waitForPid(join(cwd, 'grandchild.pid'));
   killGroupLater(t, shell);
@@ -92,11 +98,7 @@ test('baton cancel from another process stops the run (exit 130), its whole proc
 });
 
 test('cancel of a run whose owner was kill -9d marks it cancelled at once; resume then finishes it', async (t) => {
-  const cwd = tempDir(t);
-  const state = stateDirOf(cwd);
-  writeFile(cwd, 'long.yaml', longStep);
-  const run = startCli(t, ['run', 'long.yaml'], { cwd });
-  const runId = await waitForRecord(state, "step b's start", (r) => r.type === 'baton.step.started' && r.stepId === 'b', run);
+  const { cwd, run, runId } = await startLongRun(t);
   const shell = await waitForPid(join(cwd, 'shell.pid'));
   killGroupLater(t, shell);
   await killHard(run);
@@ -118,11 +120,7 @@ test('cancel of a run whose owner was kill -9d marks it cancelled at once; resum
 });
 
 test('Ctrl-C (SIGINT) on the run process cancels it with exit 130 and stops the step', async (t) => {
-  const cwd = tempDir(t);
-  const state = stateDirOf(cwd);
-  writeFile(cwd, 'long.yaml', longStep);
-  const run = startCli(t, ['run', 'long.yaml'], { cwd });
-  const runId = await waitForRecord(state, "step b's start", (r) => r.type === 'baton.step.started' && r.stepId === 'b', run);
+  const { cwd, run, runId } = await startLongRun(t);
   const shell = await waitForPid(join(cwd, 'shell.pid'));
   const grandchild = await waitForPid(join(cwd, 'grandchild.pid'));
   killGroupLater(t, shell);
@@ -139,11 +137,7 @@ test('Ctrl-C (SIGINT) on the run process cancels it with exit 130 and stops the 
 test(
   "the requester and --reason of `baton cancel` are kept in the run's journal",
   async (t) => {
-    const cwd = tempDir(t);
-    const state = stateDirOf(cwd);
-    writeFile(cwd, 'long.yaml', longStep);
-    const run = startCli(t, ['run', 'long.yaml'], { cwd });
-    const runId = await waitForRecord(state, "step b's start", (r) => r.type === 'baton.step.started' && r.stepId === 'b', run);
+    const { cwd, state, run, runId } = await startLongRun(t);
     killGroupLater(t, await waitForPid(join(cwd, 'shell.pid')));
     const cancel = await runCli(t, ['cancel', runId, '--reason', 'changed my mind'], { cwd });
     assert.equal(cancel.code, 0, describeResult(cancel));
