@@ -36,4 +36,4 @@ export function registerAction(definition: ActionDefinition): () => void;
 export function registerAction(nameOrDefinition: string | ActionDefinition, handler?: ActionHandler): () => void {
   return defaultActions.register(nameOrDefinition, handler);
 }
-export { defaultWorkflowGlobs, findWorkflowFiles, globToRegExp, matchesAnyGlob } from './workflowFiles';
+export { defaultWorkflowGlobs, findWorkflowFiles, globToRegExp } from './workflowFiles';

@@ -41,11 +41,6 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-export function matchesAnyGlob(relativePath: string, globs: readonly string[]): boolean {
-  const path = relativePath.split(sep).join('/');
-  return globs.some((glob) => globToRegExp(glob).test(path));
-}
-
 /** Workflow files under `root` matching the globs, sorted; bounded so a huge tree cannot stall. */
 export function findWorkflowFiles(root: string, globs: readonly string[] = defaultWorkflowGlobs, limit = 5000): string[] {
   const patterns = globs.map(globToRegExp);
