@@ -96,7 +96,7 @@ async function notifyCallMicros(url: string, queueSize: number): Promise<number>
     workflowId: 'bench',
     workflowName: 'Bench',
     stepId: 'unit',
-    data: { attempt: 1, error: 'boom', outputTail: 'line\n'.repeat(50) },
+    data: { stepName: 'Unit', attempt: 1, maxAttempts: 1, error: 'boom', errorCode: 'step_failed', continued: false, continueOnFailure: false, outputTail: 'line\n'.repeat(50), durationMs: 10 },
   });
   const count = 10_000;
   const start = process.hrtime.bigint();

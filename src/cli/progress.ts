@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from '../core/index';
+import type { LifecycleEvent, StepPlan } from '../core/index';
 import type { CliIo } from './io';
 
 const symbols = { completed: '✓', failed: '✗', skipped: '-', retrying: '↻', waiting: '⏸' };
@@ -21,39 +21,38 @@ export class ProgressView {
   }
 
   readonly onEvent = (event: LifecycleEvent): void => {
-    const d = event.data;
     switch (event.type) {
       case 'baton.workflow.started':
-        this.learnSteps(d.steps);
+        this.learnSteps(event.data.steps);
         this.print(`▶ ${event.workflowName} — run ${event.runId} (${this.total} steps)`);
         break;
       case 'baton.workflow.resumed':
-        this.learnSteps(d.steps);
-        this.print(`▶ resuming ${event.workflowName} — run ${event.runId}${d.fromStep ? ` at step ${String(d.fromStep)}` : ''}`);
+        this.learnSteps(event.data.steps);
+        this.print(`▶ resuming ${event.workflowName} — run ${event.runId}${event.data.fromStep ? ` at step ${event.data.fromStep}` : ''}`);
         break;
       case 'baton.step.started':
         this.current = {
           index: this.indexOf(event.stepId),
           total: this.total,
-          name: String(d.stepName ?? event.stepId),
-          attempt: Number(d.attempt),
-          maxAttempts: Number(d.maxAttempts),
+          name: event.data.stepName,
+          attempt: event.data.attempt,
+          maxAttempts: event.data.maxAttempts,
           since: Date.now(),
         };
         if (!this.tty) this.print(`[${this.current.index}/${this.total}] ${this.current.name}${this.attemptText()} …`);
         this.startTicker();
         break;
       case 'baton.step.completed':
-        this.finishStep(`${symbols.completed} ${this.label(event)} (${seconds(Number(d.durationMs))})`);
+        this.finishStep(`${symbols.completed} ${this.label(event)} (${seconds(event.data.durationMs)})`);
         break;
       case 'baton.step.failed':
-        this.finishStep(`${symbols.failed} ${this.label(event)}: ${String(d.error)}${d.continued ? ' (continue_on_failure: going on)' : ''}`);
+        this.finishStep(`${symbols.failed} ${this.label(event)}: ${event.data.error}${event.data.continued ? ' (continue_on_failure: going on)' : ''}`);
         break;
       case 'baton.step.retrying':
-        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${String(d.error)}; attempt ${String(d.nextAttempt)} in ${seconds(Number(d.delayMs))}`);
+        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${event.data.error}; attempt ${event.data.nextAttempt} in ${seconds(event.data.delayMs)}`);
         break;
       case 'baton.step.skipped':
-        this.print(`${symbols.skipped} ${this.label(event)} skipped (${String(d.reason)})`);
+        this.print(`${symbols.skipped} ${this.label(event)} skipped (${event.data.reason})`);
         break;
       case 'baton.step.waiting_approval':
         // No live line here: on a terminal the approval prompt comes next and must stay visible.
@@ -62,19 +61,19 @@ export class ProgressView {
         break;
       case 'baton.approval.granted':
       case 'baton.approval.rejected':
-        this.finishStep(`${event.type.endsWith('granted') ? '✓ approved' : '✗ rejected'} ${this.label(event)} by ${String(d.by)}`);
+        this.finishStep(`${event.type.endsWith('granted') ? '✓ approved' : '✗ rejected'} ${this.label(event)} by ${event.data.by}`);
         break;
       case 'baton.run.cancel_requested':
-        this.print(`cancel requested by ${String(d.by)}`);
+        this.print(`cancel requested by ${event.data.by}`);
         break;
       case 'baton.workflow.completed':
-        this.print(`${symbols.completed} ${event.workflowName} completed in ${seconds(Number(d.durationMs))} — ${String(d.stepsCompleted)}/${String(d.stepsTotal)} steps`);
+        this.print(`${symbols.completed} ${event.workflowName} completed in ${seconds(event.data.durationMs)} — ${event.data.stepsCompleted}/${event.data.stepsTotal} steps`);
         break;
       case 'baton.workflow.failed':
-        this.print(`${symbols.failed} ${event.workflowName} failed at step ${String(d.failedStep)}: ${String(d.error)}\n  resume with: baton resume ${event.runId}`);
+        this.print(`${symbols.failed} ${event.workflowName} failed at step ${event.data.failedStep}: ${event.data.error}\n  resume with: baton resume ${event.runId}`);
         break;
       case 'baton.workflow.cancelled':
-        this.print(`${symbols.failed} ${event.workflowName} cancelled (${String(d.reason)})\n  resume with: baton resume ${event.runId}`);
+        this.print(`${symbols.failed} ${event.workflowName} cancelled (${event.data.reason})\n  resume with: baton resume ${event.runId}`);
         break;
       default:
         break;
@@ -94,16 +93,16 @@ export class ProgressView {
     this.stopTicker();
   }
 
-  private learnSteps(steps: unknown): void {
-    const list = (Array.isArray(steps) ? steps : []) as Array<{ id: string; name?: string }>;
-    this.order = list.map((s) => s.id);
-    this.names = new Map(list.map((s) => [s.id, s.name ?? s.id]));
+  private learnSteps(steps: readonly StepPlan[]): void {
+    this.order = steps.map((s) => s.id);
+    this.names = new Map(steps.map((s) => [s.id, s.name]));
     this.total = this.order.length;
   }
 
   private label(event: LifecycleEvent): string {
     const step = this.current && this.indexOf(event.stepId) === this.current.index ? this.current.name : (this.names.get(event.stepId ?? '') ?? event.stepId ?? '');
-    return `[${this.indexOf(event.stepId)}/${this.total}] ${String(event.data.stepName ?? step)}`;
+    const name = 'stepName' in event.data ? event.data.stepName : step;
+    return `[${this.indexOf(event.stepId)}/${this.total}] ${name}`;
   }
 
   private indexOf(stepId: string | undefined): number {

@@ -52,7 +52,7 @@ export function createCliRuntime(io: CliIo, stateDir: string, options: RuntimeOp
   // notify_slack travels in the started/resumed events, so a resumed run honours it too.
   const notifySlackByRun = new Map<string, boolean>();
   const toSlack = (event: LifecycleEvent) => {
-    if (typeof event.data.notifySlack === 'boolean') notifySlackByRun.set(event.runId, event.data.notifySlack);
+    if (event.type === 'baton.workflow.started' || event.type === 'baton.workflow.resumed') notifySlackByRun.set(event.runId, event.data.notifySlack);
     slack.notify(fromLifecycleEvent(event, { source, notifySlack: notifySlackByRun.get(event.runId) ?? true }));
   };
   const host: ActionHost = {

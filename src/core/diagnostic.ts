@@ -1,9 +1,46 @@
+import type { ErrorCode as YamlErrorCode } from 'yaml';
+
+/** JSON-schema keywords a workflow or an action's params can break; any other keyword reports as `invalid`. */
+export const schemaKeywords = ['additionalProperties', 'required', 'type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'propertyNames', 'oneOf', 'anyOf', 'not', 'format', 'invalid'] as const;
+export type SchemaKeyword = (typeof schemaKeywords)[number];
+
+/**
+ * Every code a diagnostic can carry: stable, machine-readable, asserted by tests and read by
+ * editors (never the message text).
+ */
+export type DiagnosticCode =
+  /** The `yaml` library's own syntax errors and warnings, e.g. `yaml.BAD_INDENT`. */
+  | `yaml.${YamlErrorCode}`
+  | 'yaml.ALIAS_BOMB'
+  /** The workflow schema, by keyword: `schema.additionalProperties` (unknown key), `schema.type`, ... */
+  | `schema.${SchemaKeyword}`
+  /** An action's params schema, by keyword. */
+  | `params.${SchemaKeyword}`
+  | 'io'
+  | 'encoding'
+  | 'empty'
+  | 'not_a_mapping'
+  | 'too_deep'
+  | 'too_large'
+  | 'duplicate_id_key'
+  | 'duplicate_name'
+  | 'duplicate_id'
+  | 'unknown_action'
+  | 'approval_timeout_unused'
+  | 'template'
+  | 'bad_glob';
+
+/** `schema.<keyword>` for a keyword ajv reported, closed over the known set. */
+export function schemaKeyword(keyword: string): SchemaKeyword {
+  return (schemaKeywords as readonly string[]).includes(keyword) ? (keyword as SchemaKeyword) : 'invalid';
+}
+
 /** A problem in a workflow file, with an exact range; collected as data, never thrown. */
 export interface Diagnostic {
   file: string;
   severity: 'error' | 'warning';
   /** Stable machine-readable code, e.g. `yaml.BAD_INDENT`, `schema.additionalProperties`, `unknown_action`. */
-  code: string;
+  code: DiagnosticCode;
   message: string;
   /** 1-based line and column of the first character, and of the character after the last. */
   range: Range;

@@ -5,7 +5,7 @@ import { createActionRegistry, type ActionRegistry } from './actions/actionRegis
 import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalGate';
 import { systemClock, type Clock } from './clock';
 import { BatonError, CancelledError, errorMessage } from './errors';
-import { LifecycleHub, type LifecycleEvent, type LifecycleListener, type LifecycleType } from './lifecycle';
+import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
 import { stopOrphanedGroups } from './orphanProcesses';
@@ -81,8 +81,8 @@ export function startRun(options: StartOptions): RunHandle {
     writeFileSync(paths.workflow, options.source, { mode: privateFileMode, flag: 'wx' });
   }
   const inputs = { ...Object.fromEntries(Object.entries(workflow.inputs).map(([k, v]) => [k, String(v)])), ...options.inputs };
-  const started = {
-    type: 'baton.workflow.started' as const,
+  const started: FirstRecord = {
+    type: 'baton.workflow.started',
     data: {
       file: options.file,
       cwd: options.cwd,
@@ -94,6 +94,7 @@ export function startRun(options: StartOptions): RunHandle {
       ...(options.trigger ? { trigger: options.trigger } : {}),
     },
   };
+  if (options.file === undefined) delete started.data.file;
   const result = execute({ ...options, clock, runId, durable, history: [], first: started });
   return { runId, dir: paths.dir, result };
 }
@@ -135,13 +136,21 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
   return { runId: options.runId, dir: paths.dir, result };
 }
 
+/** How a run's execution opens: a fresh start or a resume. */
+type FirstRecord =
+  | { type: 'baton.workflow.started'; data: LifecyclePayloads['baton.workflow.started'] }
+  | { type: 'baton.workflow.resumed'; data: LifecyclePayloads['baton.workflow.resumed'] };
+
+/** Publishes one lifecycle record: journaled (fdatasync'd when `durable`), folded, then handed to subscribers. */
+export type Publish = <T extends LifecycleType>(type: T, data: LifecyclePayloads[T], stepId?: string, durable?: boolean) => void;
+
 interface ExecuteOptions extends RunOptions {
   runId: string;
   workflow: Workflow;
   clock: Clock;
   durable: boolean;
   history: LifecycleEvent[];
-  first: { type: LifecycleType; data: Record<string, unknown> };
+  first: FirstRecord;
   trigger?: Record<string, unknown>;
 }
 
@@ -161,9 +170,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const resumedAt = new Date(clock.now()).toISOString();
   let state!: RunState;
 
-  const publish = (type: LifecycleType, data: Record<string, unknown> = {}, stepId?: string, durable = false) => {
-    const event: LifecycleEvent = { type, time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name, data };
-    if (stepId !== undefined) event.stepId = stepId;
+  const publish: Publish = (type, data, stepId, durable = false) => {
+    const event = lifecycleRecord({ time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name }, type, data, stepId);
     journal?.append(event, durable);
     state = builder.apply(event);
     hub.publish(event, options.onListenerError);
@@ -173,7 +181,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     if (options.durable) journal = new RunJournal(paths.journal);
     // A previous owner killed mid-step may have left its step's processes running: stop them first.
     if (options.history.length > 0) await stopOrphanedGroups(paths.stepsDir, runId);
-    publish(options.first.type, options.first.data);
+    if (options.first.type === 'baton.workflow.started') publish(options.first.type, options.first.data);
+    else publish(options.first.type, options.first.data);
     if (options.durable) {
       watchControl(stateDir, runId, state.controlOffset, (record, endOffset) => {
         if (record.kind === 'cancel') {
@@ -254,7 +263,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
 }
 
 /** One line per step for reports (Slack's "Results"): status, duration and its outputs in short. */
-function collectResults(state: RunState): Array<Record<string, unknown>> {
+function collectResults(state: RunState): StepResult[] {
   return state.steps.map((step) => {
     const outputs = Object.entries(step.outputs).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
     const summary = outputs.join(', ');

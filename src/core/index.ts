@@ -9,10 +9,10 @@ export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, Action
 export { ActionRegistry, builtinActions, createActionRegistry, editorOnlyActionNames } from './actions/actionRegistry';
 export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate';
 export { systemClock, type Clock } from './clock';
-export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Range } from './diagnostic';
+export { formatDiagnostic, hasErrors, schemaKeywords, type Diagnostic, type DiagnosticCode, type Position, type Range, type SchemaKeyword } from './diagnostic';
 export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, type StartOptions } from './engine';
 export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
-export { LifecycleHub, lifecycleTypes, type LifecycleEvent, type LifecycleListener, type LifecycleType } from './lifecycle';
+export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type StepPlan, type StepResult } from './lifecycle';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
 export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';
 export { ensurePrivateDir, ensureStateDir } from './privateFiles';

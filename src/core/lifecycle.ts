@@ -1,8 +1,102 @@
 /**
  * Lifecycle events: what the engine tells its subscribers (the run journal, the shared event log,
- * Slack, the VS Code views). The journal stores exactly these records, so a run's state is a fold
- * over them. The names match the shared log's CloudEvents `type`s.
+ * Slack, the views, the CLI's progress). The journal stores exactly these records, so a run's
+ * state is a fold over them. The names match the shared log's CloudEvents `type`s.
+ *
+ * One discriminated union: `event.type` narrows `event.data` to that type's payload, so no
+ * subscriber needs a cast. Adding a field is a change here first.
  */
+/** The steps of a run as `started` / `resumed` announce them, so a late subscriber knows them all. */
+export interface StepPlan {
+  id: string;
+  name: string;
+  maxAttempts: number;
+}
+
+/** What every end of a run reports. */
+export interface RunEndSummary {
+  durationMs: number;
+  stepsCompleted: number;
+  stepsTotal: number;
+}
+
+/** One line per step for reports (Slack's "Results"). */
+export interface StepResult {
+  stepId: string;
+  name: string;
+  status: string;
+  durationMs?: number;
+  /** Its outputs in short ("passed: 71, report: out.html"), cut at 200 characters. */
+  summary?: string;
+}
+
+export interface ApprovalInfo {
+  stepName: string;
+  timeoutMinutes: number;
+  description: string | null;
+}
+
+export interface DecisionInfo {
+  stepName: string;
+  /** Who decided: `baton approve`, `baton run --yes`, `vscode`, `timeout`, `mcp:<client>`, a Slack user. */
+  by: string;
+  reason: string | null;
+  /** The run's control file offset up to which decisions were consumed (journaled so resume does not replay them). */
+  controlOffset?: number;
+}
+
+/** The payload each lifecycle type carries. */
+export interface LifecyclePayloads {
+  'baton.workflow.started': {
+    file?: string;
+    cwd: string;
+    inputs: Record<string, string>;
+    /** The workflow's informational `source` key (who started it). */
+    source?: string;
+    notifySlack: boolean;
+    stepsTotal: number;
+    steps: StepPlan[];
+    /** The CloudEvent that triggered the run, readable as `${{ event.* }}`. */
+    trigger?: Record<string, unknown>;
+  };
+  'baton.workflow.resumed': {
+    fromStep: string | null;
+    previousStatus: string;
+    notifySlack: boolean;
+    stepsTotal: number;
+    stepsCompleted: number;
+    steps: StepPlan[];
+  };
+  'baton.workflow.completed': RunEndSummary & { results: StepResult[] };
+  'baton.workflow.failed': RunEndSummary & { failedStep: string; error: string };
+  'baton.workflow.cancelled': RunEndSummary & { reason: string };
+  'baton.step.started': { attempt: number; maxAttempts: number; stepName: string; action: string };
+  'baton.step.completed': { attempt: number; durationMs: number; outputs: Record<string, unknown> };
+  'baton.step.failed': {
+    stepName: string;
+    attempt: number;
+    maxAttempts: number;
+    error: string;
+    errorCode: string;
+    /** Failed, but `continue_on_failure` lets the run go on. */
+    continued: boolean;
+    continueOnFailure: boolean;
+    /** The last lines of the step's output. */
+    outputTail: string;
+    durationMs: number;
+  };
+  'baton.step.retrying': { stepName: string; attempt: number; maxAttempts: number; nextAttempt: number; delayMs: number; error: string };
+  'baton.step.skipped': { reason: string };
+  'baton.step.waiting_approval': ApprovalInfo;
+  'baton.approval.requested': ApprovalInfo;
+  'baton.approval.granted': DecisionInfo;
+  'baton.approval.rejected': DecisionInfo;
+  'baton.run.cancel_requested': { by: string; reason: string | null };
+}
+
+export type LifecycleType = keyof LifecyclePayloads;
+
+/** Every lifecycle type, in the order of a run. */
 export const lifecycleTypes = [
   'baton.workflow.started',
   'baton.workflow.resumed',
@@ -19,23 +113,39 @@ export const lifecycleTypes = [
   'baton.approval.granted',
   'baton.approval.rejected',
   'baton.run.cancel_requested',
-] as const;
+] as const satisfies readonly LifecycleType[];
 
-export type LifecycleType = (typeof lifecycleTypes)[number];
-
-export interface LifecycleEvent {
-  type: LifecycleType;
+/** One lifecycle record of type `T`. */
+export interface LifecycleRecord<T extends LifecycleType> {
+  type: T;
   /** ISO-8601 time from the engine's clock. */
   time: string;
   runId: string;
   workflowId: string;
   workflowName: string;
   stepId?: string;
-  /** Type-specific payload; see `engine.ts` for what each type carries. */
-  data: Record<string, unknown>;
+  data: LifecyclePayloads[T];
 }
 
+/** Any lifecycle record: `switch (event.type)` narrows `event.data`. */
+export type LifecycleEvent = { [T in LifecycleType]: LifecycleRecord<T> }[LifecycleType];
+
 export type LifecycleListener = (event: LifecycleEvent) => void;
+
+/** What every record of one run shares. */
+export type RecordBase = Pick<LifecycleRecord<LifecycleType>, 'time' | 'runId' | 'workflowId' | 'workflowName'>;
+
+/** Builds one record; the only place a `type` and its payload are joined, so the only cast. */
+export function lifecycleRecord<T extends LifecycleType>(base: RecordBase, type: T, data: LifecyclePayloads[T], stepId?: string): LifecycleEvent {
+  const record: LifecycleRecord<T> = { ...base, type, data };
+  if (stepId !== undefined) record.stepId = stepId;
+  // LifecycleRecord<T> for a generic T is one member of the union; TypeScript cannot narrow a generic.
+  return record as unknown as LifecycleEvent;
+}
+
+export function isLifecycleType(type: string): type is LifecycleType {
+  return (lifecycleTypes as readonly string[]).includes(type);
+}
 
 /** A tiny subscriber list: `on(listener)` returns the function that unsubscribes it. */
 export class LifecycleHub {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { createActionRegistry } from './actions/actionRegistry';
-import type { Diagnostic, Range } from './diagnostic';
+import type { Diagnostic, DiagnosticCode, Range } from './diagnostic';
 import { hasErrors } from './diagnostic';
 import { bytePosition, firstInvalidUtf8 } from './utf8';
 import { buildWorkflow, type WorkflowDefaults } from './buildWorkflow';
@@ -147,10 +147,10 @@ function tooLarge(file: string, size: number): LoadedWorkflow {
   return failed(file, 'too_large', `the file is ${mib(size)}; workflow files are limited to ${mib(maxWorkflowBytes)}`);
 }
 
-function failed(file: string, code: string, message: string): LoadedWorkflow {
+function failed(file: string, code: DiagnosticCode, message: string): LoadedWorkflow {
   return { file, source: '', diagnostics: [error(file, code, message, { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } })] };
 }
 
-export function error(file: string, code: string, message: string, range: Range): Diagnostic {
+export function error(file: string, code: DiagnosticCode, message: string, range: Range): Diagnostic {
   return { file, severity: 'error', code, message, range };
 }

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { BatonError } from './errors';
-import type { LifecycleEvent } from './lifecycle';
+import { lifecycleRecord } from './lifecycle';
 import { appendControl } from './runControl';
 import { stopOrphanedGroups } from './orphanProcesses';
 import { RunJournal } from './runJournal';
@@ -37,15 +37,13 @@ export function cancelRun(stateDir: string, runId: string, by: string, reason?: 
   const journal = new RunJournal(runPaths(stateDir, runId).journal);
   try {
     const base = { time, runId, workflowId: run.workflowId, workflowName: run.workflowName };
-    const record = (type: LifecycleEvent['type'], data: Record<string, unknown>, stepId?: string): LifecycleEvent =>
-      stepId === undefined ? { ...base, type, data } : { ...base, type, data, stepId };
-    journal.append(record('baton.run.cancel_requested', { by, reason: reason ?? null }));
+    journal.append(lifecycleRecord(base, 'baton.run.cancel_requested', { by, reason: reason ?? null }));
     for (const step of run.steps) {
       if (step.status === 'pending' || step.status === 'running' || step.status === 'waiting_approval') {
-        journal.append(record('baton.step.skipped', { reason: 'run cancelled' }, step.id));
+        journal.append(lifecycleRecord(base, 'baton.step.skipped', { reason: 'run cancelled' }, step.id));
       }
     }
-    journal.append(record('baton.workflow.cancelled', { reason: `cancelled by ${by}`, stepsCompleted: run.steps.filter((s) => s.status === 'completed').length, stepsTotal: run.steps.length }), true);
+    journal.append(lifecycleRecord(base, 'baton.workflow.cancelled', { reason: `cancelled by ${by}`, durationMs: run.startedAt ? Date.parse(time) - Date.parse(run.startedAt) : 0, stepsCompleted: run.steps.filter((s) => s.status === 'completed').length, stepsTotal: run.steps.length }), true);
     return 'cancelled';
   } finally {
     journal.close();

@@ -80,18 +80,17 @@ export class RunStateBuilder {
 }
 
 function applyEvent(state: RunState, steps: Map<string, StepState>, event: LifecycleEvent): void {
-  const data = event.data;
   const step = event.stepId ? steps.get(event.stepId) : undefined;
-  if (typeof data.controlOffset === 'number') state.controlOffset = data.controlOffset;
   switch (event.type) {
     case 'baton.workflow.started': {
+      const { data } = event;
       state.status = 'running';
       state.startedAt = event.time;
-      state.file = data.file as string | undefined;
-      state.cwd = data.cwd as string | undefined;
-      state.inputs = (data.inputs ?? {}) as Record<string, string>;
-      if (data.trigger) state.trigger = data.trigger as Record<string, unknown>;
-      for (const s of (data.steps ?? []) as Array<{ id: string; name: string; maxAttempts: number }>) {
+      if (data.file !== undefined) state.file = data.file;
+      state.cwd = data.cwd;
+      state.inputs = data.inputs ?? {};
+      if (data.trigger) state.trigger = data.trigger;
+      for (const s of data.steps ?? []) {
         const fresh: StepState = { id: s.id, name: s.name, status: 'pending', attempt: 0, maxAttempts: s.maxAttempts, outputs: {} };
         state.steps.push(fresh);
         steps.set(s.id, fresh);
@@ -104,35 +103,41 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       delete state.error;
       break;
     case 'baton.workflow.completed':
-    case 'baton.workflow.failed':
-    case 'baton.workflow.cancelled':
-      state.status = event.type.slice('baton.workflow.'.length) as RunStatus;
+      state.status = 'completed';
       state.endedAt = event.time;
-      if (typeof data.error === 'string') state.error = data.error;
+      break;
+    case 'baton.workflow.failed':
+      state.status = 'failed';
+      state.endedAt = event.time;
+      state.error = event.data.error;
+      break;
+    case 'baton.workflow.cancelled':
+      state.status = 'cancelled';
+      state.endedAt = event.time;
       break;
     case 'baton.step.started':
       if (!step) break;
       step.status = 'running';
-      step.attempt = Number(data.attempt ?? step.attempt + 1);
+      step.attempt = event.data.attempt ?? step.attempt + 1;
       if (step.attempt === 1 || !step.startedAt) step.startedAt = event.time;
       delete step.endedAt;
       delete step.error;
       break;
     case 'baton.step.retrying':
-      if (step) step.error = String(data.error ?? '');
+      if (step) step.error = event.data.error ?? '';
       break;
     case 'baton.step.completed':
       if (!step) break;
       step.status = 'completed';
       step.endedAt = event.time;
-      step.outputs = (data.outputs ?? {}) as Record<string, unknown>;
+      step.outputs = event.data.outputs ?? {};
       break;
     case 'baton.step.failed':
       if (!step) break;
       step.status = 'failed';
       step.endedAt = event.time;
-      step.error = String(data.error ?? '');
-      step.continued = data.continued === true;
+      step.error = event.data.error ?? '';
+      step.continued = event.data.continued === true;
       // A failed step asks for approval again when it is resumed.
       delete step.approvedBy;
       break;
@@ -146,13 +151,15 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       state.status = 'paused';
       break;
     case 'baton.approval.granted':
+      if (event.data.controlOffset !== undefined) state.controlOffset = event.data.controlOffset;
       if (!step) break;
       step.status = 'pending';
-      step.approvedBy = String(data.by ?? 'someone');
+      step.approvedBy = event.data.by ?? 'someone';
       delete step.approvalRequestedAt;
       state.status = 'running';
       break;
     case 'baton.approval.rejected':
+      if (event.data.controlOffset !== undefined) state.controlOffset = event.data.controlOffset;
       if (!step) break;
       delete step.approvalRequestedAt;
       state.status = 'running';

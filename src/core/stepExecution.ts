@@ -4,7 +4,8 @@ import { editorOnlyActionNames } from './actions/actionRegistry';
 import { awaitApproval, type ApprovalInbox, type Approver } from './approvalGate';
 import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
-import type { LifecycleType } from './lifecycle';
+import type { Publish } from './engine';
+import type { DecisionInfo } from './lifecycle';
 import { recordProcessGroup } from './orphanProcesses';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
@@ -30,7 +31,7 @@ export interface StepRun {
   stepsDir?: string;
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
-  publish: (type: LifecycleType, data?: Record<string, unknown>, stepId?: string, durable?: boolean) => void;
+  publish: Publish;
   getState: () => RunState;
   getStep: (id: string) => StepState | undefined;
   secrets: readonly string[];
@@ -176,9 +177,9 @@ async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
       clock: run.clock,
       runSignal: run.runSignal,
     });
-    const data: Record<string, unknown> = { by: decision.by, reason: decision.reason ?? null };
+    const data: DecisionInfo = { stepName: step.name, by: decision.by, reason: decision.reason ?? null };
     if (decision.controlOffset !== undefined) data.controlOffset = decision.controlOffset;
-    publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', { stepName: step.name, ...data }, step.id, true);
+    publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', data, step.id, true);
     return decision.granted;
   } catch {
     return 'cancelled';

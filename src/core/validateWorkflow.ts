@@ -3,7 +3,7 @@ import { isScalar, type Document, type LineCounter } from 'yaml';
 import workflowSchema from '../../schemas/workflow.schema.json';
 import type { ActionDefinition } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
-import type { Diagnostic, Range } from './diagnostic';
+import { schemaKeyword, type Diagnostic, type DiagnosticCode, type Range } from './diagnostic';
 import { checkTemplateShape, findTemplates } from './templateExpr';
 import { slugify } from './workflowModel';
 import { keyRange, nodeAtPath, offsetRange, rangeAtPath, type PathSegment } from './yamlPositions';
@@ -41,14 +41,14 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   const { doc, data, lineCounter, file } = input;
   const out: Diagnostic[] = [];
   const at = (path: PathSegment[], pointAtKey = false) => rangeAtPath(doc, lineCounter, path, pointAtKey);
-  const push = (code: string, message: string, range: Range, severity: Diagnostic['severity'] = 'error') =>
+  const push = (code: DiagnosticCode, message: string, range: Range, severity: Diagnostic['severity'] = 'error') =>
     out.push({ file, severity, code, message, range });
 
   const validate = validatorFor(workflowSchema);
   if (!validate(data)) {
     for (const e of relevantErrors(validate.errors ?? [])) {
       const path = pointerToPath(e.instancePath);
-      push(`schema.${e.keyword}`, schemaMessage(e, path, data), schemaRange(e, path, input));
+      push(`schema.${schemaKeyword(e.keyword)}`, schemaMessage(e, path, data), schemaRange(e, path, input));
     }
     return out;
   }
@@ -91,7 +91,7 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
         for (const e of relevantErrors(check.errors ?? [])) {
           const path: PathSegment[] = ['steps', index, 'params', ...pointerToPath(e.instancePath)];
           const message = schemaMessage(e, path, data, `(action '${actionName}')`);
-          push(`params.${e.keyword}`, message, step.params === undefined ? at(['steps', index, 'action']) : schemaRange(e, path, input));
+          push(`params.${schemaKeyword(e.keyword)}`, message, step.params === undefined ? at(['steps', index, 'action']) : schemaRange(e, path, input));
         }
       }
     }
@@ -109,7 +109,7 @@ interface TemplateScope {
   declaredInputs: Set<string>;
   input: ValidationInput;
   stepName: string;
-  push: (code: string, message: string, range: Range) => void;
+  push: (code: DiagnosticCode, message: string, range: Range) => void;
 }
 
 /** Walks params (iteratively: hostile depth was refused earlier, but stay safe) checking each `${{ }}`. */
@@ -161,7 +161,7 @@ function templateRange(input: ValidationInput, path: PathSegment[], raw: string)
   return rangeAtPath(input.doc, input.lineCounter, path);
 }
 
-function checkGlobs(workflow: Raw, at: (p: PathSegment[]) => Range, push: (c: string, m: string, r: Range) => void): void {
+function checkGlobs(workflow: Raw, at: (p: PathSegment[]) => Range, push: (c: DiagnosticCode, m: string, r: Range) => void): void {
   const save = ((workflow.on as Raw | undefined)?.save ?? []) as string[];
   save.forEach((glob, i) => {
     let braces = 0;

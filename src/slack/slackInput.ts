@@ -75,7 +75,7 @@ export function fromLifecycleEvent(
     workflowId: event.workflowId,
     workflowName: event.workflowName,
     ...(event.stepId === undefined ? {} : { stepId: event.stepId }),
-    data: event.data,
+    data: { ...event.data },
     ...extra,
   };
 }

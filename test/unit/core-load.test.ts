@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatDiagnostic, parseWorkflow, type Diagnostic } from '../../src/core/index';
+import { formatDiagnostic, parseWorkflow, type Diagnostic, type DiagnosticCode } from '../../src/core/index';
 
 const valid = `name: Pipeline
 workflow_id: pipe
@@ -80,50 +80,50 @@ describe('errors come back with exact positions', () => {
   test('unknown key, with a suggestion, at the key', () => {
     const d = only('name: X\nsteps:\n  - name: a\n    action: log\n    retry_cont: 2\n');
     assert.equal(formatDiagnostic(d).split(': error')[0], 'w.yaml:5:5');
-    assert.match(d.message, /unknown key 'retry_cont'.*did you mean 'retry_count'/);
+    assert.equal(d.code, 'schema.additionalProperties');
+    assert.match(d.message, /did you mean 'retry_count'/);
     assert.deepEqual(d.range.end, { line: 5, col: 15 });
   });
 
   test('wrong type at the value', () => {
     const d = only('name: X\nsteps:\n  - name: a\n    action: log\n    timeout_seconds: soon\n');
     assert.deepEqual(d.range.start, { line: 5, col: 22 });
-    assert.match(d.message, /timeout_seconds must be a number, not string "soon"/);
+    assert.equal(d.code, 'schema.type');
   });
 
   test('missing required key names the key', () => {
     const d = only('name: X\nsteps:\n  - action: log\n');
-    assert.match(d.message, /missing the required key 'name'/);
+    assert.equal(d.code, 'schema.required');
     assert.equal(d.range.start.line, 3);
   });
 
   test('unknown action at the action value, with a suggestion', () => {
     const d = only('name: X\nsteps:\n  - name: a\n    action: shel\n');
     assert.deepEqual(d.range.start, { line: 4, col: 13 });
-    assert.match(d.message, /unknown action 'shel'; did you mean 'shell'\?/);
+    assert.equal(d.code, 'unknown_action');
+    assert.match(d.message, /did you mean 'shell'\?/);
   });
 
   test('action params are checked against the action', () => {
     const errors = errorsOf('name: X\nsteps:\n  - name: a\n    action: shell\n    params:\n      comand: ls\n');
-    assert.deepEqual(errors.map((e) => e.message), [
-      "step 'a' params (action 'shell') is missing the required key 'command'",
-      "unknown key 'comand' in step 'a' params (action 'shell'); did you mean 'command'?; allowed keys: command, cwd, shell, env",
-    ]);
+    assert.deepEqual(errors.map((e) => e.code), ['params.required', 'params.additionalProperties']);
+    assert.match(errors[1]!.message, /did you mean 'command'\?/);
     assert.deepEqual(errors[1]!.range.start, { line: 6, col: 7 });
   });
 
   test('duplicate names and ids', () => {
     const errors = errorsOf('name: X\nsteps:\n  - name: a\n    action: log\n  - name: a\n    action: log\n  - name: b\n    id: a\n    action: log\n');
     assert.equal(errors.length, 2);
-    assert.match(errors[0]!.message, /duplicate step name 'a' \(first used at line 3\)/);
+    assert.equal(errors[0]!.code, 'duplicate_name');
     assert.equal(errors[0]!.range.start.line, 5);
-    assert.match(errors[1]!.message, /duplicate step id 'a'/);
+    assert.equal(errors[1]!.code, 'duplicate_id');
     assert.equal(errors[1]!.range.start.line, 8);
   });
 
   test('a template referring to a later or unknown step points at the template', () => {
     const text = 'name: X\nsteps:\n  - name: a\n    action: log\n    params: { message: "x ${{ steps.b.outputs.y }}" }\n  - name: b\n    action: shell\n    params: { command: "true" }\n';
     const d = only(text);
-    assert.match(d.message, /not an earlier step/);
+    assert.equal(d.code, 'template');
     assert.deepEqual(d.range.start, { line: 5, col: 27 });
     assert.deepEqual(d.range.end, { line: 5, col: 27 + '${{ steps.b.outputs.y }}'.length });
   });
@@ -136,33 +136,33 @@ describe('errors come back with exact positions', () => {
   });
 
   test('YAML syntax: tabs, duplicate keys, bad indentation', () => {
-    assert.match(only('name: x\nsteps:\n\t- name: a\n').message, /tabs are not allowed/);
+    assert.equal(only('name: x\nsteps:\n\t- name: a\n').code, 'yaml.TAB_AS_INDENT');
     const dup = only('name: x\nname: y\nsteps: [{name: a, action: log}]\n');
-    assert.match(dup.message, /unique/);
+    assert.equal(dup.code, 'yaml.DUPLICATE_KEY');
     assert.equal(dup.range.start.line, 2);
   });
 
   test('hostile input is refused with a message, quickly, without a crash', () => {
-    const cases: Array<[string, string | Uint8Array, RegExp]> = [
-      ['empty', '', /empty/],
-      ['comments only', '# nothing\n', /empty/],
-      ['not a mapping', '- a\n- b\n', /mapping/],
-      ['deep flow', `name: x\nsteps: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, /nested too deeply|deeper than/],
-      ['deep block', `name: x\np:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`, /nest|deeper/],
-      ['non-utf8', Buffer.from('name: caf\xe9\n', 'latin1'), /not valid UTF-8/],
+    const cases: Array<[string, string | Uint8Array, DiagnosticCode[]]> = [
+      ['empty', '', ['empty']],
+      ['comments only', '# nothing\n', ['empty']],
+      ['not a mapping', '- a\n- b\n', ['not_a_mapping']],
+      ['deep flow', `name: x\nsteps: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, ['yaml.RESOURCE_EXHAUSTION', 'too_deep']],
+      ['deep block', `name: x\np:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`, ['yaml.RESOURCE_EXHAUSTION', 'too_deep']],
+      ['non-utf8', Buffer.from('name: caf\xe9\n', 'latin1'), ['encoding']],
     ];
     let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
     for (let i = 0; i < 9; i++) {
       const [p, c] = [String.fromCharCode(97 + i), String.fromCharCode(98 + i)];
       bomb += `${c}: &${c} [${Array(9).fill(`*${p}`).join(',')}]\n`;
     }
-    cases.push(['alias bomb', `${bomb}name: x\nsteps: [{name: a, action: log}]\n`, /alias/]);
-    for (const [label, input, pattern] of cases) {
+    cases.push(['alias bomb', `${bomb}name: x\nsteps: [{name: a, action: log}]\n`, ['yaml.ALIAS_BOMB']]);
+    for (const [label, input, codes] of cases) {
       const result = parseWorkflow(input, 'h.yaml');
       assert.equal(result.workflow, undefined, label);
       const first = result.diagnostics.find((d) => d.severity === 'error');
       assert.ok(first, `${label}: no error`);
-      assert.match(first.message, pattern, label);
+      assert.ok(codes.includes(first.code), `${label}: ${first.code}`);
       assert.ok(first.range.start.line >= 1, label);
     }
   });
@@ -175,6 +175,6 @@ describe('errors come back with exact positions', () => {
   test('files over the size limit are refused before parsing', () => {
     const big = `name: x\nsteps:\n${'  - { name: s, action: log }\n'.repeat(100_000)}`;
     const d = only(big);
-    assert.match(d.message, /limited to 2\.0 MiB/);
+    assert.equal(d.code, 'too_large');
   });
 });

@@ -43,7 +43,7 @@ test('fromLifecycle uses the run id as subject and carries run, workflow and ste
     workflowId: 'testing-pipeline',
     workflowName: 'Testing pipeline',
     stepId: 'unit',
-    data: { attempt: 1 },
+    data: { attempt: 1, durationMs: 5, outputs: {} },
   };
   const e = fromLifecycle(lifecycle, 'baton://h/vscode/7', { causationid: 'C', chaindepth: 2 });
   assert.equal(e.type, 'baton.step.completed');
@@ -54,7 +54,7 @@ test('fromLifecycle uses the run id as subject and carries run, workflow and ste
   assert.equal(e.stepid, 'unit');
   assert.equal(e.causationid, 'C');
   assert.equal(e.chaindepth, 2);
-  assert.deepEqual(e.data, { workflowName: 'Testing pipeline', attempt: 1 });
+  assert.deepEqual(e.data, { workflowName: 'Testing pipeline', attempt: 1, durationMs: 5, outputs: {} });
   assert.ok(parseEventLine(JSON.stringify(e)).event);
 });
 

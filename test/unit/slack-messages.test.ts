@@ -219,10 +219,10 @@ void describe('Slack messages', () => {
 void describe('Slack inputs and policy', () => {
   void test('lifecycle events and shared-log CloudEvents map to the same input', () => {
     const lifecycle = fromLifecycleEvent(
-      { type: 'baton.step.failed', time: 't', runId: 'r', workflowId: 'w', workflowName: 'W', stepId: 's', data: { attempt: 1 } },
+      { type: 'baton.step.failed', time: 't', runId: 'r', workflowId: 'w', workflowName: 'W', stepId: 's', data: { stepName: 's', attempt: 1, maxAttempts: 1, error: 'e', errorCode: 'step_failed', continued: false, continueOnFailure: false, outputTail: '', durationMs: 0 } },
       { source: 'cli', notifySlack: false },
     );
-    assert.deepEqual(lifecycle, { type: 'baton.step.failed', time: 't', runId: 'r', workflowId: 'w', workflowName: 'W', stepId: 's', data: { attempt: 1 }, source: 'cli', notifySlack: false });
+    assert.deepEqual(lifecycle, { type: 'baton.step.failed', time: 't', runId: 'r', workflowId: 'w', workflowName: 'W', stepId: 's', data: { stepName: 's', attempt: 1, maxAttempts: 1, error: 'e', errorCode: 'step_failed', continued: false, continueOnFailure: false, outputTail: '', durationMs: 0 }, source: 'cli', notifySlack: false });
     const cloud = fromCloudEvent({ type: 'baton.step.failed', source: 'baton://h/vscode/1', time: 't', subject: 'r', runid: 'r', workflowid: 'w', stepid: 's', data: { attempt: 1, workflowName: 'W' } });
     assert.deepEqual(cloud, { type: 'baton.step.failed', time: 't', source: 'baton://h/vscode/1', runId: 'r', workflowId: 'w', workflowName: 'W', stepId: 's', data: { attempt: 1, workflowName: 'W' } });
     assert.deepEqual(fromCloudEvent({ type: 'process.completed', data: 'text' }).data, { value: 'text' });

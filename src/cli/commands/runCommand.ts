@@ -56,7 +56,7 @@ export const runCommand: Command = {
         file: resolve(io.cwd, file),
         inputs,
         ...(runId ? { runId } : {}),
-        ...(trigger ? { trigger: trigger as unknown as Record<string, unknown> } : {}),
+        ...(trigger ? { trigger } : {}),
       }),
     );
   },

@@ -65,7 +65,7 @@ export const watchCommand: Command = {
           workflow: target.workflow,
           source: target.source,
           file: target.file,
-          trigger: event as unknown as Record<string, unknown>,
+          trigger: event,
           host: runtime.host,
           approvers: values.yes ? [approveAll, ...runtime.approvers] : runtime.approvers,
           signal: AbortSignal.any([io.signal, cancel.signal]),

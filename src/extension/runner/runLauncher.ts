@@ -75,7 +75,7 @@ export class RunLauncher {
         listeners: sinks.listeners,
         onListenerError: (e) => this.deps.log(`a subscriber failed: ${String(e)}`),
         ...(options.inputs ? { inputs: options.inputs } : {}),
-        ...(options.trigger ? { trigger: options.trigger as unknown as Record<string, unknown> } : {}),
+        ...(options.trigger ? { trigger: options.trigger } : {}),
       });
       this.track(handle, sinks);
       return { runId: handle.runId, mode: 'in-process' };
