@@ -112,11 +112,14 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
     const first = loaded.diagnostics[0];
     throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${first ? first.message : 'unknown error'}`);
   }
+  // The snapshot is named `workflow.yaml`, so an id derived from its file name would be wrong:
+  // the run keeps the id its started record carries (journal, events, Slack, never-self-trigger).
+  const workflow: Workflow = { ...loaded.workflow, id: state.workflowId };
   const resumeFrom = state.steps.find((s) => s.status !== 'completed' && !(s.status === 'failed' && s.continued));
   const result = execute({
     ...options,
     clock: options.clock ?? systemClock,
-    workflow: loaded.workflow,
+    workflow,
     durable: true,
     history: events,
     first: {
@@ -124,11 +127,11 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
       data: {
         fromStep: resumeFrom?.id ?? null,
         previousStatus: state.status,
-        notifySlack: loaded.workflow.notifySlack,
+        notifySlack: workflow.notifySlack,
         stepsTotal: state.steps.length,
         stepsCompleted: state.steps.filter((s) => s.status === 'completed').length,
         // As in `started`, so a subscriber that joins at the resume (the CLI's progress) knows the steps.
-        steps: loaded.workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
+        steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
       },
     },
     ...(state.trigger ? { trigger: state.trigger } : {}),
