@@ -2,10 +2,11 @@
 
     python3 baton_client.py emit test.completed --data '{"passed": 12}' [--source pycharm]
     python3 baton_client.py tail [--follow] [--type 'process.*'] [--json] [--from-end] [--limit N]
-    python3 baton_client.py approve <run-id> [--step <id>] [--reject] [--comment text]
+    python3 baton_client.py approve <run-id> [--step <id>] [--reject] [--comment text] [--state-dir DIR]
 
 The log is ``--log``, else ``$BATON_EVENT_LOG``, else ``$WORKFLOW_STATE_DIR/events.jsonl``, else
-``./.baton/events.jsonl``. Standard library only. Exit codes: 0 ok, 2 usage error.
+``./.baton/events.jsonl``. Standard library only. Exit codes: 0 ok, 2 usage error or a refused
+approval (no such run, or the step is not waiting for approval).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     approve.add_argument("--step", help="step id")
     approve.add_argument("--reject", action="store_true", help="reject instead of granting")
     approve.add_argument("--comment", help="a note for the record")
+    approve.add_argument("--state-dir", help="Baton's state folder holding the run (default: $WORKFLOW_STATE_DIR or .baton)")
     return parser
 
 
@@ -64,7 +66,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(event["id"])
         return 0
     if args.command == "approve":
-        event = baton_events.approve(args.run, args.step, args.reject, args.comment, path=args.log)
+        try:
+            event = baton_events.approve(args.run, args.step, args.reject, args.comment, path=args.log, state_dir=args.state_dir)
+        except baton_events.ApprovalRefused as refused:
+            print("baton_client approve: %s" % refused, file=sys.stderr)
+            return 2
         print(event["id"])
         return 0
     count = 0

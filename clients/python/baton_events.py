@@ -30,14 +30,18 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 __all__ = [
     "MAX_LINE_BYTES",
+    "ApprovalRefused",
     "EventWriter",
     "approve",
     "default_source",
     "emit",
     "encode_line",
     "make_event",
+    "find_run",
     "new_event_id",
+    "read_run",
     "resolve_log_path",
+    "resolve_state_dir",
     "tail",
 ]
 
@@ -54,6 +58,11 @@ def default_source(kind: str = "python") -> str:
     return "baton://%s/%s/%d" % (socket.gethostname(), kind, os.getpid())
 
 
+def resolve_state_dir(state_dir: Optional[str] = None) -> str:
+    """Baton's state folder, as the CLI finds it: explicit ``state_dir`` > ``$WORKFLOW_STATE_DIR`` > ``./.baton``."""
+    return os.path.abspath(state_dir or os.environ.get("WORKFLOW_STATE_DIR", "").strip() or ".baton")
+
+
 def resolve_log_path(path: Optional[str] = None, state_dir: Optional[str] = None) -> str:
     """explicit ``path`` > ``$BATON_EVENT_LOG`` > ``<state_dir>/events.jsonl``.
 
@@ -61,8 +70,7 @@ def resolve_log_path(path: Optional[str] = None, state_dir: Optional[str] = None
     """
     chosen = path or os.environ.get("BATON_EVENT_LOG", "").strip()
     if not chosen:
-        state = state_dir or os.environ.get("WORKFLOW_STATE_DIR", "").strip() or ".baton"
-        chosen = os.path.join(state, "events.jsonl")
+        chosen = os.path.join(resolve_state_dir(state_dir), "events.jsonl")
     return os.path.abspath(chosen)
 
 
@@ -193,14 +201,90 @@ def emit(type: str, data: Any = None, source: Optional[str] = None, path: Option
         return writer.emit(type, data, source, **attrs)
 
 
+class ApprovalRefused(Exception):
+    """An approval Baton would refuse too: no such run, a finished run, or a step that is not waiting."""
+
+
+def find_run(prefix: str, state_dir: Optional[str] = None) -> str:
+    """The run a (unique) prefix of its id names, or ``last``: the same rule as the ``baton`` CLI."""
+    state = resolve_state_dir(state_dir)
+    runs = os.path.join(state, "runs")
+    ids = sorted(name for name in (os.listdir(runs) if os.path.isdir(runs) else [])
+                 if os.path.isfile(os.path.join(runs, name, "journal.jsonl")))
+    if prefix in ("last", "latest"):
+        if not ids:
+            raise ApprovalRefused("no runs in %s" % state)
+        return ids[-1]
+    matches = [run_id for run_id in ids if run_id.startswith(prefix)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ApprovalRefused("no run matches '%s' in %s (see `baton runs`)" % (prefix, state))
+    raise ApprovalRefused("'%s' matches %d runs (%s, ...); give more of the id" % (prefix, len(matches), ", ".join(matches[:3])))
+
+
+def read_run(run_id: str, state_dir: Optional[str] = None) -> Dict[str, Any]:
+    """The run's status and its steps' statuses (``[{"id", "status"}]``): a fold over its journal,
+    as Baton's own (``src/core/runState.ts``) for the fields an approval needs."""
+    status = "created"
+    steps: Dict[str, str] = {}
+    with open(os.path.join(resolve_state_dir(state_dir), "runs", run_id, "journal.jsonl"), "rb") as journal:
+        for raw in journal:
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                continue  # a torn last line; Baton skips it too
+            kind, data, step = record.get("type"), record.get("data") or {}, record.get("stepId")
+            if kind == "baton.workflow.started":
+                status = "running"
+                steps = {s["id"]: "pending" for s in data.get("steps", [])}
+            elif kind == "baton.workflow.resumed":
+                status = "running"
+            elif kind in ("baton.workflow.completed", "baton.workflow.failed", "baton.workflow.cancelled"):
+                status = kind[len("baton.workflow."):]
+            elif step in steps:
+                if kind == "baton.step.started":
+                    steps[step] = "running"
+                elif kind in ("baton.step.completed", "baton.step.failed", "baton.step.skipped"):
+                    steps[step] = kind[len("baton.step."):]
+                elif kind == "baton.step.waiting_approval":
+                    steps[step], status = "waiting_approval", "paused"
+                elif kind == "baton.approval.granted":
+                    steps[step], status = "pending", "running"
+                elif kind == "baton.approval.rejected":
+                    status = "running"
+    return {"runId": run_id, "status": status, "steps": [{"id": k, "status": v} for k, v in steps.items()]}
+
+
 def approve(run_id: str, step_id: Optional[str] = None, reject: bool = False, comment: Optional[str] = None,
-            source: Optional[str] = None, path: Optional[str] = None) -> Dict[str, Any]:
-    """Grants (or rejects) the approval a run is waiting for; the run's owner picks it up from the log."""
+            source: Optional[str] = None, path: Optional[str] = None, state_dir: Optional[str] = None) -> Dict[str, Any]:
+    """Grants (or rejects) the approval a run is waiting for; the run's owner picks it up from the log.
+
+    The same rules as ``baton approve``: ``run_id`` is a run of the state folder (``state_dir``, else
+    ``$WORKFLOW_STATE_DIR``, else ``./.baton``; a unique prefix or ``last`` works), and only a step
+    that is waiting for approval can be decided (without ``step_id``, the one waiting). Anything else
+    raises ``ApprovalRefused`` and appends nothing.
+    """
+    run_id = find_run(run_id, state_dir)
+    run = read_run(run_id, state_dir)
+    if run["status"] in ("completed", "failed", "cancelled"):
+        raise ApprovalRefused("run %s is already %s; there is nothing to approve" % (run_id, run["status"]))
+    steps = run["steps"]
+    if step_id is None:
+        step = next((s for s in steps if s["status"] == "waiting_approval"), None)
+        if step is None:
+            raise ApprovalRefused("run %s has no step waiting for approval (it is %s)" % (run_id, run["status"]))
+    else:
+        step = next((s for s in steps if s["id"] == step_id), None)
+        if step is None:
+            raise ApprovalRefused("run %s has no step '%s'; steps: %s" % (run_id, step_id, ", ".join(s["id"] for s in steps)))
+    if step["status"] != "waiting_approval":
+        raise ApprovalRefused("step %s is not waiting for approval (it is %s)" % (step["id"], step["status"]))
     data: Dict[str, Any] = {"approved": not reject, "by": os.environ.get("USER") or os.environ.get("USERNAME") or "python"}
     if comment:
         data["comment"] = comment
     return emit("baton.approval.rejected" if reject else "baton.approval.granted", data, source, path,
-                subject=run_id, runid=run_id, stepid=step_id)
+                subject=run_id, runid=run_id, stepid=step["id"])
 
 
 def _pread(fd: int, size: int, offset: int) -> bytes:

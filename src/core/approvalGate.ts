@@ -10,6 +10,12 @@ export interface ApprovalRequest {
   requestedAt: number;
   /** Aborts when the decision came from elsewhere, the run was cancelled or the wait timed out. */
   signal: AbortSignal;
+  /**
+   * Whether a decision (by its `id`) was already applied to this run. One decision can arrive by
+   * several ways (the control file, the shared log, the previous owner's mirror of its journal):
+   * an approver must not hand back one already applied, or a resume would replay it.
+   */
+  isApplied(decisionId: string): boolean;
 }
 
 export interface ApprovalDecision {
@@ -19,6 +25,11 @@ export interface ApprovalDecision {
   reason?: string;
   /** Set when the decision came from the run's control file (so resume does not apply it twice). */
   controlOffset?: number;
+  /**
+   * Identifies the decision wherever it travels (control record id, the log event's
+   * `data.decisionId` or its own id); journaled as `decisionId`, so it is applied once.
+   */
+  id?: string;
 }
 
 /**
@@ -29,11 +40,15 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalDecision>;
 
 /**
  * Decisions that arrived through the run's control file, kept until the step they name waits.
- * A decision without a step applies to whichever step waits next.
+ * A decision without a step (a record from an older Baton) applies to whichever step waits next;
+ * one already journaled (it arrived another way first) is dropped.
  */
 export class ApprovalInbox {
   private readonly decisions: Array<{ stepId?: string; decision: ApprovalDecision }> = [];
   private readonly waiters = new Set<() => void>();
+
+  /** `isApplied` says which decisions the journal already holds (they arrived another way first). */
+  constructor(private readonly isApplied: (decisionId: string) => boolean = () => false) {}
 
   add(stepId: string | undefined, decision: ApprovalDecision): void {
     this.decisions.push(stepId === undefined ? { decision } : { stepId, decision });
@@ -41,9 +56,12 @@ export class ApprovalInbox {
   }
 
   take(stepId: string): ApprovalDecision | undefined {
-    const index = this.decisions.findIndex((d) => d.stepId === undefined || d.stepId === stepId);
-    if (index < 0) return undefined;
-    return this.decisions.splice(index, 1)[0]!.decision;
+    for (;;) {
+      const index = this.decisions.findIndex((d) => d.stepId === undefined || d.stepId === stepId);
+      if (index < 0) return undefined;
+      const { decision } = this.decisions.splice(index, 1)[0]!;
+      if (decision.id === undefined || !this.isApplied(decision.id)) return decision;
+    }
   }
 
   wait(stepId: string, signal: AbortSignal): Promise<ApprovalDecision> {

@@ -169,7 +169,14 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const stopWatching = new AbortController();
   const cancel = new AbortController();
   const runSignal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
-  const inbox = new ApprovalInbox();
+  // Decisions already journaled (by `decisionId`): whichever way one arrives again, it is not re-applied.
+  const appliedDecisions = new Set<string>();
+  const noteDecision = (event: LifecycleEvent) => {
+    if ((event.type === 'baton.approval.granted' || event.type === 'baton.approval.rejected') && event.data.decisionId !== undefined) appliedDecisions.add(event.data.decisionId);
+  };
+  for (const event of options.history) noteDecision(event);
+  const isDecisionApplied = (id: string) => appliedDecisions.has(id);
+  const inbox = new ApprovalInbox(isDecisionApplied);
   const resumedAt = new Date(clock.now()).toISOString();
   let state!: RunState;
 
@@ -177,6 +184,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     const event = lifecycleRecord({ time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name }, type, data, stepId);
     journal?.append(event, durable);
     state = builder.apply(event);
+    noteDecision(event);
     hub.publish(event, options.onListenerError);
   };
 
@@ -198,6 +206,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         }
         const decision: ApprovalDecision = { granted: record.kind === 'approve', by: record.by, controlOffset: endOffset };
         if (record.reason !== undefined) decision.reason = record.reason;
+        if (record.id !== undefined) decision.id = record.id;
         inbox.add(record.stepId, decision);
       }, stopWatching.signal);
     }
@@ -218,6 +227,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         env,
         runSignal,
         inbox,
+        isDecisionApplied,
         approvers: options.approvers ?? [],
         actions: options.actions ?? createActionRegistry(),
         host: options.host ?? {},

@@ -43,6 +43,8 @@ export interface DecisionInfo {
   reason: string | null;
   /** The run's control file offset up to which decisions were consumed (journaled so resume does not replay them). */
   controlOffset?: number;
+  /** Identifies the decision wherever it travels (control file, shared log), so it is applied once. */
+  decisionId?: string;
 }
 
 /** The payload each lifecycle type carries. */

@@ -8,7 +8,7 @@ import { privateFileMode } from './privateFiles';
  */
 export type ControlRecord =
   | { kind: 'cancel'; by: string; time: string; reason?: string }
-  | { kind: 'approve' | 'reject'; stepId?: string; by: string; time: string; reason?: string };
+  | { kind: 'approve' | 'reject'; stepId?: string; by: string; time: string; reason?: string; /** The decision's id (see `ApprovalDecision.id`). */ id?: string };
 
 export function appendControl(stateDir: string, runId: string, record: ControlRecord): void {
   const fd = openSync(runPaths(stateDir, runId).control, 'a', privateFileMode);

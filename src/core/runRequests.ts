@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { BatonError } from './errors';
 import { lifecycleRecord } from './lifecycle';
@@ -53,26 +54,35 @@ export function cancelRun(stateDir: string, runId: string, by: string, reason?: 
 
 export interface ApprovalOutcome {
   /** The step the decision is for (the waiting one when none was named). */
-  stepId?: string;
+  stepId: string;
   /** Whether a live process owns the run and will act on it now. */
   ownerAlive: boolean;
+  /** The decision's id; announce it with the decision (`data.decisionId`) so it is applied once. */
+  decisionId: string;
 }
 
-/** Records an approval or rejection for the run's owner (now, or when the run is resumed). */
+/**
+ * Records an approval or rejection for the run's owner (now, or when the run is resumed). Only a
+ * step that is waiting for approval can be decided (as GitHub only approves a waiting deployment):
+ * a decision for a step that has not asked yet is refused, never kept to apply by surprise later.
+ */
 export function decideApproval(stateDir: string, runId: string, options: { stepId?: string; granted: boolean; by: string; reason?: string }): ApprovalOutcome {
   const run = readRun(stateDir, runId);
   if (isFinished(run.status)) throw new BatonError('usage', `run ${runId} is already ${run.status}; there is nothing to approve`);
-  const waiting = run.steps.find((s) => s.status === 'waiting_approval');
-  const stepId = options.stepId ?? waiting?.id;
-  if (options.stepId && !run.steps.some((s) => s.id === options.stepId)) {
+  const step = options.stepId === undefined ? run.steps.find((s) => s.status === 'waiting_approval') : run.steps.find((s) => s.id === options.stepId);
+  if (options.stepId !== undefined && !step) {
     throw new BatonError('not_found', `run ${runId} has no step '${options.stepId}'; steps: ${run.steps.map((s) => s.id).join(', ')}`);
   }
+  if (!step) throw new BatonError('usage', `run ${runId} has no step waiting for approval (it is ${run.status})`);
+  if (step.status !== 'waiting_approval') throw new BatonError('usage', `step ${step.id} is not waiting for approval (it is ${step.status})`);
+  const decisionId = randomUUID();
   appendControl(stateDir, runId, {
     kind: options.granted ? 'approve' : 'reject',
     by: options.by,
     time: new Date().toISOString(),
-    ...(stepId ? { stepId } : {}),
+    stepId: step.id,
+    id: decisionId,
     ...(options.reason ? { reason: options.reason } : {}),
   });
-  return { ...(stepId ? { stepId } : {}), ownerAlive: run.owner !== undefined };
+  return { stepId: step.id, ownerAlive: run.owner !== undefined, decisionId };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { editorOnlyActionNames } from './actions/actionRegistry';
@@ -22,6 +23,8 @@ export interface StepRun {
   env: Record<string, string>;
   runSignal: AbortSignal;
   inbox: ApprovalInbox;
+  /** Whether the journal already holds this decision (see `ApprovalRequest.isApplied`). */
+  isDecisionApplied: (decisionId: string) => boolean;
   approvers: readonly Approver[];
   actions: ActionRegistry;
   host: ActionHost;
@@ -170,14 +173,15 @@ async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
   publish('baton.approval.requested', info, step.id);
   try {
     const decision = await awaitApproval({
-      request: { runId: run.runId, workflow: run.workflow, step, requestedAt },
+      request: { runId: run.runId, workflow: run.workflow, step, requestedAt, isApplied: run.isDecisionApplied },
       approvers: run.approvers,
       inbox: run.inbox,
       remainingMs: requestedAt + step.approvalTimeoutMinutes * 60_000 - run.clock.now(),
       clock: run.clock,
       runSignal: run.runSignal,
     });
-    const data: DecisionInfo = { stepName: step.name, by: decision.by, reason: decision.reason ?? null };
+    // Every decision gets an id (a prompt's or a timeout's too), so its mirror in the shared log is never taken for a new one.
+    const data: DecisionInfo = { stepName: step.name, by: decision.by, reason: decision.reason ?? null, decisionId: decision.id ?? randomUUID() };
     if (decision.controlOffset !== undefined) data.controlOffset = decision.controlOffset;
     publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', data, step.id, true);
     return decision.granted;

@@ -136,20 +136,27 @@ export class SharedLog {
   /**
    * Approvals that travel as events (`baton approve` in another process, the Python client,
    * another VS Code window): `baton.approval.granted|rejected` for this run and step, given after
-   * the request — so one appended while the run's owner was down counts once it is resumed.
+   * the request — so one appended while the run's owner was down counts once it is resumed — and
+   * not already applied (an earlier owner's mirror of its journal, or a decision that came through
+   * the control file first, carries the applied `decisionId`).
    */
   approver(): Approver {
     return async (request) => {
+      const decisionIdOf = (e: BatonEvent) => {
+        const data = dataOf(e);
+        return typeof data.decisionId === 'string' ? data.decisionId : e.id;
+      };
       const event = await this.waitFor({ type: 'baton.approval.*' }, request.signal, {
         since: request.requestedAt - 1000,
         accept: (e) =>
           (e.type === 'baton.approval.granted' || e.type === 'baton.approval.rejected') &&
           e.source !== this.source &&
           (e.runid ?? e.subject) === request.runId &&
-          (e.stepid === undefined || e.stepid === request.step.id),
+          (e.stepid === undefined || e.stepid === request.step.id) &&
+          !request.isApplied(decisionIdOf(e)),
       });
-      const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
-      const decision: ApprovalDecision = { granted: event.type === 'baton.approval.granted', by: typeof data.by === 'string' ? data.by : event.source };
+      const data = dataOf(event);
+      const decision: ApprovalDecision = { granted: event.type === 'baton.approval.granted', by: typeof data.by === 'string' ? data.by : event.source, id: decisionIdOf(event) };
       if (typeof data.reason === 'string') decision.reason = data.reason;
       return decision;
     };
@@ -169,4 +176,8 @@ export class SharedLog {
   close(): void {
     this.log.close();
   }
+}
+
+function dataOf(event: BatonEvent): Record<string, unknown> {
+  return (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
 }

@@ -17,6 +17,7 @@ import {
   statusJson,
   stepOf,
   tempDir,
+  waitFor,
   waitForRecord,
   writeFile,
 } from '../support/cli';
@@ -123,4 +124,34 @@ test('approving a finished run, or a step it does not have, is refused', async (
   const late = await runCli(t, ['approve', runId], { cwd });
   assert.equal(late.code, 2, describeResult(late));
   assert.match(late.stderr, /already completed; there is nothing to approve/);
+});
+
+test('after `baton approve --reject`, `baton resume` asks again: the old rejection is not replayed', async (t) => {
+  const cwd = tempDir(t);
+  const { run, runId } = await startWaitingRun(t, cwd);
+  const reject = await runCli(t, ['approve', runId, '--reject', '--reason', 'not today'], { cwd });
+  assert.equal(reject.code, 0, describeResult(reject));
+  assert.equal((await run.waitForExit()).code, 1);
+
+  // Resumed at once (the rejection is well within the shared log's one second of clock slack).
+  const resumed = startCli(t, ['resume', runId], { cwd });
+  await waitFor(
+    'the resumed gate to ask again',
+    () => {
+      const records = readJournal(stateDirOf(cwd), runId);
+      const resumedAt = records.findIndex((r) => r.type === 'baton.workflow.resumed');
+      const after = resumedAt < 0 ? [] : records.slice(resumedAt);
+      if (after.some((r) => r.type === 'baton.approval.rejected')) throw new Error(`the old rejection was replayed:\n${resumed.stdout()}`);
+      return after.some((r) => r.type === 'baton.step.waiting_approval');
+    },
+    { describe: () => resumed.stdout() },
+  );
+  assert.equal((await statusJson(t, cwd, runId)).status, 'paused');
+  const approve = await runCli(t, ['approve', runId], { cwd });
+  assert.equal(approve.code, 0, describeResult(approve));
+  const ended = await resumed.waitForExit();
+  assert.equal(ended.code, 0, describeResult(ended));
+  assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build', 'deploy']);
+  const decisions = readJournal(stateDirOf(cwd), runId).filter((r) => r.type.startsWith('baton.approval.') && r.type !== 'baton.approval.requested');
+  assert.deepEqual(decisions.map((r) => r.type), ['baton.approval.rejected', 'baton.approval.granted']);
 });

@@ -64,7 +64,21 @@ test('Node reads what the Python client writes: valid events, ULID ids, approval
   const t = tempDir();
   try {
     const file = path.join(t.dir, 'new', 'events.jsonl');
-    const env = { BATON_EVENT_LOG: file };
+    // `approve` checks the run's journal: a run whose step deploy waits for approval.
+    const stateDir = path.join(t.dir, 'state');
+    const runId = '20261125-211900-k3f9';
+    const base = { time: '2026-11-25T21:19:00.000Z', runId, workflowId: 'w', workflowName: 'W' };
+    fs.mkdirSync(path.join(stateDir, 'runs', runId), { recursive: true });
+    fs.writeFileSync(
+      path.join(stateDir, 'runs', runId, 'journal.jsonl'),
+      [
+        { ...base, type: 'baton.workflow.started', data: { steps: [{ id: 'deploy', name: 'Deploy', maxAttempts: 1 }] } },
+        { ...base, type: 'baton.step.waiting_approval', stepId: 'deploy', data: {} },
+      ]
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(''),
+    );
+    const env = { BATON_EVENT_LOG: file, WORKFLOW_STATE_DIR: stateDir };
     const emittedId = py([client, 'emit', 'test.completed', '--data', '{"passed": 3}', '--source', 'pycharm'], env).trim();
     const approvalId = py([client, 'approve', '20261125-211900-k3f9', '--step', 'deploy'], env).trim();
     const rejectionId = py([client, 'approve', '20261125-211900-k3f9', '--step', 'deploy', '--reject', '--comment', 'not today'], env).trim();

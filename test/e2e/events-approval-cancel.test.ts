@@ -1,6 +1,6 @@
 /**
  * Approvals and cancels that travel only through the shared log, from other processes: `baton
- * approve`, the Python client (which does nothing but append an event), an approval appended while
+ * approve`, the Python client (which checks the run's journal, then appends an event), an approval appended while
  * the run's owner was dead (picked up by `baton resume`), and `baton.run.cancel_requested` appended
  * by `baton emit` or the Python client.
  */
@@ -25,6 +25,8 @@ import {
   writeFile,
 } from '../support/cli';
 import { gatedDeploy } from '../support/workflows';
+import { createEvent } from '../../src/events/event';
+import { appendEvent } from '../../src/events/eventLog';
 import { logPathOf, readLog, runPython } from '../support/eventLogCli';
 
 const gated = gatedDeploy;
@@ -78,13 +80,48 @@ test('an approval appended by the Python client (the log only) lets the waiting 
 test('an approval for another run or another step does not release the gate', async (t) => {
   const cwd = tempDir(t);
   const { run, runId } = await startWaitingRun(t, cwd);
-  // Decoys first: another run, another step of this run. Then the real one, from a named source.
-  assert.equal((await python(cwd, ['approve', `${runId}x`, '--step', 'gate'])).code, 0);
-  assert.equal((await python(cwd, ['approve', runId, '--step', 'build'])).code, 0);
+  // Decoys first, appended as raw events (the clients refuse to send them): another run, another step of this run.
+  for (const [decoyRun, decoyStep] of [[`${runId}x`, 'gate'], [runId, 'build']] as const) {
+    appendEvent(createEvent('baton.approval.granted', { by: 'decoy' }, { source: 'decoy', subject: decoyRun, runid: decoyRun, stepid: decoyStep }), { path: logPathOf(cwd) });
+  }
+  // Then the real one, from a named source.
   assert.equal((await python(cwd, ['emit', 'baton.approval.granted', '--subject', runId, '--source', 'real-approver', '--data', '{"by":"the real one"}'])).code, 0);
   const ended = await run.waitForExit();
   assert.equal(ended.code, 0, describeResult(ended));
   assert.equal(stepOf(await statusJson(t, cwd, runId), 'gate').approvedBy, 'the real one', 'only the matching approval counts');
+});
+
+test('the Python client refuses what `baton approve` refuses: an unknown run, a step that is not waiting (exit 2, nothing appended)', async (t) => {
+  const cwd = tempDir(t);
+  const { run, runId } = await startWaitingRun(t, cwd);
+  const decisions = () => readLog(logPathOf(cwd)).filter((e) => e.type === 'baton.approval.granted' || e.type === 'baton.approval.rejected').length;
+  const refusals: Array<[string[], RegExp]> = [
+    [['approve', `${runId}x`, '--step', 'gate'], new RegExp(`no run matches '${runId}x'`)],
+    [['approve', runId, '--step', 'deploy'], /step deploy is not waiting for approval \(it is pending\)/],
+    [['approve', runId, '--step', 'build'], /step build is not waiting for approval \(it is completed\)/],
+    [['approve', runId, '--step', 'nope'], /has no step 'nope'; steps: build, gate, deploy/],
+  ];
+  for (const [args, message] of refusals) {
+    const refused = await python(cwd, args);
+    assert.equal(refused.code, 2, describeResult(refused));
+    assert.match(refused.stderr, message);
+  }
+  assert.equal(decisions(), 0, 'a refused approval appends nothing');
+  for (const [args, message] of refusals) {
+    const cli = await runCli(t, args, { cwd });
+    assert.equal(cli.code, 2, describeResult(cli));
+    assert.match(cli.stderr, message, 'the CLI says the same');
+  }
+  // Without --step, the step that waits: both clients name it.
+  const approve = await python(cwd, ['approve', runId.slice(0, 17)]);
+  assert.equal(approve.code, 0, describeResult(approve));
+  const granted = readLog(logPathOf(cwd)).find((e) => e.id === approve.stdout.trim());
+  assert.equal(granted?.stepid, 'gate');
+  assert.equal(granted?.runid, runId);
+  assert.equal((await run.waitForExit()).code, 0);
+  const late = await python(cwd, ['approve', runId]);
+  assert.equal(late.code, 2, describeResult(late));
+  assert.match(late.stderr, /already completed; there is nothing to approve/);
 });
 
 test('a rejection appended by the Python client fails the run (exit 1); the deploy never runs', async (t) => {

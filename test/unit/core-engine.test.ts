@@ -185,6 +185,24 @@ describe('approvals', () => {
     assert.equal(result.status, 'completed');
     assert.equal(result.state.steps[0]?.approvedBy, 'carol');
   });
+
+  test('only a waiting step can be decided: one that has not asked yet is refused (code usage) and nothing is recorded', async () => {
+    const run = startRun({ ...options({ clock: systemClock }), ...load(gated.replace('approval_timeout_minutes: 5', 'approval_timeout_minutes: 1')) });
+    await waitFor(() => readRun(stateDir, run.runId).status === 'paused');
+    const refusal = (stepId?: string) => {
+      try {
+        decideApproval(stateDir, run.runId, { granted: true, by: 'early', ...(stepId ? { stepId } : {}) });
+      } catch (error) {
+        return error instanceof BatonError ? { code: error.code, message: error.message } : { code: 'not a BatonError', message: String(error) };
+      }
+      return undefined;
+    };
+    assert.deepEqual(refusal('after'), { code: 'usage', message: 'step after is not waiting for approval (it is pending)' });
+    assert.equal(existsSync(join(stateDir, 'runs', run.runId, 'control.jsonl')), false, 'a refused decision is not recorded');
+    assert.equal(decideApproval(stateDir, run.runId, { granted: true, by: 'carol' }).stepId, 'deploy');
+    const result = await run.result;
+    assert.equal(result.status, 'completed');
+  });
 });
 
 describe('journal and resume', () => {

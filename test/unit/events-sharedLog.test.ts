@@ -25,8 +25,8 @@ describe('SharedLog', () => {
     other.close();
     assert.ok(existsSync(`${path}.1`), 'the log rotated');
     const owner = new SharedLog({ path, source: 'owner' });
-    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, signal: AbortSignal.timeout(5000) });
-    assert.deepEqual(decision, { granted: true, by: 'alice' });
+    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, isApplied: () => false, signal: AbortSignal.timeout(5000) });
+    assert.deepEqual({ granted: decision.granted, by: decision.by }, { granted: true, by: 'alice' });
     owner.close();
   });
 
@@ -40,9 +40,25 @@ describe('SharedLog', () => {
     other.emit('baton.approval.granted', { by: 'wrong-step' }, { subject: 'run-1', runid: 'run-1', stepid: 'deploy' });
     owner.emit('baton.approval.granted', { by: 'itself' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
     other.emit('baton.approval.rejected', { by: 'bob', reason: 'not today' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
-    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, signal: AbortSignal.timeout(5000) });
-    assert.deepEqual(decision, { granted: false, by: 'bob', reason: 'not today' });
+    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, isApplied: () => false, signal: AbortSignal.timeout(5000) });
+    assert.deepEqual({ granted: decision.granted, by: decision.by, reason: decision.reason }, { granted: false, by: 'bob', reason: 'not today' });
     owner.close();
     other.close();
+  });
+
+  test('a decision the run already applied (its decisionId, or its own id) does not count again', async () => {
+    const path = join(dir, 'events.jsonl');
+    const owner = new SharedLog({ path, source: 'owner' });
+    const requestedAt = Date.now();
+    const previousOwner = new SharedLog({ path, source: 'previous-owner' });
+    // The previous owner's mirror of the rejection it journaled, and the CLI's announcement of that same decision.
+    previousOwner.emit('baton.approval.rejected', { by: 'timeout', decisionId: 'd-1' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
+    const announced = previousOwner.emit('baton.approval.rejected', { by: 'bob' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
+    previousOwner.emit('baton.approval.granted', { by: 'carol', decisionId: 'd-2' }, { subject: 'run-1', runid: 'run-1', stepid: 'gate' });
+    const applied = new Set(['d-1', announced.id]);
+    const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, isApplied: (id) => applied.has(id), signal: AbortSignal.timeout(5000) });
+    assert.deepEqual(decision, { granted: true, by: 'carol', id: 'd-2' });
+    owner.close();
+    previousOwner.close();
   });
 });

@@ -22,7 +22,7 @@ suite('approvals', () => {
     assert.match(state.text, /Release with approval 2\/3 — approval/);
     // The notification's Approve button runs exactly this command with { runId, stepId }.
     const outcome = await vscode.commands.executeCommand<{ stepId: string; ownerAlive: boolean }>('baton.approveStep', { runId: started.runId, stepId: 'approve_release' });
-    assert.deepStrictEqual(outcome, { stepId: 'approve_release', ownerAlive: true });
+    assert.deepStrictEqual({ stepId: outcome?.stepId, ownerAlive: outcome?.ownerAlive }, { stepId: 'approve_release', ownerAlive: true });
     const run = await waitForRunStatus(started.runId, ['completed']);
     assert.match(run.steps[1]!.approvedBy ?? '', /\(vscode \d+\)/);
     assert.strictEqual(readFileSync(workspacePath('approval.out'), 'utf8').trim(), 'published');

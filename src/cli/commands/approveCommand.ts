@@ -8,7 +8,7 @@ export const approveCommand: Command = {
   name: 'approve',
   summary: 'Approve (or reject) a step waiting for approval',
   usage: 'baton approve <run> [--step <id>] [--reject] [--reason <text>]',
-  details: 'Without --step, the step that is waiting. The decision reaches the process running the run; if none runs it, it is applied when the run is resumed.',
+  details: 'Without --step, the step that is waiting; a step that is not waiting for approval cannot be decided. The decision reaches the process running the run; if none runs it, it is applied when the run is resumed.',
   options: { step: { type: 'string', short: 's' }, reject: { type: 'boolean' }, reason: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -21,8 +21,8 @@ export const approveCommand: Command = {
       ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
     });
     // The decision also travels as an event, so other tools (and other windows) see it.
-    announce(io, granted ? 'baton.approval.granted' : 'baton.approval.rejected', runId, outcome.stepId, { by: requesterName('cli'), reason: values.reason ?? null });
-    const what = `${granted ? 'approved' : 'rejected'} ${outcome.stepId ? `step ${outcome.stepId}` : 'the next step waiting'} of run ${runId}`;
+    announce(io, granted ? 'baton.approval.granted' : 'baton.approval.rejected', runId, outcome.stepId, { by: requesterName('cli'), reason: values.reason ?? null, decisionId: outcome.decisionId });
+    const what = `${granted ? 'approved' : 'rejected'} step ${outcome.stepId} of run ${runId}`;
     io.stdout.write(outcome.ownerAlive ? `${what}\n` : `${what}; nothing runs it now — it applies when you run \`baton resume ${runId}\`\n`);
     return exitCodes.ok;
   },

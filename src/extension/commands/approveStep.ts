@@ -25,6 +25,6 @@ async function decide({ baton }: CommandContext, target: unknown, granted: boole
   const outcome = decideApproval(run.stateDir, run.runId, { granted, by: requesterName('vscode'), ...(stepId ? { stepId } : {}) });
   const step = run.steps.find((s) => s.id === outcome.stepId);
   const verb = granted ? 'Approved' : 'Rejected';
-  void vscode.window.setStatusBarMessage(`Baton: ${verb} “${step?.name ?? outcome.stepId ?? 'the next step'}” of ${run.workflowName}${outcome.ownerAlive ? '' : ' (applied when the run is resumed)'}`, 5000);
+  void vscode.window.setStatusBarMessage(`Baton: ${verb} “${step?.name ?? outcome.stepId}” of ${run.workflowName}${outcome.ownerAlive ? '' : ' (applied when the run is resumed)'}`, 5000);
   return outcome;
 }
