@@ -1,8 +1,8 @@
-import { resolveEventLogPath } from '../events/logPath';
+import { eventLogPathOf } from '../host/index';
+import { cliContext } from './cliContext';
 import type { CliIo } from './io';
-import { cliStateDir } from './stateDir';
 
 /** The shared log the CLI reads and writes: BATON_EVENT_LOG, else `<state>/events.jsonl`. */
 export function cliEventLogPath(io: CliIo): string {
-  return resolveEventLogPath({ stateDir: cliStateDir(io), env: io.env });
+  return eventLogPathOf(cliContext(io));
 }

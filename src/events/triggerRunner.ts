@@ -42,6 +42,8 @@ export interface TriggerRunnerOptions {
   onError?: (error: unknown) => void;
   signal?: AbortSignal;
   tail?: Pick<TailOptions, 'pollMs' | 'drainMs'>;
+  /** Events that arrive before this settles (the workflows are still loading) are handled once it has, in order. */
+  ready?: Promise<unknown>;
 }
 
 export class TriggerRunner {
@@ -49,11 +51,14 @@ export class TriggerRunner {
   private readonly active = new Map<string, Set<TriggeredRun>>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
+  private ready?: Promise<unknown>;
+
   constructor(private readonly options: TriggerRunnerOptions) {
+    this.ready = options.ready?.finally(() => (this.ready = undefined));
     this.tailer = tailEventLog(options.logPath, {
       ...options.tail,
       fromEnd: true,
-      onEvent: (event) => this.handle(event),
+      onEvent: (event) => (this.ready ? void this.ready.then(() => this.handle(event), () => this.handle(event)) : this.handle(event)),
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -110,7 +115,7 @@ export class TriggerRunner {
 }
 
 /** The chain attributes a triggered run's own events carry. */
-export function chainFrom(event: BatonEvent): { causationid: string; chaindepth: number } {
+export function chainFrom(event: { id: string; chaindepth?: unknown }): { causationid: string; chaindepth: number } {
   return { causationid: event.id, chaindepth: (typeof event.chaindepth === 'number' ? event.chaindepth : 0) + 1 };
 }
 

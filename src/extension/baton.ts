@@ -7,12 +7,12 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { defaultActions, editorOnlyActionNames, resolveStateDir, type ActionRegistry, type LoadOptions } from '../core/index';
 import { resolveEventLogPath } from '../events/logPath';
+import type { HostContext } from '../host/index';
 import { editorActions } from './editorActions';
 import { EventFeed } from './model/eventFeed';
 import { RunCatalog, isActive, type RunEntry } from './model/runCatalog';
 import { WorkflowCatalog, type WorkflowEntry, type WorkflowFile } from './model/workflowCatalog';
 import { RunLauncher } from './runner/runLauncher';
-import { createRunSinks } from './runner/runSinks';
 import { readSettings, type Settings } from './settings';
 import { SlackSecret } from './slackSecret';
 
@@ -47,16 +47,7 @@ export class Baton implements vscode.Disposable {
       cliPath: context.asAbsolutePath(join('dist', 'cli.js')),
       nodePath: process.execPath,
       actions: () => this.actions,
-      env: () => this.runEnv(),
-      sinks: async (workflow, stateDir, trigger) =>
-        createRunSinks({
-          eventLogPath: this.eventLogPath(),
-          outboxPath: join(stateDir, 'slack-outbox.jsonl'),
-          workflow,
-          log: (m) => this.output.info(m),
-          ...(await this.slackOptions()),
-          ...(trigger ? { trigger } : {}),
-        }),
+      context: async (stateDir) => ({ ...this.hostContext(stateDir), env: await this.runEnv() }),
       concurrency: {
         activeRunsOf: (id) => {
           this.refreshRuns();
@@ -231,6 +222,14 @@ export class Baton implements vscode.Disposable {
     );
   }
 
+  /**
+   * Where this window stands for the host, without secrets (synchronous: requests, the trigger
+   * watcher). Runs get `runEnv()`, which adds the Slack webhook URL from SecretStorage.
+   */
+  hostContext(stateDir: string): HostContext {
+    return { stateDir, env: { ...process.env, BATON_EVENT_LOG: this.eventLogPath() }, frontEnd: 'vscode', warn: (m) => this.output.warn(m) };
+  }
+
   private async runEnv(): Promise<NodeJS.ProcessEnv> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     const url = await this.slack.get();
@@ -241,9 +240,4 @@ export class Baton implements vscode.Disposable {
     return env;
   }
 
-  private async slackOptions(): Promise<{ webhookUrl?: string; slackTypes?: string[] }> {
-    const url = await this.slack.get();
-    const types = this.settings().slackEvents;
-    return { ...(url ? { webhookUrl: url } : {}), ...(types ? { slackTypes: types } : {}) };
-  }
 }

@@ -1,21 +1,19 @@
 /**
  * How the extension starts runs, under plain node: the concurrency decisions against real runs on
  * disk, the detached `baton` CLI launch (dist/cli.js, built by `npm run build`), the run launcher
- * choosing CLI vs in-process, the in-process sinks, and `on.events` triggers with their claims.
+ * choosing CLI vs in-process (the host's triggers and secrets are tested in host.test.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { cancelRun, createActionRegistry, decideApproval, loadWorkflowFile, readRun, startRun, type RunHandle, type Workflow } from '../../src/core/index';
-import { createEvent, type BatonEvent } from '../../src/events/event';
+import { createEvent } from '../../src/events/event';
 import { RunCatalog } from '../../src/extension/model/runCatalog';
 import { WorkflowCatalog, type WorkflowEntry } from '../../src/extension/model/workflowCatalog';
 import { launchCli } from '../../src/extension/runner/cliLauncher';
 import { admit, type ConcurrencyDeps } from '../../src/extension/runner/concurrency';
-import { RunLauncher, inProcessEnv, needsEditor } from '../../src/extension/runner/runLauncher';
-import { createRunSinks } from '../../src/extension/runner/runSinks';
-import { fireEventTriggers } from '../../src/extension/triggers/eventTriggers';
+import { RunLauncher, needsEditor } from '../../src/extension/runner/runLauncher';
 import { cliEnv, cliPath, processGone, tempDir, waitFor, writeFile } from '../support/cli';
 import { gatedDeploy } from '../support/workflows';
 
@@ -224,9 +222,7 @@ test('the run launcher runs built-in workflows in the CLI and editor-only ones i
     cliPath,
     nodePath: process.execPath,
     actions: () => host,
-    env: async () => cliEnv(dir, { SLACK_WEBHOOK_URL: 'https://hooks.invalid/secret' }),
-    sinks: async (workflow, sd, trigger) =>
-      createRunSinks({ eventLogPath: join(dir, 'events.jsonl'), outboxPath: join(sd, 'outbox.jsonl'), workflow, ...(trigger ? { trigger } : {}), log: (m) => logs.push(m) }),
+    context: async (sd) => ({ stateDir: sd, env: cliEnv(dir, { SLACK_WEBHOOK_URL: 'https://hooks.invalid/secret', BATON_EVENT_LOG: join(dir, 'events.jsonl') }), frontEnd: 'vscode', warn: (m) => logs.push(m) }),
     concurrency: deps,
     onInProcessChange: (ids) => inProcessChanges.push(ids),
     log: (m) => logs.push(m),
@@ -265,43 +261,4 @@ test('the run launcher runs built-in workflows in the CLI and editor-only ones i
   const refused = await launcher.start(skip, stateDir);
   assert.deepEqual(refused, { skipped: `'Gated deploy' is already running (${active.runId}) and its concurrency is skip` });
   assert.equal(readdirSync(join(stateDir, 'runs')).length, runsBefore, 'no run was created');
-});
-
-test('in-process runs never see Baton\'s secrets in their environment; the values are masked instead', () => {
-  const split = inProcessEnv({ PATH: '/bin', SLACK_WEBHOOK_URL: 'https://hooks.invalid/x', BATON_INGRESS_TOKEN: 'tok', OTHER: 'y' });
-  assert.deepEqual(split.env, { PATH: '/bin', OTHER: 'y' });
-  assert.deepEqual(split.secrets, ['https://hooks.invalid/x', 'tok']);
-  assert.deepEqual(inProcessEnv({ SLACK_WEBHOOK_URL: '' }).secrets, []);
-});
-
-// ---- event triggers -------------------------------------------------------------------------
-
-test('event triggers start matching workflows once across processes, and refuse deep chains', (t) => {
-  const { dir, stateDir } = workspace(t);
-  const onPush = entryOf(dir, 'on-push.yaml', 'name: On push\non:\n  events:\n    - type: "git.push.*"\nsteps:\n  - name: S\n    action: log\n    params: { message: pushed }\n');
-  const other = entryOf(dir, 'other.yaml', 'name: Other\non:\n  events:\n    - type: "deploy.done"\nsteps:\n  - name: S\n    action: log\n    params: { message: x }\n');
-  const plain = entryOf(dir, 'plain.yaml', 'name: Plain\nsteps:\n  - name: S\n    action: log\n    params: { message: x }\n');
-  const starts: Array<{ id: string; event: string }> = [];
-  const logs: string[] = [];
-  const deps = (maxDepth = 5) => ({
-    workflows: () => [onPush, other, plain],
-    stateDirOf: () => stateDir,
-    maxDepth: () => maxDepth,
-    start: (entry: WorkflowEntry, event: BatonEvent) => starts.push({ id: entry.id, event: event.id }),
-    log: (m: string) => logs.push(m),
-  });
-
-  const push = createEvent('git.push.main', { ref: 'main' }, { source: 'test' });
-  assert.deepEqual(fireEventTriggers(push, deps()), [onPush.id]);
-  assert.deepEqual(starts, [{ id: onPush.id, event: push.id }]);
-  assert.deepEqual(fireEventTriggers(push, deps()), [], 'a second watcher sees the claim and does not start it again');
-  assert.match(logs.at(-1) ?? '', /claimed by another process/);
-  assert.equal(starts.length, 1);
-
-  assert.deepEqual(fireEventTriggers(createEvent('unrelated.thing', {}, { source: 'test' }), deps()), []);
-
-  const deep = createEvent('git.push.dev', {}, { source: 'test', chaindepth: 3 });
-  assert.deepEqual(fireEventTriggers(deep, deps(3)), []);
-  assert.match(logs.at(-1) ?? '', /trigger chain depth 3 reached baton\.triggers\.maxDepth \(3\)/);
-  assert.deepEqual(fireEventTriggers(deep, deps(4)), [onPush.id]);
 });

@@ -1,7 +1,7 @@
-import { decideApproval, requesterName } from '../../core/index';
+import { requestApproval } from '../../host/index';
+import { cliContext } from '../cliContext';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
-import { announce } from '../announce';
 import { namedRun } from '../stateDir';
 
 export const approveCommand: Command = {
@@ -12,16 +12,14 @@ export const approveCommand: Command = {
   options: { step: { type: 'string', short: 's' }, reject: { type: 'boolean' }, reason: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { stateDir, runId } = namedRun(positionals, io);
+    const { runId } = namedRun(positionals, io);
     const granted = values.reject !== true;
-    const outcome = decideApproval(stateDir, runId, {
+    const outcome = requestApproval(cliContext(io), {
+      runId,
       granted,
-      by: requesterName('cli'),
       ...(typeof values.step === 'string' ? { stepId: values.step } : {}),
       ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
     });
-    // The decision also travels as an event, so other tools (and other windows) see it.
-    announce(io, granted ? 'baton.approval.granted' : 'baton.approval.rejected', runId, outcome.stepId, { by: requesterName('cli'), reason: values.reason ?? null, decisionId: outcome.decisionId });
     const what = `${granted ? 'approved' : 'rejected'} step ${outcome.stepId} of run ${runId}`;
     io.stdout.write(outcome.ownerAlive ? `${what}\n` : `${what}; nothing runs it now — it applies when you run \`baton resume ${runId}\`\n`);
     return exitCodes.ok;

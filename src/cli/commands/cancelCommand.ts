@@ -1,5 +1,6 @@
-import { cancelRun, readRun, requesterName } from '../../core/index';
-import { announce } from '../announce';
+import { readRun } from '../../core/index';
+import { requestCancel } from '../../host/index';
+import { cliContext } from '../cliContext';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
 import { namedRun } from '../stateDir';
@@ -13,9 +14,7 @@ export const cancelCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const { stateDir, runId } = namedRun(positionals, io);
-    const by = requesterName('cli');
-    const outcome = cancelRun(stateDir, runId, by, values.reason as string | undefined);
-    if (outcome !== 'already_finished') announce(io, 'baton.run.cancel_requested', runId, undefined, { by, reason: values.reason ?? null });
+    const outcome = requestCancel(cliContext(io), { runId, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
     if (outcome === 'already_finished') {
       io.stderr.write(`baton: run ${runId} is already ${readRun(stateDir, runId).status}\n`);
       return exitCodes.failed;

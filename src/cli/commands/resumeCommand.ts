@@ -1,6 +1,4 @@
-import { readRun, resumeRun } from '../../core/index';
-import type { BatonEvent } from '../../events/event';
-import { chainFrom } from '../../events/triggerRunner';
+import { resumeHostedRun } from '../../host/index';
 import type { Command } from '../command';
 import { namedRun } from '../stateDir';
 import { followRun, runFlags } from './runCommand';
@@ -13,10 +11,7 @@ export const resumeCommand: Command = {
   options: { yes: { type: 'boolean', short: 'y' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' }, 'slack-events': { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { stateDir, runId } = namedRun(positionals, io);
-    // A triggered run's new events keep pointing at the event that started it.
-    const trigger = readRun(stateDir, runId).trigger as BatonEvent | undefined;
-    const flags = { ...runFlags(values), ...(trigger?.id ? { chain: chainFrom(trigger) } : {}) };
-    return followRun(io, stateDir, flags, (common) => resumeRun({ ...common, runId }));
+    const { runId } = namedRun(positionals, io);
+    return followRun(io, runFlags(values), (context, common) => resumeHostedRun(context, { ...common, runId }));
   },
 };

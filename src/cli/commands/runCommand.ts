@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, runIdPattern, startRun, type Approver, type LifecycleEvent, type RunHandle, type RunOptions } from '../../core/index';
+import { defaultActions, defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, runIdPattern, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
+import { startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
 import { validateEventObject, type BatonEvent } from '../../events/event';
-import type { CausalChain } from '../../events/sharedLog';
-import { chainFrom } from '../../events/triggerRunner';
 import { approveAll, promptApprover } from '../approvers';
 import type { Command, ParsedArgs } from '../command';
 import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
-import { cliActions, createCliRuntime } from '../runtime';
-import { cliStateDir } from '../stateDir';
+import { cliContext } from '../cliContext';
 import { UsageError } from '../usageError';
 
 export const runCommand: Command = {
@@ -38,18 +36,15 @@ export const runCommand: Command = {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) throw new UsageError('give exactly one workflow file');
     if (!existsSync(resolve(io.cwd, file))) throw new UsageError(`no such file: ${file}`);
-    const actions = cliActions();
-    const loaded = loadWorkflowFile(resolve(io.cwd, file), { actions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
+    const loaded = loadWorkflowFile(resolve(io.cwd, file), { actions: defaultActions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
     for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);
     if (!loaded.workflow || hasErrors(loaded.diagnostics)) return exitCodes.failed;
     const inputs = parseInputs((values.input as string[] | undefined) ?? [], Object.keys(loaded.workflow.inputs));
     const runId = typeof values['run-id'] === 'string' ? values['run-id'] : undefined;
     if (runId !== undefined && !runIdPattern.test(runId)) throw new UsageError(`--run-id must look like 20261125-211900-k3f9, got '${runId}'`);
     const trigger = typeof values['trigger-file'] === 'string' ? readTrigger(resolve(io.cwd, values['trigger-file'])) : undefined;
-    const stateDir = cliStateDir(io);
-    const flags = { ...runFlags(values), ...(trigger ? { chain: chainFrom(trigger) } : {}) };
-    return followRun(io, stateDir, flags, (common) =>
-      startRun({
+    return followRun(io, runFlags(values), (context, common) =>
+      startHostedRun(context, {
         ...common,
         workflow: loaded.workflow!,
         source: loaded.source,
@@ -62,41 +57,27 @@ export const runCommand: Command = {
   },
 };
 
-/** Shared by run and resume: wires progress, approvers, sinks and Ctrl-C; maps the result to an exit code. */
-export async function followRun(
-  io: CliIo,
-  stateDir: string,
-  flags: RunFlags,
-  start: (common: RunOptions) => RunHandle,
-): Promise<number> {
+/** Shared by run and resume: wires progress and the terminal's approvers; maps the result to an exit code. */
+export async function followRun(io: CliIo, flags: RunFlags, start: (context: HostContext, options: HostedRunOptions) => RunHandle): Promise<number> {
   const progress = new ProgressView(flags.json ? { ...io, stdout: io.stderr } : io, flags.quiet);
   const display = flags.json ? (event: LifecycleEvent) => void io.stdout.write(`${JSON.stringify(event)}\n`) : progress.onEvent;
-  const runtime = createCliRuntime(io, stateDir, { ...(flags.chain ? { chain: flags.chain } : {}), ...(flags.slackEvents ? { slackEvents: flags.slackEvents } : {}) });
-  const approvers: Approver[] = [...runtime.approvers];
+  const approvers: Approver[] = [];
   if (flags.yes) approvers.push(approveAll);
   else if (io.stdin.isTTY) approvers.push(promptApprover(io, requesterName('cli')));
   try {
-    const handle = start({
-      stateDir,
+    const handle = start(cliContext(io, flags.slackEvents ? { slackEvents: flags.slackEvents } : {}), {
       cwd: io.cwd,
-      env: runtime.stepEnv,
-      secrets: runtime.secrets,
-      actions: cliActions(),
-      host: runtime.host,
       approvers,
       signal: io.signal,
-      listeners: [display, ...runtime.listeners],
+      listeners: [display],
       onOutput: (_stepId, text) => progress.output(text),
-      onListenerError: (error) => io.stderr.write(`baton: a subscriber failed: ${String(error)}\n`),
     });
-    runtime.attach(handle.runId);
     const result = await handle.result;
     if (result.status === 'completed') return exitCodes.ok;
     if (result.status === 'cancelled') return exitCodes.cancelled;
     return exitCodes.failed;
   } finally {
     progress.dispose();
-    await runtime.dispose();
   }
 }
 
@@ -106,7 +87,6 @@ export interface RunFlags {
   /** Lifecycle events as JSON lines on stdout, for programs. */
   json: boolean;
   slackEvents?: string;
-  chain?: CausalChain;
 }
 
 /** The flags `run` and `resume` share. */

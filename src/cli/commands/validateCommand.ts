@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile } from '../../core/index';
+import { defaultActions, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile } from '../../core/index';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
-import { cliActions } from '../runtime';
 import { UsageError } from '../usageError';
 
 export const validateCommand: Command = {
@@ -17,7 +16,7 @@ export const validateCommand: Command = {
     if (positionals.length === 0) throw new UsageError('give at least one workflow file');
     const missing = positionals.filter((file) => !existsSync(resolve(io.cwd, file)));
     if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
-    const results = positionals.map((file) => ({ ...loadWorkflowFile(resolve(io.cwd, file), { actions: cliActions(), extraActionNames: editorOnlyActionNames }), file }));
+    const results = positionals.map((file) => ({ ...loadWorkflowFile(resolve(io.cwd, file), { actions: defaultActions, extraActionNames: editorOnlyActionNames }), file }));
     let failed = false;
     for (const result of results) {
       const diagnostics = result.diagnostics.map((d) => ({ ...d, file: result.file }));

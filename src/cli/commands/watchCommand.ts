@@ -1,18 +1,17 @@
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { defaultsFromEnv, editorOnlyActionNames, findWorkflowFiles, formatDiagnostic, loadWorkflowFile, startRun } from '../../core/index';
+import { defaultActions, defaultsFromEnv, editorOnlyActionNames, findWorkflowFiles, formatDiagnostic, loadWorkflowFile } from '../../core/index';
 import { defaultSource } from '../../events/event';
 import { createIngressServer } from '../../events/httpIngress';
 import { ensureEventLogFile } from '../../events/logPath';
 import { SharedLog } from '../../events/sharedLog';
-import { chainFrom, describeDecision, TriggerRunner, type TriggerTarget } from '../../events/triggerRunner';
+import { describeDecision, type TriggerTarget } from '../../events/triggerRunner';
+import { eventLogPathOf, runInProcess, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';
-import { cliEventLogPath } from '../eventLogFor';
+import { cliContext } from '../cliContext';
 import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
-import { cliActions, createCliRuntime } from '../runtime';
-import { cliStateDir } from '../stateDir';
 import { UsageError } from '../usageError';
 
 export const watchCommand: Command = {
@@ -38,43 +37,26 @@ export const watchCommand: Command = {
     if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new UsageError('--max-depth takes a whole number ≥ 1');
     // Check --listen before anything starts: a usage error must not leave a tailer holding the process open.
     const listenAt = values.listen ? listenAddress(io, String(values.listen)) : undefined;
-    const stateDir = cliStateDir(io);
-    const logPath = cliEventLogPath(io);
+    const context = cliContext(io, typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {});
+    const logPath = eventLogPathOf(context);
     // The tailer watches the log's folder; it must exist, or only the slow poll would notice events.
     ensureEventLogFile(logPath);
     const targets = workflowTargets(io, globs);
     const say = (line: string) => io.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
+    const prefixed = (target: TriggerTarget) => new ProgressView({ ...io, stdout: { write: (t: string | Uint8Array) => io.stdout.write(typeof t === 'string' ? `[${target.workflow.id}] ${t}` : t) } }, true);
 
-    const runner = new TriggerRunner({
-      logPath,
+    const runner = watchTriggers(context, {
       targets: targets.get,
       maxDepth,
       signal: io.signal,
       onDecision: (d) => say(describeDecision(d)),
       onError: (error) => io.stderr.write(`baton watch: ${String(error)}\n`),
-      start: (target, event) => {
-        const runtime = createCliRuntime(io, stateDir, { chain: chainFrom(event), ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) });
-        const progress = new ProgressView({ ...io, stdout: { write: (t: string | Uint8Array) => io.stdout.write(typeof t === 'string' ? `[${target.workflow.id}] ${t}` : t) } }, true);
-        const cancel = new AbortController();
-        const handle = startRun({
-          stateDir,
-          cwd: io.cwd,
-          env: runtime.stepEnv,
-          secrets: runtime.secrets,
-          actions: cliActions(),
-          workflow: target.workflow,
-          source: target.source,
-          file: target.file,
-          trigger: event,
-          host: runtime.host,
-          approvers: values.yes ? [approveAll, ...runtime.approvers] : runtime.approvers,
-          signal: AbortSignal.any([io.signal, cancel.signal]),
-          listeners: [progress.onEvent, ...runtime.listeners],
-        });
-        runtime.attach(handle.runId);
-        const done = handle.result.finally(() => runtime.dispose());
-        return { cancel: (reason) => cancel.abort(new Error(reason)), done };
-      },
+      start: runInProcess(context, {
+        cwd: io.cwd,
+        ...(values.yes ? { approvers: [approveAll] } : {}),
+        listeners: (target) => [prefixed(target).onEvent],
+        signal: io.signal,
+      }),
     });
     let listening: string | undefined;
     try {
@@ -102,7 +84,7 @@ function workflowTargets(io: CliIo, globs: string[] | undefined): { get: () => T
     signature = next;
     cached = [];
     for (const file of files) {
-      const loaded = loadWorkflowFile(file, { actions: cliActions(), extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
+      const loaded = loadWorkflowFile(file, { actions: defaultActions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
       if (loaded.workflow) cached.push({ workflow: loaded.workflow, file, source: loaded.source });
       else for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file: relative(io.cwd, file) })}\n`);
     }

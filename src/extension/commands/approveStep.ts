@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { decideApproval, requesterName, type ApprovalOutcome } from '../../core/index';
+import type { ApprovalOutcome } from '../../core/index';
+import { requestApproval } from '../../host/index';
 import type { BatonCommand, CommandContext } from './command';
 import { requireTrust, runTarget, stepIdOf } from './targets';
 
@@ -22,7 +23,7 @@ async function decide({ baton }: CommandContext, target: unknown, granted: boole
   const run = await runTarget(baton, target, { placeHolder: granted ? 'Approve a step of which run?' : 'Reject a step of which run?', filter: (r) => r.status === 'paused' && !r.orphaned });
   if (!run) return undefined;
   const stepId = stepIdOf(target);
-  const outcome = decideApproval(run.stateDir, run.runId, { granted, by: requesterName('vscode'), ...(stepId ? { stepId } : {}) });
+  const outcome = requestApproval(baton.hostContext(run.stateDir), { runId: run.runId, granted, ...(stepId ? { stepId } : {}) });
   const step = run.steps.find((s) => s.id === outcome.stepId);
   const verb = granted ? 'Approved' : 'Rejected';
   void vscode.window.setStatusBarMessage(`Baton: ${verb} “${step?.name ?? outcome.stepId}” of ${run.workflowName}${outcome.ownerAlive ? '' : ' (applied when the run is resumed)'}`, 5000);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { cancelRun, requesterName, type CancelOutcome } from '../../core/index';
+import type { CancelOutcome } from '../../core/index';
+import { requestCancel } from '../../host/index';
 import type { BatonCommand } from './command';
 import { runTarget } from './targets';
 import { isActive } from '../model/runCatalog';
@@ -13,7 +14,7 @@ export const cancelRunCommand: BatonCommand = {
   async run({ baton }, target): Promise<CancelOutcome | undefined> {
     const run = await runTarget(baton, target, { placeHolder: 'Cancel which run?', filter: (r) => isActive(r) || r.orphaned });
     if (!run) return undefined;
-    const outcome = cancelRun(run.stateDir, run.runId, requesterName('vscode'));
+    const outcome = requestCancel(baton.hostContext(run.stateDir), { runId: run.runId });
     baton.refreshRuns();
     if (outcome === 'already_finished') void vscode.window.showInformationMessage(`Baton: run ${run.runId} had already finished.`);
     return outcome;

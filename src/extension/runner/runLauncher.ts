@@ -11,11 +11,11 @@
  *
  * Either way the run is driven through files only: journal, control file, owner.
  */
-import { builtinActions, loadWorkflowFile, resumeRun, runPaths, startRun, type ActionRegistry, type RunHandle, type Workflow } from '../../core/index';
+import { builtinActions, loadWorkflowFile, runPaths, type ActionRegistry, type RunHandle, type Workflow } from '../../core/index';
 import type { BatonEvent } from '../../events/event';
+import { resumeHostedRun, startHostedRun, type HostContext } from '../../host/index';
 import { admit, type ConcurrencyDeps } from './concurrency';
 import { launchCli } from './cliLauncher';
-import type { RunSinks } from './runSinks';
 import type { WorkflowEntry } from '../model/workflowCatalog';
 
 export type RunMode = 'cli' | 'in-process';
@@ -23,6 +23,8 @@ export type RunMode = 'cli' | 'in-process';
 export interface StartedRun {
   runId: string;
   mode: RunMode;
+  /** Settles when the run has ended (the CLI process exited, or the in-process run finished). */
+  done: Promise<unknown>;
 }
 
 export interface RunLauncherDeps {
@@ -30,12 +32,11 @@ export interface RunLauncherDeps {
   nodePath: string;
   actions(): ActionRegistry;
   /**
-   * The environment of a CLI run: the host's, plus SLACK_WEBHOOK_URL from SecretStorage and
-   * BATON_EVENT_LOG / BATON_SLACK_EVENTS from settings (the CLI keeps the secrets from its steps and masks them).
-   * In-process runs get it without the secrets, which are masked instead (see inProcessEnv).
+   * The host context of a run in `stateDir`: its environment is the extension host's plus
+   * SLACK_WEBHOOK_URL from SecretStorage and BATON_EVENT_LOG / BATON_SLACK_EVENTS from settings,
+   * exactly what a CLI run reads (the host keeps the secrets from steps and masks them).
    */
-  env(): Promise<NodeJS.ProcessEnv>;
-  sinks(workflow: Workflow, stateDir: string, trigger?: BatonEvent): Promise<RunSinks>;
+  context(stateDir: string): Promise<HostContext>;
   concurrency: ConcurrencyDeps;
   /** In-process runs changed (to remember them across reloads). */
   onInProcessChange(runIds: string[]): void;
@@ -60,51 +61,50 @@ export class RunLauncher {
     if (!workflow) throw new Error(`${entry.file} has errors; fix them first`);
     const admission = await admit(workflow, this.deps.concurrency, this.closing.signal);
     if (!admission.start) return { skipped: admission.reason };
-    const env = await this.deps.env();
+    const context = await this.deps.context(stateDir);
     if (needsEditor(workflow)) {
-      const sinks = await this.deps.sinks(workflow, stateDir, options.trigger);
-      const handle = startRun({
+      const handle = startHostedRun(context, {
         workflow,
         source: entry.loaded.source,
         file: entry.file,
-        stateDir,
         cwd: entry.folder,
-        ...inProcessEnv(env),
         actions: this.deps.actions(),
-        host: sinks.host,
-        listeners: sinks.listeners,
-        onListenerError: (e) => this.deps.log(`a subscriber failed: ${String(e)}`),
         ...(options.inputs ? { inputs: options.inputs } : {}),
         ...(options.trigger ? { trigger: options.trigger } : {}),
       });
-      this.track(handle, sinks);
-      return { runId: handle.runId, mode: 'in-process' };
+      return { runId: handle.runId, mode: 'in-process', done: this.track(handle) };
     }
+    const ended = exitSignal();
     const launched = await launchCli({
-      ...this.cliBase(entry.folder, stateDir, env),
+      ...this.cliBase(entry.folder, context),
       command: { kind: 'run', file: entry.file, ...(options.inputs ? { inputs: options.inputs } : {}), ...(options.trigger ? { trigger: options.trigger } : {}) },
-      onExit: (code, runId) => this.deps.log(`run ${runId} (${workflow.id}): baton CLI exited with code ${code}`),
+      onExit: (code, runId) => {
+        this.deps.log(`run ${runId} (${workflow.id}): baton CLI exited with code ${code}`);
+        ended.resolve();
+      },
     });
     this.deps.log(`started ${workflow.id} as run ${launched.runId}${options.trigger ? ` for ${options.trigger.type} ${options.trigger.id}` : ''} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
-    return { runId: launched.runId, mode: 'cli' };
+    return { runId: launched.runId, mode: 'cli', done: ended.promise };
   }
 
   async resume(stateDir: string, runId: string, cwd: string): Promise<StartedRun> {
     const snapshot = loadWorkflowFile(runPaths(stateDir, runId).workflow, { actions: this.deps.actions() });
-    const env = await this.deps.env();
+    const context = await this.deps.context(stateDir);
     if (snapshot.workflow && needsEditor(snapshot.workflow)) {
-      const sinks = await this.deps.sinks(snapshot.workflow, stateDir);
-      const handle = resumeRun({ runId, stateDir, cwd, ...inProcessEnv(env), actions: this.deps.actions(), host: sinks.host, listeners: sinks.listeners });
-      this.track(handle, sinks);
-      return { runId, mode: 'in-process' };
+      const handle = resumeHostedRun(context, { runId, cwd, actions: this.deps.actions() });
+      return { runId, mode: 'in-process', done: this.track(handle) };
     }
+    const ended = exitSignal();
     const launched = await launchCli({
-      ...this.cliBase(cwd, stateDir, env),
+      ...this.cliBase(cwd, context),
       command: { kind: 'resume', runId },
-      onExit: (code) => this.deps.log(`run ${runId}: baton CLI exited with code ${code}`),
+      onExit: (code) => {
+        this.deps.log(`run ${runId}: baton CLI exited with code ${code}`);
+        ended.resolve();
+      },
     });
     this.deps.log(`resumed run ${runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
-    return { runId, mode: 'cli' };
+    return { runId, mode: 'cli', done: ended.promise };
   }
 
   /** Runs executing in this extension host now. */
@@ -117,14 +117,14 @@ export class RunLauncher {
     this.closing.abort();
   }
 
-  private cliBase(cwd: string, stateDir: string, env: NodeJS.ProcessEnv) {
-    return { cliPath: this.deps.cliPath, nodePath: this.deps.nodePath, cwd, stateDir, env };
+  private cliBase(cwd: string, context: HostContext) {
+    return { cliPath: this.deps.cliPath, nodePath: this.deps.nodePath, cwd, stateDir: context.stateDir, env: context.env };
   }
 
-  private track(handle: RunHandle, sinks: RunSinks): void {
+  private track(handle: RunHandle): Promise<unknown> {
     this.inProcess.set(handle.runId, handle);
     this.deps.onInProcessChange(this.inProcessRunIds());
-    void handle.result
+    return handle.result
       .then(
         (r) => this.deps.log(`run ${r.runId} ${r.status}${r.error ? `: ${r.error}` : ''}`),
         (e: unknown) => this.deps.log(`run ${handle.runId} failed to run: ${String(e)}`),
@@ -132,18 +132,13 @@ export class RunLauncher {
       .finally(() => {
         this.inProcess.delete(handle.runId);
         this.deps.onInProcessChange(this.inProcessRunIds());
-        void sinks.dispose();
       });
   }
 }
 
-/** Baton's own secrets, as the CLI treats them: never handed to a step, masked if one prints them anyway. */
-const secretVariables = ['SLACK_WEBHOOK_URL', 'BATON_INGRESS_TOKEN'];
-
-/** The environment of an in-process run's steps (without Baton's secrets) and the values to mask. */
-export function inProcessEnv(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; secrets: string[] } {
-  return {
-    env: Object.fromEntries(Object.entries(env).filter(([key]) => !secretVariables.includes(key))),
-    secrets: secretVariables.map((key) => env[key] ?? '').filter((value) => value !== ''),
-  };
+/** A promise and the function that settles it: the end of a detached CLI run, told by its exit. */
+function exitSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -1,0 +1,92 @@
+/**
+ * One composition of a run, for every front end: the engine with its journal, connected to the
+ * shared log and Slack (runConnections.ts), Baton's secrets kept from the steps and masked, the
+ * log's approvers raced with the front end's own (a prompt, `--yes`), cancels from the log
+ * handed to the control file. The front end adds only what it shows (progress, a view).
+ */
+import {
+  defaultActions,
+  errorMessage,
+  readRun,
+  resumeRun,
+  startRun,
+  type ActionRegistry,
+  type Approver,
+  type LifecycleListener,
+  type RunHandle,
+  type RunOptions,
+  type Workflow,
+} from '../core/index';
+import { connectRun, type RunConnections } from './runConnections';
+import { stepEnvironment, type HostContext } from './hostContext';
+
+export interface HostedRunOptions {
+  /** Where shell steps run unless a step says otherwise. */
+  cwd: string;
+  /** @default every action registered in this process (`registerAction`) and the built-ins */
+  actions?: ActionRegistry;
+  /** The front end's own approvers (a terminal prompt, `--yes`); the shared log's always take part. */
+  approvers?: readonly Approver[];
+  /** What the front end shows: progress lines, JSON lines, a view. */
+  listeners?: readonly LifecycleListener[];
+  onOutput?: RunOptions['onOutput'];
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+}
+
+export interface StartHostedOptions extends HostedRunOptions {
+  workflow: Workflow;
+  /** The file's exact text (snapshotted into the run folder). */
+  source: string;
+  file?: string;
+  inputs?: Record<string, string>;
+  /** The event that triggered the run: readable as `${{ event.* }}`; the run's events carry its chain. */
+  trigger?: Record<string, unknown>;
+  runId?: string;
+}
+
+/** Starts a run; its `result` settles once the run ended and Slack was flushed. */
+export function startHostedRun(context: HostContext, options: StartHostedOptions): RunHandle {
+  return launch(context, options, connectRun(context, options.trigger), (common) =>
+    startRun({
+      ...common,
+      workflow: options.workflow,
+      source: options.source,
+      ...(options.file !== undefined ? { file: options.file } : {}),
+      ...(options.inputs ? { inputs: options.inputs } : {}),
+      ...(options.trigger ? { trigger: options.trigger } : {}),
+      ...(options.runId ? { runId: options.runId } : {}),
+    }),
+  );
+}
+
+/** Resumes a run; a triggered run's new events keep pointing at the event that started it. */
+export function resumeHostedRun(context: HostContext, options: HostedRunOptions & { runId: string }): RunHandle {
+  const trigger = readRun(context.stateDir, options.runId).trigger;
+  return launch(context, options, connectRun(context, trigger), (common) => resumeRun({ ...common, runId: options.runId }));
+}
+
+function launch(context: HostContext, options: HostedRunOptions, connections: RunConnections, start: (common: RunOptions) => RunHandle): RunHandle {
+  const { env, secrets } = stepEnvironment(context.env);
+  let handle: RunHandle;
+  try {
+    handle = start({
+      stateDir: context.stateDir,
+      cwd: options.cwd,
+      env,
+      secrets,
+      actions: options.actions ?? defaultActions,
+      host: connections.host,
+      approvers: [...connections.approvers, ...(options.approvers ?? [])],
+      listeners: [...(options.listeners ?? []), ...connections.listeners],
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onListenerError: (error) => context.warn(`a subscriber failed: ${errorMessage(error)}`),
+    });
+  } catch (error) {
+    void connections.dispose();
+    throw error;
+  }
+  connections.attach(handle.runId);
+  return { ...handle, result: handle.result.finally(() => connections.dispose()) };
+}

@@ -1,0 +1,96 @@
+/**
+ * What a run is connected to besides its journal, whichever front end started it: the shared
+ * event log (lifecycle mirrored with the trigger chain, approvals and cancels from other tools,
+ * `emit` / `wait_for_event`) and Slack (or the local outbox), with delivery failures reported
+ * to the log. `notify_slack` travels in the started and resumed records, so a resumed run
+ * honours it too.
+ */
+import { join } from 'node:path';
+import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener } from '../core/index';
+import { defaultSource } from '../events/event';
+import { SharedLog } from '../events/sharedLog';
+import { chainFrom } from '../events/triggerRunner';
+import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
+import { eventLogPathOf, type HostContext } from './hostContext';
+
+export interface RunConnections {
+  listeners: LifecycleListener[];
+  host: ActionHost;
+  /** Approvals that arrive through the shared log. */
+  approvers: Approver[];
+  /**
+   * Hands a `baton.run.cancel_requested` of this run from the shared log (a tool that cannot
+   * write the control file, e.g. the Python client) to the run's control file, so the engine
+   * journals who cancelled and why, like any other cancel.
+   */
+  attach(runId: string): void;
+  /** Flushes Slack (a few seconds at most) and closes the log. */
+  dispose(): Promise<void>;
+}
+
+/** How long a run's end waits for Slack. @default 3000 */
+export const slackFlushMs = 3000;
+
+/** `trigger`: the event that started the run (a triggered run's events carry its id and depth + 1). */
+export function connectRun(context: HostContext, trigger?: Record<string, unknown>): RunConnections {
+  const chain = typeof trigger?.id === 'string' ? chainFrom({ id: trigger.id, chaindepth: trigger.chaindepth }) : {};
+  const source = defaultSource(context.frontEnd);
+  const log = new SharedLog({ path: eventLogPathOf(context), source });
+  const slack = createSlack(context, log);
+  const stopWatching = new AbortController();
+  const notifySlackByRun = new Map<string, boolean>();
+  const mirror = log.lifecycleListener(chain);
+  const toLog: LifecycleListener = (event) => {
+    try {
+      mirror(event);
+    } catch (error) {
+      context.warn(`event log: ${errorMessage(error)}`);
+    }
+  };
+  const toSlack: LifecycleListener = (event) => {
+    if (event.type === 'baton.workflow.started' || event.type === 'baton.workflow.resumed') notifySlackByRun.set(event.runId, event.data.notifySlack);
+    slack.notify(fromLifecycleEvent(event, { source, notifySlack: notifySlackByRun.get(event.runId) ?? true }));
+  };
+  const host: ActionHost = {
+    ...log.actionHost(chain),
+    notify: (m) =>
+      void slack.message(m.text, { level: toMessageLevel(m.level), nextSteps: m.nextSteps, runId: m.runId, workflowId: m.workflow.id, workflowName: m.workflow.name, source }),
+  };
+  return {
+    listeners: [toLog, toSlack],
+    host,
+    approvers: [log.approver()],
+    attach: (runId) =>
+      log.watchCancel(
+        runId,
+        (by, reason) => appendControl(context.stateDir, runId, { kind: 'cancel', by, time: new Date().toISOString(), ...(reason ? { reason } : {}) }),
+        stopWatching.signal,
+      ),
+    async dispose() {
+      stopWatching.abort();
+      const { pending } = await slack.flush(slackFlushMs);
+      if (pending > 0) context.warn(`${pending} Slack message(s) not sent before exit`);
+      slack.dispose();
+      log.close();
+    },
+  };
+}
+
+/** SLACK_WEBHOOK_URL (the extension puts SecretStorage's value there); without it messages go to the outbox. */
+function createSlack(context: HostContext, log: SharedLog): SlackNotifier {
+  const types = context.env.BATON_SLACK_EVENTS?.split(',').map((t) => t.trim()).filter(Boolean);
+  const webhookUrl = context.env.SLACK_WEBHOOK_URL;
+  return new SlackNotifier({
+    ...(webhookUrl ? { webhookUrl } : {}),
+    outboxPath: join(context.stateDir, 'slack-outbox.jsonl'),
+    ...(types && types.length > 0 ? { types } : {}),
+    logger: { warn: (message) => context.warn(`slack: ${message}`) },
+    onFailure: (failure) => {
+      try {
+        log.emit('baton.notification.failed', { channel: 'slack', kind: failure.kind, reason: failure.reason, attempts: failure.attempts, about: failure.type, ...(failure.status ? { status: failure.status } : {}) });
+      } catch {
+        // the log itself failing must not fail a run either
+      }
+    },
+  });
+}
