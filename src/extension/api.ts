@@ -16,7 +16,13 @@ import type { WorkflowsView } from './views/workflowsView';
 export interface BatonApi {
   registerAction(name: string, handler: ActionHandler): vscode.Disposable;
   registerAction(definition: ActionDefinition): vscode.Disposable;
-  /** For the real-editor tests only; not a stable API. */
+}
+
+/**
+ * What the real-editor tests reach: present only when VS Code runs the extension for its tests
+ * (`ExtensionMode.Test`), never in the API a user's other extensions get.
+ */
+export interface BatonTestApi extends BatonApi {
   readonly _test: BatonTestHooks;
 }
 
@@ -31,8 +37,8 @@ export interface BatonTestHooks {
   loadedMs: number | undefined;
 }
 
-export function createApi(baton: Baton, hooks: BatonTestHooks): BatonApi {
-  return {
+export function createApi(baton: Baton, hooks?: BatonTestHooks): BatonApi | BatonTestApi {
+  const api: BatonApi = {
     registerAction(nameOrDefinition: string | ActionDefinition, handler?: ActionHandler): vscode.Disposable {
       const remove = baton.actions.register(nameOrDefinition, handler);
       void baton.refreshWorkflows(true); // files using it are valid now
@@ -41,6 +47,6 @@ export function createApi(baton: Baton, hooks: BatonTestHooks): BatonApi {
         void baton.refreshWorkflows(true);
       });
     },
-    _test: hooks,
   };
+  return hooks ? { ...api, _test: hooks } : api;
 }

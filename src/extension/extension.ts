@@ -60,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
       baton.output.info(`activated in ${activationMs} ms, loaded in ${hooks.loadedMs} ms (${baton.workflows.list().length} workflows, ${baton.runs.list().length} runs)`);
       return resumeInterruptedRuns(baton);
     });
-    return createApi(baton, hooks);
+    return createApi(baton, context.extensionMode === vscode.ExtensionMode.Test ? hooks : undefined);
   } catch (error) {
     void vscode.window.showErrorMessage(`Baton failed to start: ${errorMessage(error)}`);
     throw error;

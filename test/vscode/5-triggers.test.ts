@@ -1,11 +1,11 @@
 import * as assert from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { claimTrigger } from '../../src/events/claims';
-import { batonApi, waitFor, waitForRunStatus, workspacePath } from './helpers';
+import { batonApi, extensionId, waitFor, waitForRunStatus, workspacePath } from './helpers';
 
 suite('triggers', () => {
   test('saving a file matching on.save runs the workflow once (debounced)', async () => {
@@ -45,7 +45,7 @@ suite('triggers', () => {
     await waitForRunStatus(run.runId, ['completed']);
     assert.strictEqual(readFileSync(workspacePath('event.out'), 'utf8').trim(), 'hello-from-elsewhere', '${{ event.data.msg }} reached the step');
     assert.strictEqual((run.trigger as { id?: string } | undefined)?.id, id);
-    assert.strictEqual(claimTrigger(run.stateDir, id, 'on-event'), false, 'the event is claimed: no other window or `baton watch` starts it again');
+    assert.strictEqual(claimTrigger(dirname(log), id, 'on-event'), false, 'the event is claimed: no other window or `baton watch` starts it again');
     assert.strictEqual(api._test.baton.runs.list().filter((r) => r.workflowId === 'on-event').length, 1, 'the non-matching event started nothing');
 
     // The Events view shows it (newest first), and the type filter narrows the list.
@@ -70,6 +70,40 @@ suite('triggers', () => {
     assert.strictEqual(completed.event.chaindepth, 1);
     const launches = join(run.stateDir, 'launches');
     assert.deepStrictEqual(readdirSync(launches).filter((f) => f.endsWith('.trigger.json')), [], 'the event handed to the CLI is not left on disk');
+  });
+
+  test('VS Code and a real `baton watch` on one shared log outside the workspace: one event starts exactly one run', async function () {
+    this.timeout(90_000);
+    const api = await batonApi();
+    const shared = join(mkdtempSync(join(tmpdir(), 'baton-shared-log-')), 'events.jsonl');
+    const config = vscode.workspace.getConfiguration('baton');
+    await config.update('eventLog.path', shared, vscode.ConfigurationTarget.Workspace);
+    const cli = join(vscode.extensions.getExtension(extensionId)!.extensionPath, 'dist', 'cli.js');
+    const watch = spawn(process.execPath, [cli, 'watch'], { cwd: workspacePath(), env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', BATON_EVENT_LOG: shared }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let watchOutput = '';
+    watch.stdout.on('data', (d) => (watchOutput += String(d)));
+    watch.stderr.on('data', (d) => (watchOutput += String(d)));
+    try {
+      await waitFor('baton watch to watch the shared log', () => watchOutput.includes(`watching ${shared}`));
+      await waitFor('this window to follow the shared log', () => api._test.baton.eventLogPath() === shared);
+      await new Promise((r) => setTimeout(r, 1000)); // both tailers are at the end of the log
+      const id = `shared-${Date.now()}`;
+      const event = { specversion: '1.0', id, source: 'pycharm://test/shared', type: 'test.ping', time: new Date().toISOString(), data: { ok: true, msg: 'shared-log' } };
+      appendFileSync(shared, `${JSON.stringify(event)}\n`);
+      const ofEvent = () => {
+        api._test.baton.refreshRuns();
+        return api._test.baton.runs.list().filter((r) => (r.trigger as { id?: string } | undefined)?.id === id);
+      };
+      const [run] = await waitFor('the run of the shared event', () => ofEvent().length > 0 && ofEvent());
+      await waitForRunStatus(run!.runId, ['completed']);
+      await waitFor('both watchers to have decided', () => /started by another watcher|started workflow on-event/.test(watchOutput));
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.strictEqual(ofEvent().length, 1, `one event, one run (baton watch said:\n${watchOutput})`);
+      assert.ok(existsSync(join(dirname(shared), 'claims')), 'the claim is beside the shared log');
+    } finally {
+      watch.kill('SIGTERM');
+      await config.update('eventLog.path', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   test('Emit Event (arguments) appends to the shared log', async () => {

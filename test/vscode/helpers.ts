@@ -1,17 +1,20 @@
 import * as assert from 'node:assert';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { BatonApi } from '../../src/extension/api';
+import type { BatonTestApi } from '../../src/extension/api';
 import type { RunEntry } from '../../src/extension/model/runCatalog';
 import type { RunsNode } from '../../src/extension/views/runsView';
 import type { WorkflowsNode } from '../../src/extension/views/workflowsView';
 
 export const extensionId = 'baton-dev.baton';
 
-export async function batonApi(): Promise<BatonApi> {
-  const ext = vscode.extensions.getExtension<BatonApi>(extensionId);
+/** The extension's API with its test hooks (present because VS Code runs it in ExtensionMode.Test). */
+export async function batonApi(): Promise<BatonTestApi> {
+  const ext = vscode.extensions.getExtension<BatonTestApi>(extensionId);
   assert.ok(ext, `${extensionId} is installed`);
-  return ext.isActive ? ext.exports : ext.activate();
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(api._test, 'the test hooks are there in ExtensionMode.Test');
+  return api;
 }
 
 export function workspacePath(...parts: string[]): string {
