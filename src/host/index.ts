@@ -7,3 +7,5 @@ export { resumeHostedRun, startHostedRun, type HostedRunOptions, type StartHoste
 export { requestApproval, requestCancel, type ApprovalRequestOptions, type CancelRequest } from './requests';
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
 export { runInProcess, watchTriggers, type InProcessTriggerOptions, type WatchOptions } from './triggerWatcher';
+/** Front ends reach Slack only through the host; the Set Slack Webhook URL command checks a URL before storing it. */
+export { checkWebhookUrl } from '../slack/index';

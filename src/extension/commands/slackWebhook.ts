@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { BatonError } from '../../core/index';
-import { checkWebhookUrl } from '../../slack/index';
+import { checkWebhookUrl } from '../../host/index';
 import type { BatonCommand } from './command';
 
 /** `baton.setSlackWebhookUrl(url?)`: into SecretStorage; never shown back, never logged. */
