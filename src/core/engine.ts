@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 import type { ActionHost } from './actions/action';
-import { createActionRegistry, type ActionRegistry } from './actions/actionRegistry';
+import type { ActionRegistry } from './actions/actionRegistry';
+import { defaultActions } from './actions/defaultActions';
 import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalGate';
 import { systemClock, type Clock } from './clock';
 import { BatonError, CancelledError, errorMessage } from './errors';
@@ -22,7 +23,7 @@ export interface RunOptions {
   stateDir: string;
   /** Where shell steps run unless a step says otherwise. */
   cwd: string;
-  /** @default the built-in actions */
+  /** @default defaultActions (the built-ins and every `registerAction`) */
   actions?: ActionRegistry;
   /** Capabilities lent to actions (event log, Slack). */
   host?: ActionHost;
@@ -107,7 +108,7 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
   const state = foldRun(events);
   if (!state) throw new BatonError('corrupt_journal', `run ${options.runId} has no readable records in ${paths.journal}`);
   if (state.status === 'completed') throw new BatonError('usage', `run ${options.runId} already completed; nothing to resume`);
-  const loaded = parseWorkflow(readFileSync(paths.workflow, 'utf8'), paths.workflow, { actions: options.actions ?? createActionRegistry() });
+  const loaded = parseWorkflow(readFileSync(paths.workflow, 'utf8'), paths.workflow, { actions: options.actions ?? defaultActions });
   if (!loaded.workflow) {
     const first = loaded.diagnostics[0];
     throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${first ? first.message : 'unknown error'}`);
@@ -229,7 +230,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         inbox,
         isDecisionApplied,
         approvers: options.approvers ?? [],
-        actions: options.actions ?? createActionRegistry(),
+        actions: options.actions ?? defaultActions,
         host: options.host ?? {},
         cwd: options.cwd,
         logPath: options.durable ? paths.stepLog(step.id) : devNull,

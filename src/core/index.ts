@@ -2,11 +2,9 @@
  * Baton's library entry: load and validate workflows, run and resume them, register actions.
  * Everything here runs under plain Node; the VS Code extension and the CLI are built on it.
  */
-import type { ActionDefinition, ActionHandler } from './actions/action';
-import { createActionRegistry } from './actions/actionRegistry';
-
 export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, ActionOutputs } from './actions/action';
 export { ActionRegistry, builtinActions, createActionRegistry, editorOnlyActionNames } from './actions/actionRegistry';
+export { defaultActions, registerAction } from './actions/defaultActions';
 export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate';
 export { systemClock, type Clock } from './clock';
 export { formatDiagnostic, hasErrors, schemaKeywords, type Diagnostic, type DiagnosticCode, type Position, type Range, type SchemaKeyword } from './diagnostic';
@@ -24,16 +22,4 @@ export { foldRun, isFinished, type RunState, type RunStatus, type StepState, typ
 export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir, runPaths, type OwnerInfo, type RunSummary } from './runStore';
 export { retryDelayMs, slugify, type EventFilter, type RetryPolicy, type Step, type Workflow } from './workflowModel';
 
-/**
- * The actions every run in this process can use, beside the built-ins. Library users add theirs
- * with `registerAction`; hosts may extend a copy instead (`defaultActions.extend([...])`).
- */
-export const defaultActions = createActionRegistry();
-
-/** Makes `action: name` available to workflows run in this process; returns a function that removes it. */
-export function registerAction(name: string, handler: ActionHandler): () => void;
-export function registerAction(definition: ActionDefinition): () => void;
-export function registerAction(nameOrDefinition: string | ActionDefinition, handler?: ActionHandler): () => void {
-  return defaultActions.register(nameOrDefinition, handler);
-}
 export { defaultWorkflowGlobs, findWorkflowFiles, globToRegExp } from './workflowFiles';

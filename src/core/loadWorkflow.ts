@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ActionRegistry } from './actions/actionRegistry';
-import { createActionRegistry } from './actions/actionRegistry';
+import { defaultActions } from './actions/defaultActions';
 import type { Diagnostic, DiagnosticCode, Range } from './diagnostic';
 import { hasErrors } from './diagnostic';
 import { bytePosition, firstInvalidUtf8 } from './utf8';
@@ -19,7 +19,7 @@ export const maxNestingDepth = 64;
 export const maxAliasCount = 100;
 
 export interface LoadOptions {
-  /** Actions the file may use. @default the built-in actions */
+  /** Actions the file may use. @default defaultActions (the built-ins and every `registerAction`) */
   actions?: ActionRegistry;
   /** Action names accepted without a definition (e.g. `vscode_task` outside VS Code). */
   extraActionNames?: readonly string[];
@@ -73,7 +73,7 @@ export function parseWorkflow(input: string | Uint8Array, file: string, options:
     };
   }
 
-  const actions = options.actions ?? createActionRegistry();
+  const actions = options.actions ?? defaultActions;
   diagnostics.push(...validateWorkflowDocument({ doc, data, lineCounter, file, text, actions, extraActionNames: options.extraActionNames ?? [] }));
   if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
   return { file, source: text, diagnostics, workflow: buildWorkflow(data as Record<string, unknown>, defaultIdFor(file), options.defaults) };
