@@ -1,6 +1,11 @@
-// One esbuild script, two entry points: the CLI (with a node shebang) and the VS Code extension.
+// One esbuild script, three entry points: the CLI (with a node shebang), the VS Code extension and
+// the library (`require('baton')` / `import ... from 'baton'`, through package.json `exports`).
+// `--types` also writes the library's declarations (tsc, a few seconds) into dist/types; `npm pack`
+// passes it (prepack), the everyday build does not need them.
 import { build } from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const common = {
   bundle: true,
@@ -27,4 +32,21 @@ if (existsSync('src/extension/extension.ts')) {
     outdir: 'dist',
     external: ['vscode'],
   });
+}
+
+// The library leaves its dependencies to the installing project (one copy of yaml/ajv, security
+// updates without a Baton release). One CommonJS file serves `require` and `import` alike: Node
+// finds esbuild's named exports, and a program that does both gets one registry, not two.
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist/lib',
+  packages: 'external',
+});
+
+if (process.argv.includes('--types')) {
+  rmSync('dist/types', { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
