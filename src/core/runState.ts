@@ -142,7 +142,10 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       delete step.approvedBy;
       break;
     case 'baton.step.skipped':
-      if (step) step.status = 'skipped';
+      if (!step) break;
+      step.status = 'skipped';
+      // Interrupted while running (a cancel): it ended here, so its duration is final.
+      if (step.startedAt && !step.endedAt) step.endedAt = event.time;
       break;
     case 'baton.step.waiting_approval':
       if (!step) break;

@@ -386,13 +386,45 @@ test('a run whose owner died is shown as interrupted (resumable, cancellable), n
   assert.equal(runDisplayStatus(other.find(runId)!), 'interrupted');
 });
 
-test('a running step of an orphaned run is drawn as interrupted', () => {
-  const now = Date.parse('2026-01-01T00:10:00Z');
-  const run = fakeEntry({ status: 'running', orphaned: true, steps: [stepState('a', 'running', { startedAt: '2026-01-01T00:00:00Z' })] });
-  const [node] = runNodes([run], now);
-  const [step] = runStepNodes(node!, now);
-  assert.equal(step!.view.icon, 'debug-disconnect');
-  assert.equal(step!.view.description, 'running · 10m 00s');
+test('a running step of an orphaned run is drawn as interrupted, with no duration that keeps growing', () => {
+  const run = fakeEntry({ status: 'running', orphaned: true, startedAt: '2026-01-01T00:00:00Z', steps: [stepState('a', 'running', { startedAt: '2026-01-01T00:00:00Z' })] });
+  for (const now of [Date.parse('2026-01-01T00:10:00Z'), Date.parse('2026-01-01T03:00:00Z')]) {
+    const [node] = runNodes([run], now);
+    const [step] = runStepNodes(node!, now);
+    assert.equal(step!.view.icon, 'debug-disconnect');
+    assert.equal(step!.view.description, 'interrupted');
+    assert.equal(node!.view.description, 'interrupted · 0/1 · 20260101-000000-aaaa', 'nor does the run that nothing runs');
+  }
+});
+
+test('a step skipped while it ran (the run was cancelled) shows its final duration, not a growing one', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  const hanging = createActionRegistry();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  hanging.register('hang', (_params, ctx) => {
+    started();
+    return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  });
+  const loaded = loadWorkflowFile(writeFile(dir, 'hang.yaml', 'name: Hang\nsteps:\n  - name: Wait\n    id: wait\n    action: hang\n'), { actions: hanging });
+  const cancel = new AbortController();
+  const handle = startRun({ workflow: loaded.workflow!, source: loaded.source, stateDir, cwd: dir, actions: hanging, signal: cancel.signal });
+  await running;
+  cancel.abort();
+  assert.equal((await handle.result).status, 'cancelled');
+
+  const catalog = new RunCatalog({ stateDirs: () => [stateDir] });
+  catalog.refresh();
+  const run = catalog.find(handle.runId)!;
+  const step = run.steps[0]!;
+  assert.equal(step.status, 'skipped');
+  const shown = (now: number) => runStepNodes(runNodes([run], now)[0]!, now)[0]!.view.description;
+  const final = formatDuration(Date.parse(step.endedAt!) - Date.parse(step.startedAt!));
+  assert.equal(shown(Date.now()), `skipped · ${final}`);
+  assert.equal(shown(Date.now() + 3_600_000), `skipped · ${final}`, 'an hour later it is the same');
+  // A journal from before skipped steps recorded their end: no duration rather than a growing one.
+  const old = { ...run, steps: [stepState('wait', 'skipped', { startedAt: step.startedAt! })] };
+  assert.equal(runStepNodes(runNodes([old])[0]!, Date.now() + 3_600_000)[0]!.view.description, 'skipped');
 });
 
 test('the run catalog keeps the newest runs per state folder and skips folders that are not runs yet', async (t) => {

@@ -126,7 +126,7 @@ function runView(run: RunEntry, now: number): NodeView {
   if (status === 'running' || status === 'paused' || status === 'interrupted') words.push('cancellable');
   if (status === 'failed' || status === 'cancelled' || status === 'interrupted') words.push('resumable');
   if (waiting && status === 'paused') words.push('approvable');
-  const duration = run.startedAt ? formatDuration((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) : undefined;
+  const duration = elapsed(run.startedAt, run.endedAt, !run.orphaned, now);
   const description = [
     waiting && status === 'paused' ? `waiting for approval: ${waiting.name}` : status,
     status === 'running' || status === 'paused' ? `step ${runProgress(run)}` : `${done}/${run.steps.length}`,
@@ -159,9 +159,11 @@ export function runStepNodes(node: RunNode, now = Date.now()): RunStepNode[] {
     const words = ['step', step.status];
     if (step.attempt > 0) words.push('hasLog');
     if (step.status === 'waiting_approval' && !run.orphaned) words.push('approvable');
-    const duration = step.startedAt ? formatDuration((step.endedAt ? Date.parse(step.endedAt) : now) - Date.parse(step.startedAt)) : undefined;
+    const interrupted = run.orphaned && step.status === 'running';
+    // Only a step that runs right now has a growing duration; one interrupted or skipped without an end shows none.
+    const duration = elapsed(step.startedAt, step.endedAt, step.status === 'running' && !run.orphaned, now);
     const attempt = step.maxAttempts > 1 && step.attempt > 0 ? `attempt ${step.attempt}/${step.maxAttempts}` : undefined;
-    const status = step.status === 'waiting_approval' ? 'waiting for approval' : step.status;
+    const status = step.status === 'waiting_approval' ? 'waiting for approval' : interrupted ? 'interrupted' : step.status;
     return {
       kind: 'runStep',
       run,
@@ -178,6 +180,13 @@ export function runStepNodes(node: RunNode, now = Date.now()): RunStepNode[] {
       },
     };
   });
+}
+
+/** From start to end; without an end, up to `now` only while it is `live` (else unknown: none). */
+function elapsed(startedAt: string | undefined, endedAt: string | undefined, live: boolean, now: number): string | undefined {
+  if (!startedAt) return undefined;
+  if (endedAt) return formatDuration(Date.parse(endedAt) - Date.parse(startedAt));
+  return live ? formatDuration(now - Date.parse(startedAt)) : undefined;
 }
 
 /** `850ms`, `4.2s`, `2m 05s`, `1h 02m`. */
