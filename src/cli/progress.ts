@@ -1,4 +1,4 @@
-import type { LifecycleEvent, StepPlan } from '../core/index';
+import { decisionText, type LifecycleEvent, type StepPlan } from '../core/index';
 import type { CliIo } from './io';
 
 const symbols = { completed: '✓', failed: '✗', skipped: '-', retrying: '↻', waiting: '⏸' };
@@ -61,10 +61,10 @@ export class ProgressView {
         break;
       case 'baton.approval.granted':
       case 'baton.approval.rejected':
-        this.finishStep(`${event.type.endsWith('granted') ? '✓ approved' : '✗ rejected'} ${this.label(event)} by ${event.data.by}`);
+        this.finishStep(decisionText(`${event.type.endsWith('granted') ? '✓ approved' : '✗ rejected'} ${this.label(event)}`, event.data.by, event.data.reason));
         break;
       case 'baton.run.cancel_requested':
-        this.print(`cancel requested by ${event.data.by}`);
+        this.print(decisionText('cancel requested', event.data.by, event.data.reason));
         break;
       case 'baton.workflow.completed':
         this.print(`${symbols.completed} ${event.workflowName} completed in ${seconds(event.data.durationMs)} — ${event.data.stepsCompleted}/${event.data.stepsTotal} steps`);

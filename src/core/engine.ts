@@ -5,6 +5,7 @@ import type { ActionRegistry } from './actions/actionRegistry';
 import { defaultActions } from './actions/defaultActions';
 import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalGate';
 import { systemClock, type Clock } from './clock';
+import { decisionText } from './decisionText';
 import { BatonError, CancelledError, errorMessage } from './errors';
 import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
@@ -201,7 +202,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
           if (record.time < resumedAt) return; // applied by `baton cancel` itself while nobody owned the run
           if (!cancel.signal.aborted) {
             publish('baton.run.cancel_requested', { by: record.by, reason: record.reason ?? null });
-            cancel.abort(new CancelledError(`cancelled by ${record.by}`));
+            cancel.abort(new CancelledError(decisionText('cancelled', record.by, record.reason)));
           }
           return;
         }

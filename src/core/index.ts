@@ -9,6 +9,7 @@ export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate
 export { systemClock, type Clock } from './clock';
 export { formatDiagnostic, hasErrors, schemaKeywords, type Diagnostic, type DiagnosticCode, type Position, type Range, type SchemaKeyword } from './diagnostic';
 export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, type StartOptions } from './engine';
+export { decisionText } from './decisionText';
 export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
 export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type StepPlan, type StepResult } from './lifecycle';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
+import { decisionText } from './decisionText';
 import { BatonError } from './errors';
 import { lifecycleRecord } from './lifecycle';
 import { appendControl } from './runControl';
@@ -44,7 +45,7 @@ export function cancelRun(stateDir: string, runId: string, by: string, reason?: 
         journal.append(lifecycleRecord(base, 'baton.step.skipped', { reason: 'run cancelled' }, step.id));
       }
     }
-    journal.append(lifecycleRecord(base, 'baton.workflow.cancelled', { reason: `cancelled by ${by}`, durationMs: run.startedAt ? Date.parse(time) - Date.parse(run.startedAt) : 0, stepsCompleted: run.steps.filter((s) => s.status === 'completed').length, stepsTotal: run.steps.length }), true);
+    journal.append(lifecycleRecord(base, 'baton.workflow.cancelled', { reason: decisionText('cancelled', by, reason), durationMs: run.startedAt ? Date.parse(time) - Date.parse(run.startedAt) : 0, stepsCompleted: run.steps.filter((s) => s.status === 'completed').length, stepsTotal: run.steps.length }), true);
     return 'cancelled';
   } finally {
     journal.close();

@@ -33,6 +33,8 @@ export interface RunState {
   trigger?: Record<string, unknown>;
   steps: StepState[];
   error?: string;
+  /** Who cancelled it and why (`cancelled by alice: wrong branch`), while it stays cancelled. */
+  cancelReason?: string;
   /** The control file offset up to which approvals were consumed. */
   controlOffset: number;
 }
@@ -101,6 +103,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       state.status = 'running';
       delete state.endedAt;
       delete state.error;
+      delete state.cancelReason;
       break;
     case 'baton.workflow.completed':
       state.status = 'completed';
@@ -114,6 +117,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
     case 'baton.workflow.cancelled':
       state.status = 'cancelled';
       state.endedAt = event.time;
+      state.cancelReason = event.data.reason;
       break;
     case 'baton.step.started':
       if (!step) break;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { editorOnlyActionNames } from './actions/actionRegistry';
-import { awaitApproval, type ApprovalInbox, type Approver } from './approvalGate';
+import { awaitApproval, type ApprovalDecision, type ApprovalInbox, type Approver } from './approvalGate';
+import { decisionText } from './decisionText';
 import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { Publish } from './engine';
@@ -47,9 +48,10 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
   const { step, publish } = run;
   const approvedEarlier = run.getStep(step.id)?.approvedBy !== undefined;
   if (step.requiresApproval && !approvedEarlier) {
-    const approved = await gate(run);
-    if (approved === 'cancelled') return 'cancelled';
-    if (!approved) return fail(run, 'approval rejected', 'rejected', 1, '');
+    const decision = await gate(run);
+    if (decision === 'cancelled') return 'cancelled';
+    // Who and why travel with the failure, so every view of it (status, Slack, the tree) says so.
+    if (!decision.granted) return fail(run, `approval ${decisionText('rejected', decision.by, decision.reason)}`, 'rejected', 1, '');
   }
 
   const maxAttempts = step.retry.maxRetries + 1;
@@ -163,8 +165,8 @@ function fail(run: StepRun, error: string, code: string, attempt: number, output
   return continued ? 'continued' : 'failed';
 }
 
-/** true = approved, false = rejected (or timed out), 'cancelled' = the run was cancelled while waiting. */
-async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
+/** The decision (a timeout is a rejection by `timeout`), or 'cancelled' when the run was cancelled while waiting. */
+async function gate(run: StepRun): Promise<ApprovalDecision | 'cancelled'> {
   const { step, publish } = run;
   const current = run.getStep(step.id);
   const requestedAt = current?.approvalRequestedAt ? Date.parse(current.approvalRequestedAt) : run.clock.now();
@@ -184,7 +186,7 @@ async function gate(run: StepRun): Promise<boolean | 'cancelled'> {
     const data: DecisionInfo = { stepName: step.name, by: decision.by, reason: decision.reason ?? null, decisionId: decision.id ?? randomUUID() };
     if (decision.controlOffset !== undefined) data.controlOffset = decision.controlOffset;
     publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', data, step.id, true);
-    return decision.granted;
+    return decision;
   } catch {
     return 'cancelled';
   }

@@ -166,7 +166,7 @@ function howToApprove(input: SlackInput) {
       '*How to approve*',
       '• VS Code: *Baton: Approve Step* in the Command Palette, or the ✓ on the step in the Runs view',
       `• Terminal: ${code(`baton approve ${run} --step ${step}`)} (add ${code('--reject')} to reject)`,
-      `• Python: ${code(`python3 clients/python/baton_client.py approve ${run} ${step}`)}`,
+      `• Python: ${code(`python3 clients/python/baton_client.py approve ${run} --step ${step}`)}`,
     ].join('\n'),
   );
 }

@@ -4,6 +4,7 @@
  * a decision given while nothing runs the run is applied by `baton resume`.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -59,7 +60,7 @@ test('a gate waits (paused) until `baton approve` from another process; then the
   assert.match(stepOf(done, 'gate').approvedBy ?? '', /\(cli \d+\)/);
 });
 
-test('`baton approve --reject` fails the gate and the run (exit 1); later steps are skipped', async (t) => {
+test('`baton approve --reject` fails the gate and the run (exit 1); later steps are skipped; who and why are shown everywhere', async (t) => {
   const cwd = tempDir(t);
   const { run, runId } = await startWaitingRun(t, cwd);
   const reject = await runCli(t, ['approve', runId, '--reject', '--reason', 'not on a Friday'], { cwd });
@@ -77,6 +78,15 @@ test('`baton approve --reject` fails the gate and the run (exit 1); later steps 
   assert.deepEqual(linesOf(join(cwd, 'side-effects.txt')), ['build']);
   const rejected = readJournal(stateDirOf(cwd), runId).find((r) => r.type === 'baton.approval.rejected');
   assert.equal(rejected?.data.reason, 'not on a Friday');
+
+  // The terminal, `baton status` and Slack (the outbox, without a webhook) say who rejected and why.
+  const who = String(rejected?.data.by);
+  assert.ok(ended.stdout.includes(`✗ rejected [2/3] Deploy gate by ${who}: not on a Friday`), ended.stdout);
+  assert.ok(ended.stdout.includes(`failed at step gate: approval rejected by ${who}: not on a Friday`), ended.stdout);
+  const shown = await runCli(t, ['status', runId], { cwd });
+  assert.ok(shown.stdout.includes(`Deploy gate [failed] — approval rejected by ${who}: not on a Friday`), describeResult(shown));
+  const failed = readFileSync(join(stateDirOf(cwd), 'slack-outbox.jsonl'), 'utf8').split('\n').find((l) => l.includes('"baton.workflow.failed"'));
+  assert.ok(failed?.includes(`approval rejected by ${who}: not on a Friday`), failed);
 });
 
 test('--yes approves every gate at once', async (t) => {

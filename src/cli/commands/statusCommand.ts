@@ -29,7 +29,8 @@ export function displayStatus(run: RunSummary): string {
 function printRun(io: CliIo, run: RunSummary): void {
   const duration = run.startedAt ? seconds((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt)) : '';
   io.stdout.write(`${run.workflowName} (${run.workflowId}) — run ${run.runId}\n`);
-  io.stdout.write(`status: ${displayStatus(run)}${duration ? `, ${duration}` : ''}${run.owner ? `, owner pid ${run.owner.pid}` : ''}\n`);
+  const why = run.cancelReason ? ` (${run.cancelReason})` : '';
+  io.stdout.write(`status: ${displayStatus(run)}${why}${duration ? `, ${duration}` : ''}${run.owner ? `, owner pid ${run.owner.pid}` : ''}\n`);
   if (run.journalProblems > 0) io.stdout.write(`note: ${run.journalProblems} unreadable journal line(s) were skipped\n`);
   run.steps.forEach((step, i) => {
     const took = step.startedAt && step.endedAt ? ` ${seconds(Date.parse(step.endedAt) - Date.parse(step.startedAt))}` : '';

@@ -143,6 +143,7 @@ function runView(run: RunEntry, now: number): NodeView {
       run.owner ? `owner: pid ${run.owner.pid} on ${run.owner.host}` : undefined,
       run.startedAt ? `started: ${run.startedAt}` : undefined,
       run.error ? `error: ${run.error}` : undefined,
+      run.cancelReason,
       run.file,
     ].filter(Boolean).join('\n'),
     icon: look.icon,
