@@ -77,7 +77,7 @@ test('baton cancel from another process stops the run (exit 130), its whole proc
 
   const ended = await run.waitForExit();
   assert.equal(ended.code, 130, describeResult(ended));
-  assert.match(ended.stdout, /Long step cancelled \(cancelled by .*\(cli \d+\)\)/);
+  assert.match(ended.stdout, /Long step cancelled \(cancelled by .*\(cli \d+\): changed my mind\)/);
   assert.match(ended.stdout, new RegExp(`resume with: baton resume ${runId}`));
 
   // The step's shell and the grandchild it started in the background are both gone.
