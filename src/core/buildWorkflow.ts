@@ -1,4 +1,5 @@
-import { retryDefaults, type EventFilter, type InputValue, type Step, type Workflow } from './workflowModel';
+import { availableParallelism } from 'node:os';
+import { retryDefaults, type EventFilter, type InputValue, type Step, type Strategy, type Workflow } from './workflowModel';
 import { slugify } from './workflowModel';
 
 /** Defaults that come from the environment in the original system. */
@@ -34,14 +35,21 @@ export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<Wo
     env: Object.fromEntries(Object.entries((raw.env ?? {}) as Raw).map(([k, v]) => [k, String(v)])),
     concurrency: (raw.concurrency ?? 'queue') as Workflow['concurrency'],
     on: { save: on.save ?? [], events: on.events ?? [] },
-    steps: (raw.steps as Raw[]).map((step) => buildStep(step, timeoutSeconds, maxRetries)),
+    maxParallel: typeof raw.max_parallel === 'number' ? raw.max_parallel : availableParallelism(),
+    steps: [],
   };
+  let previous: string | undefined;
+  for (const rawStep of raw.steps as Raw[]) {
+    const step = buildStep(rawStep, timeoutSeconds, maxRetries, previous);
+    workflow.steps.push(step);
+    previous = step.id;
+  }
   if (typeof raw.description === 'string') workflow.description = raw.description;
   if (typeof raw.source === 'string') workflow.source = raw.source;
   return workflow;
 }
 
-function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number): Step {
+function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number, previous: string | undefined): Step {
   const seconds = (key: string, fallback: number) => (typeof raw[key] === 'number' ? (raw[key] as number) : fallback);
   const step: Step = {
     id: typeof raw.id === 'string' ? raw.id : slugify(String(raw.name)),
@@ -58,7 +66,24 @@ function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number): Step {
       backoff: seconds('retry_backoff', retryDefaults.backoff),
       maxDelayMs: seconds('retry_max_delay_seconds', retryDefaults.maxDelayMs / 1000) * 1000,
     },
+    // Without `needs` a step needs the one written before it: the original format's order.
+    needs: raw.needs === undefined ? (previous === undefined ? [] : [previous]) : typeof raw.needs === 'string' ? [raw.needs] : (raw.needs as string[]).map(String),
+    needsWritten: raw.needs !== undefined,
   };
   if (typeof raw.description === 'string') step.description = raw.description;
+  if (raw.if !== undefined) step.if = String(raw.if);
+  if (typeof raw.strategy === 'object' && raw.strategy !== null) step.strategy = buildStrategy(raw.strategy as Raw);
   return step;
+}
+
+function buildStrategy(raw: Raw): Strategy {
+  const matrix = raw.matrix;
+  const list = (value: unknown) => (Array.isArray(value) ? (value as Raw[]) : []);
+  if (typeof matrix === 'string') return { matrix, include: list(raw.include), exclude: list(raw.exclude), failFast: raw.fail_fast !== false, ...maxParallelOf(raw) };
+  const { include, exclude, ...keys } = (matrix ?? {}) as Raw;
+  return { matrix: keys, include: [...list(include), ...list(raw.include)], exclude: [...list(exclude), ...list(raw.exclude)], failFast: raw.fail_fast !== false, ...maxParallelOf(raw) };
+}
+
+function maxParallelOf(raw: Raw): { maxParallel?: number } {
+  return typeof raw.max_parallel === 'number' ? { maxParallel: raw.max_parallel } : {};
 }

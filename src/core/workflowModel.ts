@@ -10,6 +10,8 @@ export interface Workflow {
   env: Record<string, string>;
   concurrency: Concurrency;
   on: { save: string[]; events: EventFilter[] };
+  /** Units (steps and matrix instances) running at once. @default the number of CPUs */
+  maxParallel: number;
   steps: Step[];
 }
 
@@ -34,6 +36,25 @@ export interface Step {
   continueOnFailure: boolean;
   timeoutSeconds: number;
   retry: RetryPolicy;
+  /** The steps that must end first; `needs` absent in the file means the step written before it. */
+  needs: string[];
+  /** Whether the file wrote `needs` (messages say "needs" or "the step before"). */
+  needsWritten: boolean;
+  /** `if:` as written, with or without `${{ }}`; absent means `success()`. */
+  if?: string;
+  strategy?: Strategy;
+}
+
+/** A matrix step's fan-out (`strategy:`); include/exclude are accepted inside `matrix` (GitHub's way) or beside it. */
+export interface Strategy {
+  /** Each key's values, or one expression giving the whole matrix (`${{ fromJSON(needs.plan.outputs.matrix) }}`). */
+  matrix: Record<string, unknown> | string;
+  include: Record<string, unknown>[];
+  exclude: Record<string, unknown>[];
+  /** Instances of this step running at once. @default all */
+  maxParallel?: number;
+  /** One failed instance cancels its siblings. @default true */
+  failFast: boolean;
 }
 
 /**
