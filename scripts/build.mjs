@@ -4,7 +4,7 @@
 // passes it (prepack), the everyday build does not need them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const common = {
@@ -37,11 +37,15 @@ if (existsSync('src/extension/extension.ts')) {
 // The library leaves its dependencies to the installing project (one copy of yaml/ajv, security
 // updates without a Baton release). One CommonJS file serves `require` and `import` alike: Node
 // finds esbuild's named exports, and a program that does both gets one registry, not two.
+// `@actions/expressions` is the exception: it is ESM-only (its `exports` offer no `require`), which
+// a CommonJS bundle cannot `require()` on every Node 20, so it is bundled in like it is into the CLI.
+const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const esmOnly = ['@actions/expressions'];
 await build({
   ...common,
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist/lib',
-  packages: 'external',
+  external: Object.keys(dependencies).filter((name) => !esmOnly.includes(name)),
 });
 
 if (process.argv.includes('--types')) {
