@@ -10,7 +10,8 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
    * A signal that aborts with a TimeoutError after `ms`. `clear()` drops the timer once the work
-   * is done, so a 10,000-step run does not keep 10,000 pending timers alive.
+   * is done, so a 10,000-step run does not keep 10,000 pending timers alive. The timer does not
+   * keep the process alive by itself.
    */
   timeout(ms: number): { signal: AbortSignal; clear(): void };
 }
@@ -25,6 +26,26 @@ export const systemClock: Clock = {
     return { signal: controller.signal, clear: () => clearTimeout(timer) };
   },
 };
+
+/**
+ * Waits `ms` on `clock`, or less if `signal` aborts first; never rejects. Unlike `clock.sleep`, the
+ * wait does not keep the process alive (it rides on `clock.timeout`): for background work, such as
+ * Slack's spacing and retries, that must never be the reason a CLI stays up.
+ */
+export function backgroundSleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  const timer = clock.timeout(Math.max(0, ms));
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      timer.clear();
+      timer.signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    timer.signal.addEventListener('abort', done, { once: true });
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** Shared by real and fake clocks: waits, and removes its abort listener either way. */
 export function sleepUntilAborted<T>(

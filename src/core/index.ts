@@ -6,7 +6,7 @@ export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, Action
 export { ActionRegistry, builtinActions, createActionRegistry, editorOnlyActionNames } from './actions/actionRegistry';
 export { defaultActions, registerAction } from './actions/defaultActions';
 export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate';
-export { systemClock, type Clock } from './clock';
+export { backgroundSleep, systemClock, type Clock } from './clock';
 export { formatDiagnostic, hasErrors, schemaKeywords, type Diagnostic, type DiagnosticCode, type Position, type Range, type SchemaKeyword } from './diagnostic';
 export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, type StartOptions } from './engine';
 export { decisionText } from './decisionText';

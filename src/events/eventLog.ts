@@ -12,6 +12,7 @@
  *   in the just-rotated file for at most that long; tailers keep draining a rotated file for longer.
  */
 import * as fs from 'node:fs';
+import { systemClock, type Clock } from '../core/index';
 import type { BatonEvent } from './event';
 import { encodeEventLine, maxEventLineBytes } from './encodeEventLine';
 import { tryLock } from './fileLock';
@@ -32,8 +33,8 @@ export interface EventLogOptions {
   checkIntervalMs?: number;
   /** A rotation lock older than this is broken. @default 10_000 */
   lockStaleMs?: number;
-  /** Clock for the check interval. @default Date.now */
-  now?: () => number;
+  /** Time for the check interval and stale rotation locks (only `now` is read). @default systemClock */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface AppendResult {
@@ -73,7 +74,7 @@ export class EventLog {
   private readonly checkEveryBytes: number;
   private readonly checkIntervalMs: number;
   private readonly lockStaleMs: number;
-  private readonly now: () => number;
+  private readonly clock: Pick<Clock, 'now'>;
   private fd: number | undefined;
   private identity = '';
   private bytesSinceCheck = 0;
@@ -88,14 +89,14 @@ export class EventLog {
     this.checkEveryBytes = opts.checkEveryBytes ?? Math.max(1, Math.min(64 * 1024, Math.floor(this.maxBytes / 16)));
     this.checkIntervalMs = opts.checkIntervalMs ?? 100;
     this.lockStaleMs = opts.lockStaleMs ?? 10_000;
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
     this.reopen();
   }
 
   /** Appends one event as one line; returns what was written. Throws only for I/O errors and unencodable events. */
   append(event: BatonEvent): AppendResult {
     const { line, bytes, truncated } = encodeEventLine(event, this.maxLineBytes);
-    if (this.bytesSinceCheck >= this.checkEveryBytes || this.now() - this.lastCheck >= this.checkIntervalMs) {
+    if (this.bytesSinceCheck >= this.checkEveryBytes || this.clock.now() - this.lastCheck >= this.checkIntervalMs) {
       this.maintain();
     }
     this.write(line, bytes);
@@ -109,7 +110,7 @@ export class EventLog {
    */
   maintain(): void {
     this.bytesSinceCheck = 0;
-    this.lastCheck = this.now();
+    this.lastCheck = this.clock.now();
     if (statIdentity(this.path) !== this.identity) this.reopen();
     if (fs.fstatSync(this.descriptor()).size > this.maxBytes) this.rotate();
   }
@@ -145,11 +146,11 @@ export class EventLog {
     this.fd = openEventLogForAppend(this.path);
     this.identity = fdIdentity(this.fd);
     this.bytesSinceCheck = 0;
-    this.lastCheck = this.now();
+    this.lastCheck = this.clock.now();
   }
 
   private rotate(): void {
-    const lock = tryLock(`${this.path}.lock`, { staleMs: this.lockStaleMs, now: this.now });
+    const lock = tryLock(`${this.path}.lock`, { staleMs: this.lockStaleMs, clock: this.clock });
     if (lock === undefined) return; // someone else is rotating; our next check reopens
     try {
       // Re-check under the lock: another process may have rotated between our stat and our lock.

@@ -11,12 +11,13 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../core/index';
 
 export interface FileLockOptions {
   /** A lock older than this is considered abandoned even if its pid seems alive. @default 10_000 */
   staleMs?: number;
-  /** @default Date.now */
-  now?: () => number;
+  /** Only `now` is read. @default systemClock */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface HeldLock {
@@ -105,11 +106,11 @@ export function createExclusiveFile(file: string, contents: string): boolean {
 /** Takes the lock if it is free (or abandoned); `undefined` when a live process holds it. */
 export function tryLock(file: string, opts: FileLockOptions = {}): HeldLock | undefined {
   const staleMs = opts.staleMs ?? 10_000;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
   const held = create(file);
   if (held) return held;
   const owner = readOwner(file);
-  if (!isStale(file, owner, staleMs, now())) return undefined;
+  if (!isStale(file, owner, staleMs, clock.now())) return undefined;
   const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     fs.renameSync(file, aside);

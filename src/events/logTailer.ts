@@ -13,6 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { systemClock, type Clock } from '../core/index';
 import { parseEventLine, type BatonEvent, type EventLineError } from './event';
 import { rotatedPath } from './eventLog';
 import { LogCursor, type LineLocation, type LineSink, type RawLineProblem } from './logCursor';
@@ -55,8 +56,8 @@ export interface TailOptions {
   maxLineBytes?: number;
   /** Bytes read per turn of the event loop before yielding to other work. @default 1048576 */
   maxBytesPerTurn?: number;
-  /** @default Date.now */
-  now?: () => number;
+  /** Time for `drainMs` (only `now` is read). @default systemClock */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface EventLogTailer {
@@ -130,7 +131,8 @@ export function tailEventLog(file: string, opts: TailOptions): EventLogTailer {
   const drainMs = opts.drainMs ?? 3000;
   const maxLineBytes = opts.maxLineBytes ?? 1024 * 1024;
   const maxBytesPerTurn = opts.maxBytesPerTurn ?? 1024 * 1024;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.now();
   const scratch = Buffer.allocUnsafe(64 * 1024);
   const report = (error: unknown): void => opts.onError?.(error);
 

@@ -13,5 +13,4 @@ export type { ExplicitMessageOptions, MessageLevel } from './explicitMessage';
 export type { SlackPayload, Block } from './blocks';
 export { slackLimits, blockTextLength } from './limits';
 export { redactWebhook } from './redact';
-export type { SlackClock } from './clock';
 export type { OutboxRecord } from './outbox';

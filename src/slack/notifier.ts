@@ -1,10 +1,11 @@
+import { backgroundSleep, systemClock, type Clock } from '../core/index';
 import type { SlackPayload } from './blocks';
-import { realClock, type SlackClock } from './clock';
 import { DeliveryQueue, type Delivery } from './deliveryQueue';
 import { buildDroppedSummary, buildExplicitMessage, type ExplicitMessageOptions } from './explicitMessage';
 import { buildMessage } from './messages';
 import { appendToOutbox, restrictOutbox } from './outbox';
 import { compileTypeFilter, defaultSlackTypes, shouldNotify, type TypeFilter } from './policy';
+import { RateLimiter } from './rateLimiter';
 import { createRedactor, webhookHost } from './redact';
 import type { SlackInput } from './slackInput';
 import { postToWebhook } from './webhookPost';
@@ -69,8 +70,8 @@ export interface SlackNotifierOptions {
   onFailure?: (failure: SlackFailure) => void;
   /** @default console (warn only) */
   logger?: SlackLogger;
-  /** @default realClock */
-  clock?: SlackClock;
+  /** Time for the spacing, backoff and flush deadline; tests pass a fake one. @default systemClock */
+  clock?: Clock;
 }
 
 /** How things stand, for status lines, tests and the benchmark. */
@@ -96,7 +97,8 @@ export class SlackNotifier {
   private readonly outboxPath: string | undefined;
   private readonly filter: TypeFilter;
   private readonly queue: DeliveryQueue;
-  private readonly clock: SlackClock;
+  private readonly clock: Clock;
+  private readonly limiter: RateLimiter;
   private readonly logger: SlackLogger;
   private readonly abort = new AbortController();
   private readonly scrub: (text: string) => string;
@@ -104,8 +106,6 @@ export class SlackNotifier {
 
   private inFlight: Delivery | undefined;
   private pumping = false;
-  private lastEnd = Number.NEGATIVE_INFINITY;
-  private notBefore = Number.NEGATIVE_INFINITY;
   private outboxChain: Promise<void> = Promise.resolve();
   private outboxPending = 0;
   private outboxChecked = false;
@@ -122,7 +122,7 @@ export class SlackNotifier {
     this.outboxPath = options.outboxPath;
     this.filter = compileTypeFilter(options.types ?? defaultSlackTypes);
     this.queue = new DeliveryQueue(Math.max(1, options.queueSize ?? 100));
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? { warn: (m) => console.warn(m) };
     this.settings = {
       minIntervalMs: options.minIntervalMs ?? 1000,
@@ -132,6 +132,7 @@ export class SlackNotifier {
       retryBackoff: options.retryBackoff ?? 2,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
     };
+    this.limiter = new RateLimiter(this.clock, this.settings.minIntervalMs);
     if (this.urlProblem) this.log('warn', `Slack is off: ${this.urlProblem}`);
   }
 
@@ -186,7 +187,7 @@ export class SlackNotifier {
     const deadline = new AbortController();
     try {
       const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      await Promise.race([idle, this.clock.sleep(timeoutMs, deadline.signal)]);
+      await Promise.race([idle, backgroundSleep(this.clock, timeoutMs, deadline.signal)]);
     } finally {
       deadline.abort();
       clearInterval(keepAlive);
@@ -299,13 +300,11 @@ export class SlackNotifier {
     const payload = this.payloadOf(item);
     if (!payload) return;
     for (;;) {
-      await this.waitForTurn();
+      await this.limiter.waitForTurn(this.abort.signal);
       if (this.disposed || item.settled) return;
       item.attempts++;
       const outcome = await postToWebhook(url, payload, { timeoutMs: this.settings.requestTimeoutMs, signal: this.abort.signal });
-      // Spacing counts from the *end* of a request: however latency varies, Slack never sees two
-      // of our requests closer together than `minIntervalMs`.
-      this.lastEnd = this.clock.now();
+      this.limiter.requestEnded();
       if (item.settled) return; // dispose reported it meanwhile
       switch (outcome.kind) {
         case 'sent':
@@ -325,7 +324,7 @@ export class SlackNotifier {
           const delay = outcome.retryAfterMs ?? this.backoff(item.attempts);
           this.log('debug', `Slack: ${outcome.reason}; retrying ${item.type} in ${delay} ms (attempt ${item.attempts + 1} of ${this.settings.maxAttempts})`);
           // A 429 is about the webhook, not the message: hold every message back, not just this one.
-          this.notBefore = Math.max(this.notBefore, this.clock.now() + delay);
+          this.limiter.holdFor(delay);
         }
       }
     }
@@ -339,13 +338,6 @@ export class SlackNotifier {
       this.fail(item, 'build', `could not build the message: ${describe(error)}`);
       return undefined;
     }
-  }
-
-  /** Spacing between requests and any `Retry-After`/backoff hold, whichever is later. */
-  private async waitForTurn(): Promise<void> {
-    const at = Math.max(this.lastEnd + this.settings.minIntervalMs, this.notBefore);
-    const wait = at - this.clock.now();
-    if (wait > 0) await this.clock.sleep(wait, this.abort.signal);
   }
 
   private backoff(attempts: number): number {

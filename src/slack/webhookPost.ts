@@ -1,5 +1,6 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
 import type { SlackPayload } from './blocks';
+import { parseRetryAfter } from './rateLimiter';
 import { redactWebhook, webhookHost } from './redact';
 
 /** The result of one HTTP attempt, already classified; reasons never contain the URL. */
@@ -84,13 +85,4 @@ function errorCode(error: unknown): string | undefined {
     else current = current.cause;
   }
   return undefined;
-}
-
-/** `Retry-After` is seconds or an HTTP date; anything else is ignored (backoff applies). */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -120,7 +120,7 @@ test('an appender notices that another one rotated the file and reopens; nothing
     const a = new EventLog({ path: t.file, maxBytes: 1500, keep: 100, checkEveryBytes: 1 });
     const clock = { now: 0 };
     // b checks only by time, and its clock does not move until we say so.
-    const b = new EventLog({ path: t.file, maxBytes: 1_000_000, keep: 100, checkEveryBytes: 1e12, checkIntervalMs: 50, now: () => clock.now });
+    const b = new EventLog({ path: t.file, maxBytes: 1_000_000, keep: 100, checkEveryBytes: 1e12, checkIntervalMs: 50, clock: { now: () => clock.now } });
     const written: string[] = [];
     const put = (log: EventLog, i: number): void => {
       const e = createEvent('test.n', { i });
@@ -179,7 +179,7 @@ test('a lock older than staleMs is broken even when its pid looks alive', () => 
     const lockFile = `${t.file}.lock`;
     fs.writeFileSync(lockFile, JSON.stringify({ pid: process.ppid, host: 'elsewhere', token: 'old' }));
     assert.equal(tryLock(lockFile, { staleMs: 10_000 }), undefined);
-    const held = tryLock(lockFile, { staleMs: 10_000, now: () => Date.now() + 60_000 });
+    const held = tryLock(lockFile, { staleMs: 10_000, clock: { now: () => Date.now() + 60_000 } });
     assert.ok(held);
     assert.equal(tryLock(lockFile), undefined, 'and then it is ours');
     held.release();

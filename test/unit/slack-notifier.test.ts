@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { systemClock, type Clock } from '../../src/core/index';
 import { buildMessage, SlackNotifier, slackLimits, blockTextLength, type SlackFailure, type SlackInput, type SlackNotifierOptions, type SlackPayload } from '../../src/slack/index';
 
 /** The secret part of every webhook URL used here; it must never show up in anything we can observe. */
@@ -370,6 +371,26 @@ void describe('SlackNotifier against a local Slack', () => {
     record(o);
     assert.deepEqual(o.failures.map((f) => f.kind), ['invalid_url', 'invalid_url', 'invalid_url']);
     assert.match(o.failures[0]?.reason ?? '', /must use https \(got http to hooks\.example\.com\)/);
+  });
+
+  void test('a wall clock set back an hour between two messages does not hold the second back', async () => {
+    let offset = 0;
+    const slack = await fakeSlack();
+    const clock: Clock = { ...systemClock, now: () => Date.now() - offset };
+    const o = observer();
+    const notifier = new SlackNotifier({ ...fast, ...o.options, minIntervalMs: 50, clock, webhookUrl: slack.url });
+    try {
+      notifier.notify(failed('first'));
+      assert.deepEqual(await notifier.flush(3000), { pending: 0 });
+      offset = 3_600_000;
+      notifier.notify(failed('second'));
+      assert.deepEqual(await notifier.flush(3000), { pending: 0 }, 'sent within the spacing, not an hour later');
+      assert.equal(slack.received.length, 2);
+    } finally {
+      notifier.dispose();
+      await slack.close();
+      record(o);
+    }
   });
 
   void test('a throwing onFailure or logger never reaches the caller', async () => {
