@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { retryDefaults, type EventFilter, type InputValue, type Step, type Strategy, type Workflow } from './workflowModel';
+import { retryDefaults, retryPolicy } from './retryPolicy';
+import type { EventFilter, InputValue, Step, Strategy, Workflow } from './workflowModel';
 import { slugify } from './workflowModel';
 
 /** Defaults that come from the environment in the original system. */
@@ -60,12 +61,13 @@ function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number, previou
     approvalTimeoutMinutes: seconds('approval_timeout_minutes', 60),
     continueOnFailure: raw.continue_on_failure === true,
     timeoutSeconds: seconds('timeout_seconds', timeoutSeconds),
-    retry: {
-      maxRetries: Math.min(seconds('retry_count', retryDefaults.maxRetries), maxRetries),
+    retry: retryPolicy({
+      // WORKFLOW_MAX_RETRIES=2.5 means two retries, not two and a half.
+      maxRetries: Math.min(seconds('retry_count', retryDefaults.maxRetries), Math.floor(maxRetries)),
       initialDelayMs: seconds('retry_delay_seconds', retryDefaults.initialDelayMs / 1000) * 1000,
       backoff: seconds('retry_backoff', retryDefaults.backoff),
       maxDelayMs: seconds('retry_max_delay_seconds', retryDefaults.maxDelayMs / 1000) * 1000,
-    },
+    }),
     // Without `needs` a step needs the one written before it: the original format's order.
     needs: raw.needs === undefined ? (previous === undefined ? [] : [previous]) : typeof raw.needs === 'string' ? [raw.needs] : (raw.needs as string[]).map(String),
     needsWritten: raw.needs !== undefined,

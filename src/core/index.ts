@@ -21,6 +21,7 @@ export { newRunId, runIdPattern } from './runId';
 export { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from './runRequests';
 export { foldRun, isFinished, type RunState, type RunStatus, type StepState, type StepStatus } from './runState';
 export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir, runPaths, type OwnerInfo, type RunSummary } from './runStore';
-export { retryDelayMs, slugify, type EventFilter, type RetryPolicy, type Step, type Workflow } from './workflowModel';
+export { canRetry, maxAttempts, retryDefaults, retryDelayMs, retryPolicy, type RetryPolicy } from './retryPolicy';
+export { slugify, type EventFilter, type Step, type Workflow } from './workflowModel';
 
 export { defaultWorkflowGlobs, findWorkflowFiles, globToRegExp } from './workflowFiles';

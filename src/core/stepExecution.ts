@@ -13,7 +13,8 @@ import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
 import { SecretMasker } from './secretMasker';
 import { StepOutput } from './stepOutput';
-import { retryDelayMs, type Step, type Workflow } from './workflowModel';
+import { canRetry, maxAttempts as attemptsAllowed, retryDelayMs } from './retryPolicy';
+import type { Step, Workflow } from './workflowModel';
 
 export interface StepRun {
   step: Step;
@@ -54,7 +55,7 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
     if (!decision.granted) return fail(run, `approval ${decisionText('rejected', decision.by, decision.reason)}`, 'rejected', 1, '');
   }
 
-  const maxAttempts = step.retry.maxRetries + 1;
+  const maxAttempts = attemptsAllowed(step.retry);
   const firstAttempt = 1;
   for (let attempt = firstAttempt; attempt <= maxAttempts; attempt++) {
     const output = new StepOutput(run.logPath);
@@ -74,7 +75,7 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
       if (run.runSignal.aborted) return 'cancelled';
       const retryable = isBatonError(error) ? error.retryable : true;
       const message = masked.mask(errorMessage(error));
-      if (retryable && attempt < maxAttempts) {
+      if (retryable && canRetry(step.retry, attempt)) {
         const delayMs = retryDelayMs(step.retry, attempt);
         publish('baton.step.retrying', { stepName: step.name, attempt, maxAttempts, nextAttempt: attempt + 1, delayMs, error: message }, step.id);
         try {

@@ -1,3 +1,5 @@
+import type { RetryPolicy } from './retryPolicy';
+
 /** The workflow as the engine sees it: defaults applied, ids derived, keys camel-cased. */
 export interface Workflow {
   id: string;
@@ -55,28 +57,6 @@ export interface Strategy {
   maxParallel?: number;
   /** One failed instance cancels its siblings. @default true */
   failFast: boolean;
-}
-
-/**
- * How a failing step is tried again, as a small value (Temporal / p-retry style).
- * Delay before retry n (1-based) = min(initialDelayMs × backoff^(n-1), maxDelayMs).
- */
-export interface RetryPolicy {
-  /** Retries after the first attempt. @default 0 */
-  maxRetries: number;
-  /** @default 5000 */
-  initialDelayMs: number;
-  /** @default 2 */
-  backoff: number;
-  /** @default 300000 */
-  maxDelayMs: number;
-}
-
-export const retryDefaults: RetryPolicy = { maxRetries: 0, initialDelayMs: 5000, backoff: 2, maxDelayMs: 300_000 };
-
-export function retryDelayMs(policy: RetryPolicy, retryNumber: number): number {
-  const raw = policy.initialDelayMs * policy.backoff ** (retryNumber - 1);
-  return Math.min(raw, policy.maxDelayMs);
 }
 
 /** `Run unit tests` → `run_unit_tests`: the default step id. */

@@ -2,7 +2,7 @@
  * The Slack notifier: the one entry the CLI and the extension import. Everything else in this
  * folder is an implementation detail.
  */
-export { SlackNotifier, checkWebhookUrl } from './notifier';
+export { SlackNotifier, checkWebhookUrl, slackRetryDefaults } from './notifier';
 export type { SlackFailure, SlackFailureKind, SlackLogger, SlackNotifierOptions, SlackNotifierStats } from './notifier';
 export { fromCloudEvent, fromLifecycleEvent } from './slackInput';
 export type { CloudEventLike, SlackInput } from './slackInput';

@@ -1,4 +1,4 @@
-import { backgroundSleep, systemClock, type Clock } from '../core/index';
+import { backgroundSleep, canRetry, maxAttempts, retryDelayMs, retryPolicy, systemClock, type Clock, type RetryPolicy } from '../core/index';
 import type { SlackPayload } from './blocks';
 import { DeliveryQueue, type Delivery } from './deliveryQueue';
 import { buildDroppedSummary, buildExplicitMessage, type ExplicitMessageOptions } from './explicitMessage';
@@ -13,7 +13,7 @@ import { postToWebhook } from './webhookPost';
 /**
  * Why a notification did not reach Slack:
  * - `rejected`: Slack answered 4xx (not 429), e.g. 400 `invalid_blocks`, 404 `no_service`;
- * - `gave_up`: 429/5xx/timeouts/network errors outlasted `maxAttempts`;
+ * - `gave_up`: 429/5xx/timeouts/network errors outlasted the retry policy;
  * - `overflow`: the queue was full and this, the oldest, was dropped (a summary is sent instead);
  * - `disposed`: still queued or in flight when the notifier was disposed (e.g. after `flush` timed out);
  * - `invalid_url`: the configured webhook URL cannot be used (not http(s), or http to a remote host);
@@ -58,14 +58,12 @@ export interface SlackNotifierOptions {
   minIntervalMs?: number;
   /** Per-request timeout. @default 10000 */
   requestTimeoutMs?: number;
-  /** HTTP attempts per message, first one included, for 429, 5xx, timeouts and network errors. @default 5 */
-  maxAttempts?: number;
-  /** First backoff delay after a 5xx or network error (a 429 waits `Retry-After` instead). @default 1000 */
-  retryDelayMs?: number;
-  /** Backoff multiplier per attempt. @default 2 */
-  retryBackoff?: number;
-  /** Backoff cap. @default 30000 */
-  maxRetryDelayMs?: number;
+  /**
+   * Retries of one message after a 429, 5xx, timeout or network error, over
+   * {@link slackRetryDefaults}. A 429 waits its `Retry-After` instead of the backoff delay when
+   * Slack gives one. @default slackRetryDefaults (4 retries, 1 s doubling to at most 30 s)
+   */
+  retry?: Partial<RetryPolicy>;
   /** Every drop or failure; the CLI turns it into a `baton.notification.failed` event. */
   onFailure?: (failure: SlackFailure) => void;
   /** @default console (warn only) */
@@ -81,6 +79,9 @@ export interface SlackNotifierStats {
   /** Queued, in flight, a pending dropped-summary and unwritten outbox lines. */
   pending: number;
 }
+
+/** Slack's retry defaults: five attempts in all, spread over about 15 s. */
+export const slackRetryDefaults: Readonly<RetryPolicy> = Object.freeze({ maxRetries: 4, initialDelayMs: 1000, backoff: 2, maxDelayMs: 30_000 });
 
 const EXPLICIT_TYPE = 'baton.notify';
 const SUMMARY_TYPE = 'baton.notification.dropped';
@@ -102,7 +103,8 @@ export class SlackNotifier {
   private readonly logger: SlackLogger;
   private readonly abort = new AbortController();
   private readonly scrub: (text: string) => string;
-  private readonly settings: Required<Pick<SlackNotifierOptions, 'minIntervalMs' | 'requestTimeoutMs' | 'maxAttempts' | 'retryDelayMs' | 'retryBackoff' | 'maxRetryDelayMs'>>;
+  private readonly requestTimeoutMs: number;
+  private readonly retry: RetryPolicy;
 
   private inFlight: Delivery | undefined;
   private pumping = false;
@@ -124,15 +126,9 @@ export class SlackNotifier {
     this.queue = new DeliveryQueue(Math.max(1, options.queueSize ?? 100));
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? { warn: (m) => console.warn(m) };
-    this.settings = {
-      minIntervalMs: options.minIntervalMs ?? 1000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-      maxAttempts: Math.max(1, options.maxAttempts ?? 5),
-      retryDelayMs: options.retryDelayMs ?? 1000,
-      retryBackoff: options.retryBackoff ?? 2,
-      maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
-    };
-    this.limiter = new RateLimiter(this.clock, this.settings.minIntervalMs);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.retry = retryPolicy(options.retry, slackRetryDefaults);
+    this.limiter = new RateLimiter(this.clock, options.minIntervalMs ?? 1000);
     if (this.urlProblem) this.log('warn', `Slack is off: ${this.urlProblem}`);
   }
 
@@ -303,7 +299,7 @@ export class SlackNotifier {
       await this.limiter.waitForTurn(this.abort.signal);
       if (this.disposed || item.settled) return;
       item.attempts++;
-      const outcome = await postToWebhook(url, payload, { timeoutMs: this.settings.requestTimeoutMs, signal: this.abort.signal });
+      const outcome = await postToWebhook(url, payload, { timeoutMs: this.requestTimeoutMs, signal: this.abort.signal });
       this.limiter.requestEnded();
       if (item.settled) return; // dispose reported it meanwhile
       switch (outcome.kind) {
@@ -317,12 +313,12 @@ export class SlackNotifier {
           this.fail(item, 'rejected', `Slack refused the message: ${outcome.reason}`, outcome.status);
           return;
         case 'retry': {
-          if (item.attempts >= this.settings.maxAttempts) {
+          if (!canRetry(this.retry, item.attempts)) {
             this.fail(item, 'gave_up', `${outcome.reason}; gave up after ${item.attempts} attempts`, outcome.status);
             return;
           }
-          const delay = outcome.retryAfterMs ?? this.backoff(item.attempts);
-          this.log('debug', `Slack: ${outcome.reason}; retrying ${item.type} in ${delay} ms (attempt ${item.attempts + 1} of ${this.settings.maxAttempts})`);
+          const delay = outcome.retryAfterMs ?? retryDelayMs(this.retry, item.attempts);
+          this.log('debug', `Slack: ${outcome.reason}; retrying ${item.type} in ${delay} ms (attempt ${item.attempts + 1} of ${maxAttempts(this.retry)})`);
           // A 429 is about the webhook, not the message: hold every message back, not just this one.
           this.limiter.holdFor(delay);
         }
@@ -338,11 +334,6 @@ export class SlackNotifier {
       this.fail(item, 'build', `could not build the message: ${describe(error)}`);
       return undefined;
     }
-  }
-
-  private backoff(attempts: number): number {
-    const { retryDelayMs, retryBackoff, maxRetryDelayMs } = this.settings;
-    return Math.min(maxRetryDelayMs, retryDelayMs * retryBackoff ** Math.max(0, attempts - 1));
   }
 
   private fail(item: Delivery, kind: SlackFailureKind, reason: string, status?: number): void {
