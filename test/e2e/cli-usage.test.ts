@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeResult, runCli, tempDir, writeFile } from '../support/cli';
+import { cliEnv, describeResult, runCli, tempDir, writeFile } from '../support/cli';
 
 const workflow = 'name: Usage\ninputs: { target: staging }\nsteps:\n  - name: Only\n    action: log\n    params: { message: "to ${{ inputs.target }}" }\n';
 
@@ -12,7 +12,7 @@ const workflow = 'name: Usage\ninputs: { target: staging }\nsteps:\n  - name: On
 const required = ['run', 'validate', 'resume', 'cancel', 'status', 'runs', 'approve'];
 
 describe('usage errors exit 2 with a usage line', { concurrency: 4 }, () => {
-  const cases: Array<{ name: string; args: string[]; stderr: RegExp }> = [
+  const cases: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv; stderr: RegExp }> = [
     { name: 'an unknown command', args: ['frobnicate'], stderr: /unknown command 'frobnicate'[\s\S]*usage: baton <command>/ },
     { name: 'run without a file', args: ['run'], stderr: /usage: baton run <file>/ },
     { name: 'run with a missing file', args: ['run', 'missing.yaml'], stderr: /no such file: missing\.yaml\nusage: baton run <file>/ },
@@ -26,12 +26,20 @@ describe('usage errors exit 2 with a usage line', { concurrency: 4 }, () => {
     { name: 'cancel with two runs', args: ['cancel', 'a', 'b'], stderr: /usage: baton cancel <run>/ },
     { name: 'approve without a run', args: ['approve'], stderr: /usage: baton approve <run>/ },
     { name: 'status of a run that does not exist', args: ['status', '2099'], stderr: /no run matches '2099'/ },
+    // Numeric flags are checked by one parser: each says what it expects.
+    { name: 'tail -n abc', args: ['tail', '-n', 'abc'], stderr: /--limit takes a whole number ≥ 0, got 'abc'\nusage: baton tail/ },
+    { name: 'tail --limit 2.5', args: ['tail', '--limit', '2.5'], stderr: /--limit takes a whole number ≥ 0, got '2\.5'\nusage: baton tail/ },
+    { name: 'runs -n 0', args: ['runs', '-n', '0'], stderr: /--limit takes a whole number ≥ 1, got '0'\nusage: baton runs/ },
+    { name: 'runs --limit 1e3', args: ['runs', '--limit', '1e3'], stderr: /--limit takes a whole number ≥ 1, got '1e3'\nusage: baton runs/ },
+    { name: 'watch --max-depth x', args: ['watch', '--max-depth', 'x'], stderr: /--max-depth takes a whole number ≥ 1, got 'x'\nusage: baton watch/ },
+    { name: 'watch with BATON_TRIGGERS_MAX_DEPTH=0', args: ['watch'], env: { BATON_TRIGGERS_MAX_DEPTH: '0' }, stderr: /BATON_TRIGGERS_MAX_DEPTH takes a whole number ≥ 1, got '0'\nusage: baton watch/ },
+    { name: 'watch --listen with a port out of range', args: ['watch', '--listen', '127.0.0.1:99999'], env: { BATON_INGRESS_TOKEN: 'x' }, stderr: /--listen port takes a whole number from 0 to 65535, got '99999'\nusage: baton watch/ },
   ];
   for (const c of cases) {
     test(c.name, async (t) => {
       const cwd = tempDir(t);
       writeFile(cwd, 'workflow.yaml', workflow);
-      const result = await runCli(t, c.args, { cwd });
+      const result = await runCli(t, c.args, { cwd, ...(c.env ? { env: cliEnv(cwd, c.env) } : {}) });
       assert.equal(result.code, 2, describeResult(result));
       assert.match(result.stderr, c.stderr);
       assert.doesNotMatch(result.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');

@@ -52,7 +52,7 @@ test('baton emit appends CloudEvents that baton tail (plain, --json, --type glob
   assert.equal(lines.length, 1, human.stdout);
   assert.match(lines[0]!, /test\.completed .*"passed":71.*\(pycharm\)$/);
 
-  const last = await runCli(t, ['tail', '--lines', '1', '--json'], { cwd });
+  const last = await runCli(t, ['tail', '--limit', '1', '--json'], { cwd });
   assert.equal((JSON.parse(last.stdout) as LoggedEvent).id, emitted[2]);
 
   const bad = await runCli(t, ['emit', 'x.y', '--data', '{not json'], { cwd });

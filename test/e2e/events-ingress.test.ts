@@ -28,7 +28,7 @@ async function post(url: string, headers: Record<string, string>, body?: string 
 }
 
 async function tailJson(t: TestContext, cwd: string, env: NodeJS.ProcessEnv): Promise<LoggedEvent[]> {
-  const result = await runCli(t, ['tail', '--json', '--lines', '100'], { cwd, env });
+  const result = await runCli(t, ['tail', '--json', '--limit', '100'], { cwd, env });
   assert.equal(result.code, 0, describeResult(result));
   return result.stdout.trim() === '' ? [] : result.stdout.trim().split('\n').map((l) => JSON.parse(l) as LoggedEvent);
 }

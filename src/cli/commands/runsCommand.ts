@@ -2,6 +2,7 @@ import { listRunIds, readRun, type RunSummary } from '../../core/index';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
 import { cliStateDir } from '../stateDir';
+import { wholeNumberFlag } from '../wholeNumber';
 import { displayStatus } from './statusCommand';
 
 export const runsCommand: Command = {
@@ -12,7 +13,7 @@ export const runsCommand: Command = {
   allowPositionals: false,
   async run({ values }, io) {
     const stateDir = cliStateDir(io);
-    const limit = Number(values.limit ?? 20);
+    const limit = wholeNumberFlag(values, 'limit', 20, { min: 1 });
     const runs: RunSummary[] = [];
     for (const id of listRunIds(stateDir).reverse().slice(0, limit)) {
       try {

@@ -4,23 +4,27 @@ import { compileFilter } from '../../events/match';
 import type { Command } from '../command';
 import { cliEventLogPath } from '../eventLogFor';
 import { exitCodes } from '../io';
+import { wholeNumberFlag } from '../wholeNumber';
 
 export const tailCommand: Command = {
   name: 'tail',
   summary: 'Show events from the shared log (and follow it with --follow)',
-  usage: 'baton tail [--follow] [--type <glob>] [--source <glob>] [--lines <n>] [--json]',
-  details: 'Without --follow, prints the last --lines events (default 20) and exits. With --follow, keeps printing new events (like tail -F: it follows rotation).',
+  usage: 'baton tail [--follow] [--type <glob>] [--source <glob>] [--limit <n>] [--json]',
+  details: [
+    'Prints the newest --limit matching events (default 20; -n is short for --limit) and exits. With --follow, then keeps printing new events (like tail -F: it follows rotation); --limit 0 shows only new ones.',
+    "--type and --source are globs on the event's type and source, e.g. --type 'process.*' --source '*pycharm*'. The Python client's tail takes the same flags.",
+  ].join('\n'),
   options: {
     follow: { type: 'boolean', short: 'f' },
     type: { type: 'string', short: 't' },
     source: { type: 'string' },
-    lines: { type: 'string', short: 'n' },
+    limit: { type: 'string', short: 'n' },
     json: { type: 'boolean' },
   },
   allowPositionals: false,
   async run({ values }, io) {
     const matches = compileFilter({ ...(typeof values.type === 'string' ? { type: values.type } : {}), ...(typeof values.source === 'string' ? { source: values.source } : {}) });
-    const limit = Number(values.lines ?? 20);
+    const limit = wholeNumberFlag(values, 'limit', 20, { min: 0 });
     const print = (event: BatonEvent) => io.stdout.write(values.json ? `${JSON.stringify(event)}\n` : `${formatEvent(event)}\n`);
     // The backlog: keep only the last N matches in memory, whatever the log's size.
     const backlog: BatonEvent[] = [];

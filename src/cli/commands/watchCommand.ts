@@ -13,6 +13,7 @@ import { cliContext } from '../cliContext';
 import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
 import { UsageError } from '../usageError';
+import { wholeNumber, wholeNumberFlag } from '../wholeNumber';
 
 export const watchCommand: Command = {
   name: 'watch',
@@ -33,8 +34,8 @@ export const watchCommand: Command = {
   allowPositionals: false,
   async run({ values }, io) {
     const globs = (values.workflows as string[] | undefined) ?? undefined;
-    const maxDepth = Number(values['max-depth'] ?? io.env.BATON_TRIGGERS_MAX_DEPTH ?? 5);
-    if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new UsageError('--max-depth takes a whole number ≥ 1');
+    const depthFromEnv = typeof values['max-depth'] === 'string' ? undefined : io.env.BATON_TRIGGERS_MAX_DEPTH;
+    const maxDepth = depthFromEnv ? wholeNumber(depthFromEnv, 'BATON_TRIGGERS_MAX_DEPTH', { min: 1 }) : wholeNumberFlag(values, 'max-depth', 5, { min: 1 });
     // Check --listen before anything starts: a usage error must not leave a tailer holding the process open.
     const listenAt = values.listen ? listenAddress(io, String(values.listen)) : undefined;
     const context = cliContext(io, typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {});
@@ -111,7 +112,7 @@ function listenAddress(io: CliIo, address: string): ListenAddress {
   if (!token) throw new UsageError('--listen needs the bearer token in BATON_INGRESS_TOKEN');
   const match = /^(.+):(\d+)$/.exec(address);
   if (!match) throw new UsageError('--listen takes host:port, e.g. 127.0.0.1:8787');
-  return { host: match[1]!, port: Number(match[2]), token };
+  return { host: match[1]!, port: wholeNumber(match[2]!, '--listen port', { min: 0, max: 65535 }), token };
 }
 
 async function listen(io: CliIo, at: ListenAddress, log: SharedLog): Promise<string> {
