@@ -1,3 +1,4 @@
+import { toleratePipeClose } from './io';
 import { main } from './main';
 
 // The bin only wires the process: signals become an AbortSignal, the result an exit code.
@@ -11,6 +12,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// `baton run … | head -3`: the run finishes with its output discarded (see docs/decisions.md).
+const stdoutClosed = toleratePipeClose(process.stdout);
+toleratePipeClose(process.stderr);
+
 main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -18,6 +23,7 @@ main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
+  stdoutClosed,
 }).then(
   (code) => {
     process.exitCode = code;

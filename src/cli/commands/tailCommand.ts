@@ -47,7 +47,9 @@ export const tailCommand: Command = {
       tailer.close();
       return exitCodes.ok;
     }
-    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    // Like `tail -f | head`: following ends with Ctrl-C or when nobody reads any more.
+    const stopped = io.stdoutClosed ? AbortSignal.any([io.signal, io.stdoutClosed]) : io.signal;
+    await new Promise<void>((resolve) => (stopped.aborted ? resolve() : stopped.addEventListener('abort', () => resolve(), { once: true })));
     tailer.close();
     return exitCodes.ok;
   },
