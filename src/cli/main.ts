@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isBatonError } from '../core/index';
+import { isBatonError, type BatonErrorCode } from '../core/index';
 import type { Command } from './command';
 import { approveCommand } from './commands/approveCommand';
 import { cancelCommand } from './commands/cancelCommand';
@@ -14,6 +14,9 @@ import { validateCommand } from './commands/validateCommand';
 import { watchCommand } from './commands/watchCommand';
 import { exitCodes, type CliIo } from './io';
 import { UsageError } from './usageError';
+
+/** Failures that mean the command was given something it cannot use: exit 2, like a usage error. */
+const usageCodes = new Set<BatonErrorCode>(['usage', 'not_found', 'ambiguous', 'unreadable_file']);
 
 /** Every `baton` command, in the order `baton --help` lists them. */
 export const commands: Command[] = [
@@ -63,7 +66,7 @@ export async function main(argv: readonly string[], io: CliIo, table: readonly C
     }
     if (isBatonError(error)) {
       io.stderr.write(`baton ${command.name}: ${error.message}\n`);
-      return error.code === 'usage' || error.code === 'not_found' || error.code === 'ambiguous' ? exitCodes.usage : exitCodes.failed;
+      return usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failed;
     }
     io.stderr.write(`baton ${command.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return exitCodes.failed;

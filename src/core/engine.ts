@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 import type { ActionHost } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
@@ -7,6 +7,7 @@ import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalG
 import { systemClock, type Clock } from './clock';
 import { decisionText } from './decisionText';
 import { BatonError, CancelledError, errorMessage } from './errors';
+import { readUserFile } from './fileErrors';
 import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
@@ -109,7 +110,7 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
   const state = foldRun(events);
   if (!state) throw new BatonError('corrupt_journal', `run ${options.runId} has no readable records in ${paths.journal}`);
   if (state.status === 'completed') throw new BatonError('usage', `run ${options.runId} already completed; nothing to resume`);
-  const loaded = parseWorkflow(readFileSync(paths.workflow, 'utf8'), paths.workflow, { actions: options.actions ?? defaultActions });
+  const loaded = parseWorkflow(readUserFile(paths.workflow).toString('utf8'), paths.workflow, { actions: options.actions ?? defaultActions });
   if (!loaded.workflow) {
     const first = loaded.diagnostics[0];
     throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${first ? first.message : 'unknown error'}`);

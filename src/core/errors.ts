@@ -10,6 +10,11 @@ export type BatonErrorCode =
   | 'cancelled'
   | 'rejected'
   | 'corrupt_journal'
+  /** A file the user named (a workflow, `--trigger-file`, a run's snapshot) cannot be read: missing, a folder, not permitted. */
+  | 'unreadable_file'
+  /** No space left on the device (ENOSPC, EDQUOT) for a step log, the journal or the event log. */
+  | 'disk_full'
+  /** Any other failure to write Baton's own files. */
   | 'io';
 
 export class BatonError extends Error {

@@ -11,6 +11,7 @@ export { formatDiagnostic, hasErrors, schemaKeywords, type Diagnostic, type Diag
 export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, type StartOptions } from './engine';
 export { decisionText } from './decisionText';
 export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
+export { fileError, isDiskFull, readUserFile, statUserFile } from './fileErrors';
 export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type StepPlan, type StepResult } from './lifecycle';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
 export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';

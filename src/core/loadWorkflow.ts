@@ -1,10 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { defaultActions } from './actions/defaultActions';
 import type { Diagnostic, DiagnosticCode, Range } from './diagnostic';
 import { hasErrors } from './diagnostic';
+import { isBatonError } from './errors';
+import { readUserFile, statUserFile } from './fileErrors';
 import { bytePosition, firstInvalidUtf8 } from './utf8';
 import { buildWorkflow, type WorkflowDefaults } from './buildWorkflow';
 import { validateWorkflowDocument } from './validateWorkflow';
@@ -35,15 +36,20 @@ export interface LoadedWorkflow {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Reads, parses and validates a workflow file. A file that cannot be read (missing, a folder, not
+ * permitted) comes back as one `io` diagnostic; callers that must tell a user "exit 2" check the
+ * file first with `statUserFile`.
+ */
 export function loadWorkflowFile(file: string, options: LoadOptions = {}): LoadedWorkflow {
-  let size: number;
   try {
-    size = statSync(file).size;
+    const { size } = statUserFile(file);
+    if (size > maxWorkflowBytes) return tooLarge(file, size);
+    return parseWorkflow(readUserFile(file), file, options);
   } catch (error) {
-    return failed(file, 'io', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    if (isBatonError(error) && error.code === 'unreadable_file') return failed(file, 'io', error.message);
+    throw error;
   }
-  if (size > maxWorkflowBytes) return tooLarge(file, size);
-  return parseWorkflow(readFileSync(file), file, options);
 }
 
 /** Parses, validates and builds a workflow; every problem comes back as a Diagnostic with a range. */

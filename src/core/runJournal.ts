@@ -1,4 +1,5 @@
-import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { readUserFile } from './fileErrors';
 import type { LifecycleEvent } from './lifecycle';
 import { privateFileMode } from './privateFiles';
 
@@ -47,7 +48,7 @@ export interface JournalProblem {
 
 /** Reads every whole record; a corrupt or torn line is reported with its number and skipped, never fatal. */
 export function readJournal(path: string): { events: LifecycleEvent[]; problems: JournalProblem[] } {
-  const text = readFileSync(path, 'utf8');
+  const text = readUserFile(path).toString('utf8');
   const events: LifecycleEvent[] = [];
   const problems: JournalProblem[] = [];
   const lines = text.split('\n');

@@ -15,8 +15,8 @@ describe('usage errors exit 2 with a usage line', { concurrency: 4 }, () => {
   const cases: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv; stderr: RegExp }> = [
     { name: 'an unknown command', args: ['frobnicate'], stderr: /unknown command 'frobnicate'[\s\S]*usage: baton <command>/ },
     { name: 'run without a file', args: ['run'], stderr: /usage: baton run <file>/ },
-    { name: 'run with a missing file', args: ['run', 'missing.yaml'], stderr: /no such file: missing\.yaml\nusage: baton run <file>/ },
-    { name: 'validate with a missing file', args: ['validate', 'workflow.yaml', 'missing.yaml'], stderr: /no such file: missing\.yaml\nusage: baton validate <file>/ },
+    { name: 'run with a missing file', args: ['run', 'missing.yaml'], stderr: /^baton run: cannot read missing\.yaml: no such file\n$/ },
+    { name: 'validate with a missing file', args: ['validate', 'workflow.yaml', 'missing.yaml'], stderr: /^baton validate: cannot read missing\.yaml: no such file\n$/ },
     { name: 'run with an undeclared --input', args: ['run', 'workflow.yaml', '--input', 'nope=1'], stderr: /unknown input 'nope'; the workflow declares target\nusage: baton run/ },
     { name: 'run with --input lacking =', args: ['run', 'workflow.yaml', '--input', 'target'], stderr: /--input takes key=value[\s\S]*usage: baton run/ },
     { name: 'run with an unknown flag', args: ['run', 'workflow.yaml', '--bogus'], stderr: /'--bogus'[\s\S]*usage: baton run/ },

@@ -66,6 +66,8 @@ export interface CliResult {
 export interface CliOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** Run the CLI as this user (the tests run as root, which may read any file). */
+  user?: { uid: number; gid: number };
 }
 
 /** One CLI process started in the background: its output so far, and a promise of its end. */
@@ -86,7 +88,7 @@ export interface CliProcess {
  */
 export function startCli(t: TestContext, args: readonly string[], options: CliOptions): CliProcess {
   assertBuilt();
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(options.cwd), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(options.cwd), stdio: ['pipe', 'pipe', 'pipe'], ...options.user });
   child.stdin.end();
   let stdout = '';
   let stderr = '';

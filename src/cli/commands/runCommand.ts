@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultActions, defaultsFromEnv, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile, requesterName, runIdPattern, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
+import { BatonError, defaultActions, defaultsFromEnv, editorOnlyActionNames, errorMessage, formatDiagnostic, hasErrors, loadWorkflowFile, readUserFile, requesterName, runIdPattern, statUserFile, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
 import { startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
 import { validateEventObject, type BatonEvent } from '../../events/event';
 import { approveAll, promptApprover } from '../approvers';
@@ -35,14 +33,14 @@ export const runCommand: Command = {
   async run({ values, positionals }, io) {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) throw new UsageError('give exactly one workflow file');
-    if (!existsSync(resolve(io.cwd, file))) throw new UsageError(`no such file: ${file}`);
+    statUserFile(resolve(io.cwd, file), file); // missing, a folder, a FIFO, no permission: one line, exit 2
     const loaded = loadWorkflowFile(resolve(io.cwd, file), { actions: defaultActions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
     for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);
     if (!loaded.workflow || hasErrors(loaded.diagnostics)) return exitCodes.failed;
     const inputs = parseInputs((values.input as string[] | undefined) ?? [], Object.keys(loaded.workflow.inputs));
     const runId = typeof values['run-id'] === 'string' ? values['run-id'] : undefined;
     if (runId !== undefined && !runIdPattern.test(runId)) throw new UsageError(`--run-id must look like 20261125-211900-k3f9, got '${runId}'`);
-    const trigger = typeof values['trigger-file'] === 'string' ? readTrigger(resolve(io.cwd, values['trigger-file'])) : undefined;
+    const trigger = typeof values['trigger-file'] === 'string' ? readTrigger(resolve(io.cwd, values['trigger-file']), values['trigger-file']) : undefined;
     return followRun(io, runFlags(values), (context, common) =>
       startHostedRun(context, {
         ...common,
@@ -94,10 +92,16 @@ export function runFlags(values: ParsedArgs['values']): RunFlags {
   return { yes: values.yes === true, quiet: values.quiet === true, json: values.json === true, ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) };
 }
 
-function readTrigger(path: string): BatonEvent {
+function readTrigger(path: string, shownAs: string): BatonEvent {
+  let text: string;
+  try {
+    text = readUserFile(path, shownAs).toString('utf8');
+  } catch (error) {
+    throw new BatonError('unreadable_file', `--trigger-file: ${errorMessage(error)}`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--trigger-file: cannot read a JSON event from ${path}: ${(error as Error).message}`);
   }

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultActions, editorOnlyActionNames, formatDiagnostic, hasErrors, loadWorkflowFile } from '../../core/index';
+import { BatonError, defaultActions, editorOnlyActionNames, errorMessage, formatDiagnostic, hasErrors, loadWorkflowFile, statUserFile } from '../../core/index';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
 import { UsageError } from '../usageError';
@@ -14,8 +13,16 @@ export const validateCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError('give at least one workflow file');
-    const missing = positionals.filter((file) => !existsSync(resolve(io.cwd, file)));
-    if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
+    // Missing, a folder, a FIFO, no permission: one line naming each such file, exit 2, nothing validated.
+    const unreadable = positionals.flatMap((file) => {
+      try {
+        statUserFile(resolve(io.cwd, file), file);
+        return [];
+      } catch (error) {
+        return [errorMessage(error)];
+      }
+    });
+    if (unreadable.length > 0) throw new BatonError('unreadable_file', unreadable.join('; '));
     const results = positionals.map((file) => ({ ...loadWorkflowFile(resolve(io.cwd, file), { actions: defaultActions, extraActionNames: editorOnlyActionNames }), file }));
     let failed = false;
     for (const result of results) {
