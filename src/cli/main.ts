@@ -68,7 +68,10 @@ export async function main(argv: readonly string[], io: CliIo, table: readonly C
       io.stderr.write(`baton ${command.name}: ${error.message}\n`);
       return usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failed;
     }
-    io.stderr.write(`baton ${command.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A system call that failed (EACCES on the state folder, EIO, ...) is the user's to fix, not a
+    // bug: its message names the call and the path in one line. Anything else is a bug: the stack helps.
+    const systemError = typeof (error as NodeJS.ErrnoException).syscall === 'string';
+    io.stderr.write(`baton ${command.name}: ${error instanceof Error ? (systemError ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
     return exitCodes.failed;
   }
 }
