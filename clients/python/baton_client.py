@@ -1,18 +1,23 @@
 """Command line for Baton's shared event log, for tools that are not Baton (PyCharm, scripts, CI).
 
     python3 baton_client.py emit test.completed --data '{"passed": 12}' [--source pycharm]
-    python3 baton_client.py tail [--follow] [--type 'process.*'] [--json] [--from-end] [--limit N]
-    python3 baton_client.py approve <run-id> [--step <id>] [--reject] [--comment text] [--state-dir DIR]
+    python3 baton_client.py tail [--follow] [--type 'process.*'] [--source '*pycharm*'] [--limit N] [--json]
+    python3 baton_client.py approve <run-id> [--step <id>] [--reject] [--reason text] [--state-dir DIR]
+    python3 baton_client.py cancel <run-id> [--reason text] [--state-dir DIR]
+
+The flags are the ``baton`` CLI's: ``tail --limit N`` (``-n N``) prints the newest N matching events
+(default 20) and, with ``--follow``, then every new one; ``--type`` and ``--source`` are Baton's
+globs (``*`` and ``?`` only), so both sides print the same events for the same log.
 
 The log is ``--log``, else ``$BATON_EVENT_LOG``, else ``$WORKFLOW_STATE_DIR/events.jsonl``, else
 ``./.baton/events.jsonl``. Standard library only. Exit codes: 0 ok, 2 usage error or a refused
-approval (no such run, or the step is not waiting for approval).
+request (no such run, a finished run, or a step that is not waiting for approval).
 """
 
 from __future__ import annotations
 
 import argparse
-import fnmatch
+import collections
 import json
 import sys
 from typing import List, Optional
@@ -31,20 +36,32 @@ def _parser() -> argparse.ArgumentParser:
     emit.add_argument("--source", help="event source (default: baton://<host>/python/<pid>)")
     emit.add_argument("--subject", help="subject, e.g. a run id")
 
-    tail = sub.add_parser("tail", help="print events")
-    tail.add_argument("--follow", "-f", action="store_true", help="keep following the log (like tail -F)")
-    tail.add_argument("--type", help="glob on the event type, e.g. 'process.*'")
+    tail = sub.add_parser("tail", help="print the newest events (and follow the log with --follow)")
+    tail.add_argument("--follow", "-f", action="store_true", help="then keep following the log (like tail -F)")
+    tail.add_argument("--type", "-t", help="glob on the event type, e.g. 'process.*'")
+    tail.add_argument("--source", help="glob on the event source, e.g. '*pycharm*'")
+    tail.add_argument("--limit", "-n", type=_whole_number, default=20, help="how many of the newest matching events to print first (default 20; 0 with --follow: only new ones)")
     tail.add_argument("--json", action="store_true", help="print each event as one JSON line")
-    tail.add_argument("--from-end", action="store_true", help="start at the end of the log")
-    tail.add_argument("--limit", type=int, help="stop after this many events")
+    tail.add_argument("--from-end", action="store_true", help="the same as --limit 0")
 
     approve = sub.add_parser("approve", help="grant (or reject) a run's pending approval")
     approve.add_argument("run", help="run id")
     approve.add_argument("--step", help="step id")
     approve.add_argument("--reject", action="store_true", help="reject instead of granting")
-    approve.add_argument("--comment", help="a note for the record")
+    approve.add_argument("--reason", "--comment", dest="reason", help="why, for the record (--comment is the old name)")
     approve.add_argument("--state-dir", help="Baton's state folder holding the run (default: $WORKFLOW_STATE_DIR or .baton)")
+
+    cancel = sub.add_parser("cancel", help="ask the process running a run to cancel it")
+    cancel.add_argument("run", help="run id")
+    cancel.add_argument("--reason", help="why, for the record")
+    cancel.add_argument("--state-dir", help="Baton's state folder holding the run (default: $WORKFLOW_STATE_DIR or .baton)")
     return parser
+
+
+def _whole_number(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError("takes a whole number >= 0, got '%s'" % text)
+    return int(text)
 
 
 def _human(event: dict) -> str:
@@ -65,29 +82,50 @@ def main(argv: Optional[List[str]] = None) -> int:
         event = baton_events.emit(args.type, data, args.source, args.log, subject=args.subject)
         print(event["id"])
         return 0
-    if args.command == "approve":
+    if args.command in ("approve", "cancel"):
         try:
-            event = baton_events.approve(args.run, args.step, args.reject, args.comment, path=args.log, state_dir=args.state_dir)
+            if args.command == "approve":
+                event = baton_events.approve(args.run, args.step, args.reject, args.reason, path=args.log, state_dir=args.state_dir)
+            else:
+                event = baton_events.cancel(args.run, args.reason, path=args.log, state_dir=args.state_dir)
         except baton_events.ApprovalRefused as refused:
-            print("baton_client approve: %s" % refused, file=sys.stderr)
+            print("baton_client %s: %s" % (args.command, refused), file=sys.stderr)
             return 2
         print(event["id"])
         return 0
-    count = 0
+    return _tail(args)
+
+
+def _tail(args: argparse.Namespace) -> int:
+    """``baton tail``: the newest --limit matches (only those kept in memory), then, with --follow, new ones."""
+    backlog: "collections.deque[dict]" = collections.deque(maxlen=0 if args.from_end else args.limit)
+    live = False
+
+    def show(event: dict) -> None:
+        print(json.dumps(event, separators=(",", ":"), ensure_ascii=False) if args.json else _human(event), flush=True)
+
+    def caught_up() -> None:
+        nonlocal live
+        if not live:
+            live = True
+            while backlog:
+                show(backlog.popleft())
 
     def bad(offset: int, raw: bytes, reason: str) -> None:
         print("baton_client: bad line at byte %d: %s" % (offset, reason), file=sys.stderr)
 
     try:
-        for event in baton_events.tail(args.log, follow=args.follow, from_end=args.from_end, on_bad_line=bad):
-            if args.type and not fnmatch.fnmatchcase(str(event.get("type")), args.type):
+        for event in baton_events.tail(args.log, follow=args.follow, on_bad_line=bad, on_caught_up=caught_up):
+            if not baton_events.matches(event, args.type, args.source):
                 continue
-            print(json.dumps(event, separators=(",", ":"), ensure_ascii=False) if args.json else _human(event), flush=True)
-            count += 1
-            if args.limit is not None and count >= args.limit:
-                break
+            if live:
+                show(event)
+            else:
+                backlog.append(event)
     except KeyboardInterrupt:
         pass
+    except BrokenPipeError:  # `| head`: the reader has gone
+        sys.stderr.close()
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Baton's shared event log from Python: emit, tail and approve. Standard library only.
+"""Baton's shared event log from Python: emit, tail, approve and cancel. Standard library only.
 
 The log is one CloudEvents 1.0 JSON object per line (see ``schemas/event.schema.json`` in the Baton
 repository). The rules that keep many writers safe are the same as on the Node side:
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import time
 from datetime import datetime, timezone
@@ -33,11 +34,14 @@ __all__ = [
     "ApprovalRefused",
     "EventWriter",
     "approve",
+    "cancel",
     "default_source",
     "emit",
     "encode_line",
-    "make_event",
     "find_run",
+    "glob_match",
+    "make_event",
+    "matches",
     "new_event_id",
     "read_run",
     "resolve_log_path",
@@ -202,7 +206,8 @@ def emit(type: str, data: Any = None, source: Optional[str] = None, path: Option
 
 
 class ApprovalRefused(Exception):
-    """An approval Baton would refuse too: no such run, a finished run, or a step that is not waiting."""
+    """A request Baton would refuse too: no such run, a finished run, or (approvals) a step that is
+    not waiting. ``cancel`` raises it as well."""
 
 
 def find_run(prefix: str, state_dir: Optional[str] = None) -> str:
@@ -256,9 +261,16 @@ def read_run(run_id: str, state_dir: Optional[str] = None) -> Dict[str, Any]:
     return {"runId": run_id, "status": status, "steps": [{"id": k, "status": v} for k, v in steps.items()]}
 
 
-def approve(run_id: str, step_id: Optional[str] = None, reject: bool = False, comment: Optional[str] = None,
-            source: Optional[str] = None, path: Optional[str] = None, state_dir: Optional[str] = None) -> Dict[str, Any]:
+def _requester() -> str:
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "python"
+
+
+def approve(run_id: str, step_id: Optional[str] = None, reject: bool = False, reason: Optional[str] = None,
+            source: Optional[str] = None, path: Optional[str] = None, state_dir: Optional[str] = None,
+            comment: Optional[str] = None) -> Dict[str, Any]:
     """Grants (or rejects) the approval a run is waiting for; the run's owner picks it up from the log.
+    ``reason`` is journaled with the decision, as ``baton approve --reason`` does (``comment`` is its
+    old name and still accepted).
 
     The same rules as ``baton approve``: ``run_id`` is a run of the state folder (``state_dir``, else
     ``$WORKFLOW_STATE_DIR``, else ``./.baton``; a unique prefix or ``last`` works), and only a step
@@ -280,11 +292,37 @@ def approve(run_id: str, step_id: Optional[str] = None, reject: bool = False, co
             raise ApprovalRefused("run %s has no step '%s'; steps: %s" % (run_id, step_id, ", ".join(s["id"] for s in steps)))
     if step["status"] != "waiting_approval":
         raise ApprovalRefused("step %s is not waiting for approval (it is %s)" % (step["id"], step["status"]))
-    data: Dict[str, Any] = {"approved": not reject, "by": os.environ.get("USER") or os.environ.get("USERNAME") or "python"}
-    if comment:
-        data["comment"] = comment
+    data: Dict[str, Any] = {"approved": not reject, "by": _requester()}
+    if reason or comment:
+        data["reason"] = reason or comment
     return emit("baton.approval.rejected" if reject else "baton.approval.granted", data, source, path,
                 subject=run_id, runid=run_id, stepid=step["id"])
+
+
+def cancel(run_id: str, reason: Optional[str] = None, source: Optional[str] = None, path: Optional[str] = None,
+           state_dir: Optional[str] = None) -> Dict[str, Any]:
+    """Asks the process running a run to cancel it, as ``baton cancel <run> --reason ...`` does through
+    the log. The run is named as for ``approve``; an unknown or finished run raises ``ApprovalRefused``."""
+    run_id = find_run(run_id, state_dir)
+    status = read_run(run_id, state_dir)["status"]
+    if status in ("completed", "failed", "cancelled"):
+        raise ApprovalRefused("run %s is already %s" % (run_id, status))
+    return emit("baton.run.cancel_requested", {"by": _requester(), "reason": reason}, source, path,
+                subject=run_id, runid=run_id)
+
+
+def glob_match(pattern: str, value: str) -> bool:
+    """Baton's globs, exactly as the Node side reads them: ``*`` is any run of characters (dots and
+    slashes included), ``?`` one character, everything else literal (so ``[`` is not a class, unlike
+    ``fnmatch``)."""
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def matches(event: Dict[str, Any], type: Optional[str] = None, source: Optional[str] = None) -> bool:
+    """Whether ``event`` passes ``baton tail --type <glob> --source <glob>``."""
+    return (type is None or glob_match(type, str(event.get("type", "")))) and \
+        (source is None or glob_match(source, str(event.get("source", ""))))
 
 
 def _pread(fd: int, size: int, offset: int) -> bytes:
@@ -328,11 +366,13 @@ def _rotated_after(path: str, ident: Optional[tuple]) -> List[str]:
 
 
 def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False, poll_interval: float = 0.05,
-         drain_seconds: float = 0.25, on_bad_line: Optional[Callable[[int, bytes, str], None]] = None, chunk_bytes: int = 64 * 1024) -> Iterator[Dict[str, Any]]:
+         drain_seconds: float = 0.25, on_bad_line: Optional[Callable[[int, bytes, str], None]] = None, chunk_bytes: int = 64 * 1024,
+         on_caught_up: Optional[Callable[[], None]] = None) -> Iterator[Dict[str, Any]]:
     """Yields events from the log like ``tail -F``: holds back a partial last line until its newline,
     follows rotation (reads the old file to its end, then the new one from 0) and truncation.
 
     ``on_bad_line(offset, raw, reason)`` is called for lines that are not JSON events.
+    ``on_caught_up()`` is called each time the reader has reached the end of what is written.
     Without ``follow`` it stops at the current end of the file.
     """
     path = resolve_log_path(path)
@@ -382,6 +422,8 @@ def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False
                 try:
                     fd = os.open(path, os.O_RDONLY)
                 except FileNotFoundError:
+                    if on_caught_up:
+                        on_caught_up()
                     if not follow:
                         return
                     time.sleep(poll_interval)
@@ -393,6 +435,8 @@ def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False
                     offset = st.st_size
                     from_end = False
             yield from read_to_end()
+            if on_caught_up:
+                on_caught_up()
             if not follow:
                 return
             now_ident = _ident(path)
