@@ -198,5 +198,8 @@ for (const [name, client] of Object.entries(clients)) {
     const requested = readJournal(stateDirOf(cwd), longId).find((r) => r.type === 'baton.run.cancel_requested');
     assert.equal(requested?.data.reason, 'wrong branch', JSON.stringify(requested));
     if (name === 'python') assert.equal(requested?.data.by, 'py-approver');
+    // Both refuse to cancel a run that does not exist, or one already over (exit 2 / 1 on the CLI).
+    assert.equal((await client(t, cwd, ['cancel', '2099', '--reason', 'x'])).code, 2);
+    assert.notEqual((await client(t, cwd, ['cancel', longId, '--reason', 'again'])).code, 0);
   });
 }
