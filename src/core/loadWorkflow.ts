@@ -10,7 +10,7 @@ import { bytePosition, firstInvalidUtf8 } from './utf8';
 import { buildWorkflow, type WorkflowDefaults } from './buildWorkflow';
 import { validateWorkflowDocument } from './validateWorkflow';
 import type { Workflow } from './workflowModel';
-import { maxDepth, offsetRange } from './yamlPositions';
+import { maxDepth, offsetRange, unclosedQuoteStart } from './yamlPositions';
 
 /** Files larger than this are refused before parsing. @default 2 MiB */
 export const maxWorkflowBytes = 2 * 1024 * 1024;
@@ -61,7 +61,7 @@ export function parseWorkflow(input: string | Uint8Array, file: string, options:
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const diagnostics = yamlDiagnostics(doc, lineCounter, file);
+  const diagnostics = yamlDiagnostics(doc, lineCounter, file, text);
   if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
 
   const structural = structuralDiagnostic(doc, lineCounter, file, text);
@@ -100,13 +100,22 @@ function decode(bytes: Uint8Array, file: string): { text: string } | { diagnosti
   };
 }
 
-function yamlDiagnostics(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
+function yamlDiagnostics(doc: Document, lineCounter: LineCounter, file: string, text: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   let exhausted = false;
+  // An unclosed quote swallows the rest of the file: report it at the opening quote, where the
+  // mistake is, and drop the errors after it, which only describe what the string swallowed.
+  const missing = doc.errors.find((problem) => problem.code === 'MISSING_CHAR');
+  const quoteAt = missing ? unclosedQuoteStart(text, missing.pos[0]) : undefined;
+  if (quoteAt !== undefined) {
+    const quote = text[quoteAt];
+    out.push(error(file, 'yaml.MISSING_CHAR', `this ${quote === '"' ? 'double' : 'single'}-quoted string is never closed: add the closing ${quote}`, offsetRange(lineCounter, quoteAt, quoteAt + 1)));
+  }
   // A parser that ran out of stack (or gave up on one broken construct) repeats the same error
   // at the same place once per level: one line says it.
   const seen = new Set<string>();
   for (const problem of doc.errors) {
+    if (quoteAt !== undefined && problem.pos[0] >= quoteAt) continue;
     const key = `${problem.code}@${problem.pos[0]}:${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -37,6 +37,10 @@ function validatorFor(schema: object): ValidateFunction {
 
 type Raw = Record<string, unknown>;
 
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   const { doc, data, lineCounter, file } = input;
   const out: Diagnostic[] = [];
@@ -44,13 +48,17 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   const push = (code: DiagnosticCode, message: string, range: Range, severity: Diagnostic['severity'] = 'error') =>
     out.push({ file, severity, code, message, range });
 
+  // Schema and meaning in one pass: a file with a typo must not hide its other problems until the
+  // typo is fixed. The semantic checks below look only at the parts that are well-formed, so a
+  // broken part yields its schema error and no follow-on errors.
   const validate = validatorFor(workflowSchema);
+  const brokenSteps = new Set<number>();
   if (!validate(data)) {
     for (const e of relevantErrors(validate.errors ?? [])) {
       const path = pointerToPath(e.instancePath);
       push(`schema.${schemaKeyword(e.keyword)}`, schemaMessage(e, path, data), schemaRange(e, path, input));
+      if (path[0] === 'steps' && typeof path[1] === 'number' && path.length === 2) brokenSteps.add(path[1]);
     }
-    return out;
   }
 
   const workflow = data as Raw;
@@ -59,38 +67,43 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   }
   checkGlobs(workflow, at, push);
 
-  const steps = workflow.steps as Raw[];
-  const declaredInputs = new Set(Object.keys((workflow.inputs ?? {}) as Raw));
+  const steps = Array.isArray(workflow.steps) ? (workflow.steps as unknown[]) : [];
+  // Inputs that are not a mapping were reported by the schema; then no input reference is judged.
+  const declaredInputs = isRecord(workflow.inputs) || workflow.inputs === undefined ? new Set(Object.keys(workflow.inputs ?? {})) : undefined;
   const seenNames = new Map<string, number>();
   const seenIds = new Map<string, number>();
   const stepActions = new Map<string, ActionDefinition | undefined>();
   const lineOf = (path: PathSegment[]) => at(path).start.line;
 
-  steps.forEach((step, index) => {
-    const name = String(step.name);
-    const id = typeof step.id === 'string' ? step.id : slugify(name);
-    const firstName = seenNames.get(name);
-    if (firstName !== undefined) {
+  steps.forEach((item, index) => {
+    if (!isRecord(item)) return; // reported by the schema
+    const step = item;
+    const name = typeof step.name === 'string' ? step.name : undefined;
+    const id = typeof step.id === 'string' ? step.id : name !== undefined ? slugify(name) : undefined;
+    const firstName = name === undefined ? undefined : seenNames.get(name);
+    if (name !== undefined && firstName !== undefined) {
       push('duplicate_name', `duplicate step name '${name}' (first used at line ${lineOf(['steps', firstName, 'name'])}); step names must be unique`, at(['steps', index, 'name']));
-    } else seenNames.set(name, index);
-    const firstId = seenIds.get(id);
-    if (firstId !== undefined && firstName === undefined) {
+    } else if (name !== undefined) seenNames.set(name, index);
+    const firstId = id === undefined ? undefined : seenIds.get(id);
+    if (id !== undefined && firstId !== undefined && firstName === undefined) {
       const where = typeof step.id === 'string' ? ['steps', index, 'id'] : ['steps', index, 'name'];
       push('duplicate_id', `duplicate step id '${id}' (also step ${firstId + 1}, line ${lineOf(['steps', firstId])}); give one of them another \`id\``, at(where));
-    } else if (firstId === undefined) seenIds.set(id, index);
+    } else if (id !== undefined && firstId === undefined) seenIds.set(id, index);
 
-    const actionName = String(step.action);
-    const definition = input.actions.get(actionName);
-    if (!definition && !input.extraActionNames.includes(actionName)) {
+    const actionName = typeof step.action === 'string' ? step.action : undefined;
+    const definition = actionName === undefined ? undefined : input.actions.get(actionName);
+    if (actionName !== undefined && !definition && !input.extraActionNames.includes(actionName)) {
       const known = [...input.actions.names(), ...input.extraActionNames];
       push('unknown_action', `unknown action '${actionName}'${suggest(actionName, known)}; known actions: ${known.join(', ')} (more can be added with registerAction)`, at(['steps', index, 'action']));
     }
-    if (definition?.paramsSchema) {
+    // Absent params next to an unknown key of the step (`parms:`) are the typo's doing, not a second problem.
+    const paramsJudged = isRecord(step.params) || (step.params === undefined && !brokenSteps.has(index));
+    if (definition?.paramsSchema && paramsJudged) {
       const check = validatorFor(definition.paramsSchema);
       if (!check(step.params ?? {})) {
         for (const e of relevantErrors(check.errors ?? [])) {
           const path: PathSegment[] = ['steps', index, 'params', ...pointerToPath(e.instancePath)];
-          const message = schemaMessage(e, path, data, `(action '${actionName}')`);
+          const message = schemaMessage(e, path, data, `(action '${definition.name}')`);
           push(`params.${schemaKeyword(e.keyword)}`, message, step.params === undefined ? at(['steps', index, 'action']) : schemaRange(e, path, input));
         }
       }
@@ -98,15 +111,18 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
     if (step.approval_timeout_minutes !== undefined && step.requires_approval !== true) {
       push('approval_timeout_unused', 'approval_timeout_minutes has no effect without requires_approval: true', at(['steps', index, 'approval_timeout_minutes'], true), 'warning');
     }
-    checkTemplates(step.params, ['steps', index, 'params'], { earlier: stepActions, declaredInputs, input, push, stepName: name });
-    stepActions.set(id, definition);
+    checkTemplates(step.params, ['steps', index, 'params'], { earlier: stepActions, declaredInputs, input, push, stepName: name ?? `${index + 1}` });
+    // Every step counts as earlier for the next ones, a malformed one too: a reference to it is not a new problem.
+    if (id !== undefined) stepActions.set(id, definition);
   });
-  return out;
+  // In file order, as a compiler prints them (the schema's and the semantic checks' interleaved).
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
 }
 
 interface TemplateScope {
   earlier: Map<string, ActionDefinition | undefined>;
-  declaredInputs: Set<string>;
+  /** Undefined when `inputs` itself is malformed: references to inputs are then not judged. */
+  declaredInputs: Set<string> | undefined;
   input: ValidationInput;
   stepName: string;
   push: (code: DiagnosticCode, message: string, range: Range) => void;
@@ -132,7 +148,7 @@ function checkTemplates(value: unknown, path: PathSegment[], scope: TemplateScop
 
 function checkTemplateTarget(path: string[], scope: TemplateScope): string | undefined {
   const [root, name, prop, key] = path;
-  if (root === 'inputs' && name !== undefined && !scope.declaredInputs.has(name)) {
+  if (root === 'inputs' && name !== undefined && scope.declaredInputs && !scope.declaredInputs.has(name)) {
     return `unknown input '${name}'; declare it under \`inputs:\` with a default`;
   }
   if (root !== 'steps' || name === undefined) return undefined;
@@ -162,8 +178,9 @@ function templateRange(input: ValidationInput, path: PathSegment[], raw: string)
 }
 
 function checkGlobs(workflow: Raw, at: (p: PathSegment[]) => Range, push: (c: DiagnosticCode, m: string, r: Range) => void): void {
-  const save = ((workflow.on as Raw | undefined)?.save ?? []) as string[];
+  const save = isRecord(workflow.on) && Array.isArray(workflow.on.save) ? (workflow.on.save as unknown[]) : [];
   save.forEach((glob, i) => {
+    if (typeof glob !== 'string') return; // reported by the schema
     let braces = 0;
     let brackets = 0;
     for (const ch of glob) {

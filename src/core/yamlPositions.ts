@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { CST, isMap, isPair, isScalar, isSeq, Parser, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { Range } from './diagnostic';
 
 /** Turns offsets into 1-based line/column ranges. */
@@ -70,4 +70,41 @@ export function maxDepth(doc: Document, limit: number): { depth: number; node: N
     }
   }
   return deepest;
+}
+
+/**
+ * The offset of the opening quote of a quoted string that is never closed and so runs on to
+ * `end`, where the yaml library reports the missing quote: usually the end of the file, far from
+ * the mistake. Undefined when no such string ends there.
+ */
+export function unclosedQuoteStart(text: string, end: number): number | undefined {
+  let found: number | undefined;
+  const consider = (token: CST.Token | undefined) => {
+    if (found !== undefined || !token || (token.type !== 'double-quoted-scalar' && token.type !== 'single-quoted-scalar')) return;
+    if (token.offset + token.source.length === end && !isClosedQuote(token.source)) found = token.offset;
+  };
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    consider(token.value);
+    CST.visit(token, (item) => {
+      consider(item.key ?? undefined);
+      consider(item.value);
+    });
+  }
+  return found;
+}
+
+/** `"a\"b"` and `'it''s'` are closed; `"abc`, `"abc\"` and `'it''` are not. */
+function isClosedQuote(source: string): boolean {
+  const quote = source[0];
+  if (source.length < 2 || !source.endsWith(quote!)) return false;
+  if (quote === '"') {
+    let backslashes = 0;
+    for (let i = source.length - 2; i > 0 && source[i] === '\\'; i--) backslashes++;
+    return backslashes % 2 === 0;
+  }
+  // In single quotes a quote is written twice: the closing one is the odd one out of the last run.
+  let run = 0;
+  for (let i = source.length - 1; i > 0 && source[i] === "'"; i--) run++;
+  return run % 2 === 1;
 }

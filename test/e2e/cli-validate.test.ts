@@ -173,3 +173,45 @@ test("every workflow in the repository's workflows/ folder validates", async (t)
   assert.equal(result.code, 0, describeResult(result));
   for (const file of files) assert.match(result.stdout, new RegExp(`^${file.replace('.', '\\.')}: ok \\(\\d+ steps\\)$`, 'm'));
 });
+
+test('a file with several typos shows every problem in one pass, in file order, at exact positions', async (t) => {
+  const cwd = tempDir(t);
+  writeFile(
+    cwd,
+    'typos.yaml',
+    [
+      'name: Typos',
+      'inputs: { target: staging }',
+      'steps:',
+      '  - name: Build',
+      '    action: shell',
+      '    params: { command: make }',
+      '    retry_cont: 2',
+      '  - name: Test',
+      '    action: shel',
+      '    timeout_seconds: soon',
+      '  - name: Build',
+      '    action: log',
+      '    params: { message: "${{ steps.deploy.outputs.url }} to ${{ inputs.targt }}" }',
+      '  - name: Deploy',
+      '    action: delay',
+      '    parms: { seconds: 1 }',
+      '',
+    ].join('\n'),
+  );
+  const result = await runCli(t, ['validate', 'typos.yaml'], { cwd });
+  assert.equal(result.code, 1, describeResult(result));
+  const positions = result.stdout.trim().split('\n').map((line) => /^typos\.yaml:(\d+:\d+): error: /.exec(line)?.[1]);
+  assert.deepEqual(positions, ['7:5', '9:13', '10:22', '11:11', '13:25', '13:60', '16:5'], result.stdout);
+  const json = await runCli(t, ['validate', 'typos.yaml', '--json'], { cwd });
+  const [report] = JSON.parse(json.stdout) as Array<{ diagnostics: Array<{ code: string }> }>;
+  assert.deepEqual(report!.diagnostics.map((d) => d.code), ['schema.additionalProperties', 'unknown_action', 'schema.type', 'duplicate_name', 'template', 'template', 'schema.additionalProperties']);
+});
+
+test('an unclosed quote is reported at the opening quote, not at the end of the file', async (t) => {
+  const cwd = tempDir(t);
+  writeFile(cwd, 'quote.yaml', 'name: "Deploy\nsteps:\n  - name: One\n    action: log\n    params: { message: hi }\n');
+  const result = await runCli(t, ['validate', 'quote.yaml'], { cwd });
+  assert.equal(result.code, 1, describeResult(result));
+  assert.match(result.stdout, /^quote\.yaml:1:7: error: this double-quoted string is never closed: add the closing "\n$/);
+});

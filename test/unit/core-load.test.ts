@@ -142,6 +142,70 @@ describe('errors come back with exact positions', () => {
     assert.equal(dup.range.start.line, 2);
   });
 
+  test('schema and semantic problems come in one pass, in file order, with no follow-on errors', () => {
+    const typos = [
+      'name: Typos', //                                                           1
+      'inputs: { target: staging }', //                                           2
+      'steps:', //                                                                3
+      '  - name: Build', //                                                       4
+      '    action: shell', //                                                     5
+      '    params: { command: make }', //                                         6
+      '    retry_cont: 2', //                                                     7  unknown key
+      '  - name: Test', //                                                        8
+      '    action: shel', //                                                      9  unknown action
+      '    params: { command: "make test" }', //                                  10
+      '    timeout_seconds: soon', //                                             11 wrong type
+      '  - name: Build', //                                                       12 duplicate name
+      '    action: log', //                                                       13
+      '    params: { message: "${{ steps.deploy.outputs.url }} to ${{ inputs.targt }}" }', // 14 later step, unknown input
+      '  - name: Deploy', //                                                      15
+      '    action: delay', //                                                     16
+      '    parms: { seconds: 1 }', //                                             17 unknown key: no "params missing seconds" after it
+      '  - name: Report', //                                                      18
+      '    action: log', //                                                       19
+      '    params: { message: "after ${{ steps.deploy.status }}" }', //           20 refers to the malformed step: fine
+      '',
+    ].join('\n');
+    const found = errorsOf(typos).map((d) => [d.code, d.range.start.line, d.range.start.col]);
+    assert.deepEqual(found, [
+      ['schema.additionalProperties', 7, 5],
+      ['unknown_action', 9, 13],
+      ['schema.type', 11, 22],
+      ['duplicate_name', 12, 11],
+      ['template', 14, 25],
+      ['template', 14, 60],
+      ['schema.additionalProperties', 17, 5],
+    ]);
+  });
+
+  test('malformed parts are skipped by the semantic checks, not crashed on', () => {
+    const cases: Array<[string, DiagnosticCode[]]> = [
+      ['name: x\nsteps: 5\n', ['schema.type']],
+      ['name: x\nsteps: [5, { name: a, action: nope }]\n', ['schema.type', 'unknown_action']],
+      ['name: x\ninputs: [a]\nsteps: [{ name: a, action: log, params: { message: "${{ inputs.a }}" } }]\n', ['schema.type']],
+      ['name: x\non: { save: [3, "src/{a"] }\nsteps: [{ name: a, action: log }]\n', ['schema.type', 'bad_glob']],
+      ['name: x\nsteps: [{ name: 7, action: log }, { action: 9 }, { name: a, action: log, params: 3 }]\n', ['schema.type', 'schema.required', 'schema.type', 'schema.type']],
+    ];
+    for (const [text, codes] of cases) assert.deepEqual(errorsOf(text).map((d) => d.code).sort(), [...codes].sort(), text);
+  });
+
+  test('an unclosed quote is reported at its opening quote, with nothing after it', () => {
+    const cases: Array<[string, { line: number; col: number }]> = [
+      ['name: "abc\nsteps:\n  - name: One\n    action: log\n', { line: 1, col: 7 }],
+      ["name: Q\nsteps:\n  - name: 'One\n    action: log\n  - name: Two\n    action: log\n", { line: 3, col: 11 }],
+      ['name: Q\nsteps:\n  - name: One\n    action: log\n    params: { message: "hi }\n', { line: 5, col: 24 }],
+      ['name: Q\nsteps:\n  - name: One\n    action: log\n    params: { message: "a \\" b }\n', { line: 5, col: 24 }],
+    ];
+    for (const [text, start] of cases) {
+      const d = only(text);
+      assert.equal(d.code, 'yaml.MISSING_CHAR', text);
+      assert.deepEqual(d.range.start, start, text);
+    }
+    // A closed quote with an escaped quote inside is fine; a missing `}` is not taken for a quote.
+    assert.deepEqual(errorsOf('name: "a \\" b"\nsteps: [{ name: a, action: log }]\n'), []);
+    assert.deepEqual(errorsOf('name: x\nsteps:\n  - name: a\n    action: log\n    params: { message: "hi"').map((d) => d.range.start), [{ line: 5, col: 28 }]);
+  });
+
   test('hostile input is refused with a message, quickly, without a crash', () => {
     const cases: Array<[string, string | Uint8Array, DiagnosticCode[]]> = [
       ['empty', '', ['empty']],
