@@ -8,7 +8,10 @@ import { systemClock, type Clock } from './clock';
 import { decisionText } from './decisionText';
 import { BatonError, CancelledError, errorMessage } from './errors';
 import { readUserFile } from './fileErrors';
-import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepResult } from './lifecycle';
+import { runGraph, type StatusFunctions } from './graphScheduler';
+import { maxAttempts } from './retryPolicy';
+import { expandMatrix, type Combination } from './matrix';
+import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepPlan, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
 import { stopOrphanedGroups } from './orphanProcesses';
@@ -18,7 +21,7 @@ import { RunJournal, readJournal } from './runJournal';
 import { foldRun, RunStateBuilder, type RunState, type RunStatus } from './runState';
 import { acquireOwnership, runPaths } from './runStore';
 import { runStep } from './stepExecution';
-import type { Workflow } from './workflowModel';
+import type { Step, Workflow } from './workflowModel';
 
 export interface RunOptions {
   /** The state folder (`.baton/` or WORKFLOW_STATE_DIR). */
@@ -56,6 +59,8 @@ export interface StartOptions extends RunOptions {
   trigger?: Record<string, unknown>;
   /** Pick the id (tests, triggers); @default a new time-sortable id */
   runId?: string;
+  /** A re-run: the run it re-runs, and that run's records of the steps it does not run again (see rerun.ts). */
+  rerun?: { of: string; reuse: readonly LifecycleEvent[] };
 }
 
 export interface RunResult {
@@ -93,12 +98,13 @@ export function startRun(options: StartOptions): RunHandle {
       source: workflow.source,
       notifySlack: workflow.notifySlack,
       stepsTotal: workflow.steps.length,
-      steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
+      steps: stepPlan(workflow),
       ...(options.trigger ? { trigger: options.trigger } : {}),
+      ...(options.rerun ? { rerunof: options.rerun.of } : {}),
     },
   };
   if (options.file === undefined) delete started.data.file;
-  const result = execute({ ...options, clock, runId, durable, history: [], first: started });
+  const result = execute({ ...options, clock, runId, durable, history: [], first: started, reuse: options.rerun?.reuse ?? [] });
   return { runId, dir: paths.dir, result };
 }
 
@@ -131,10 +137,10 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
         fromStep: resumeFrom?.id ?? null,
         previousStatus: state.status,
         notifySlack: workflow.notifySlack,
-        stepsTotal: state.steps.length,
-        stepsCompleted: state.steps.filter((s) => s.status === 'completed').length,
+        stepsTotal: workflow.steps.length,
+        stepsCompleted: state.steps.filter((s) => s.status === 'completed' && !s.of).length,
         // As in `started`, so a subscriber that joins at the resume (the CLI's progress) knows the steps.
-        steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: s.retry.maxRetries + 1 })),
+        steps: stepPlan(workflow),
       },
     },
     ...(state.trigger ? { trigger: state.trigger } : {}),
@@ -157,6 +163,8 @@ interface ExecuteOptions extends RunOptions {
   durable: boolean;
   history: LifecycleEvent[];
   first: FirstRecord;
+  /** Records copied from the run this one re-runs, published right after the first record. */
+  reuse?: readonly LifecycleEvent[];
   trigger?: Record<string, unknown>;
 }
 
@@ -197,6 +205,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     if (options.history.length > 0) await stopOrphanedGroups(paths.stepsDir, runId);
     if (options.first.type === 'baton.workflow.started') publish(options.first.type, options.first.data);
     else publish(options.first.type, options.first.data);
+    (options.reuse ?? []).forEach((record, i, all) => republish(publish, record, i === all.length - 1));
     if (options.durable) {
       watchControl(stateDir, runId, state.controlOffset, (record, endOffset) => {
         if (record.kind === 'cancel') {
@@ -215,44 +224,46 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     }
     const env = { ...stringEnv(options.env ?? process.env), ...workflow.env };
     const startedMs = Date.parse(state.startedAt ?? resumedAt);
-    let failure: { stepId: string; error: string } | undefined;
-
-    for (const step of workflow.steps) {
-      const current = builder.step(step.id);
-      if (current?.status === 'completed' || (current?.status === 'failed' && current.continued)) continue;
-      if (runSignal.aborted) break;
-      const outcome = await runStep({
-        step,
-        workflow,
-        state,
-        runId,
-        clock,
-        env,
-        runSignal,
-        inbox,
-        isDecisionApplied,
-        approvers: options.approvers ?? [],
-        actions: options.actions ?? defaultActions,
-        host: options.host ?? {},
-        cwd: options.cwd,
-        logPath: options.durable ? paths.stepLog(step.id) : devNull,
-        ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
-        publish,
-        getState: () => state,
-        getStep: (id) => builder.step(id),
-        secrets: options.secrets ?? [],
-        ...(options.trigger ? { trigger: options.trigger } : {}),
-        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
-      });
-      if (outcome === 'failed') {
-        failure = { stepId: step.id, error: builder.step(step.id)?.error ?? 'failed' };
-        break;
-      }
-      if (outcome === 'cancelled') break;
-    }
+    const actions = options.actions ?? defaultActions;
+    const graph = await runGraph({
+      workflow,
+      maxParallel: workflow.maxParallel,
+      runSignal,
+      publish,
+      getStep: (id) => builder.step(id),
+      condition: (step, status) => (step.if === undefined ? status.success() : conditionOf(step, status)),
+      combinations: (step) => combinationsOf(step),
+      runUnit: (unit, signal, acquire) =>
+        runStep({
+          step: unit.step,
+          workflow,
+          state,
+          runId,
+          clock,
+          env,
+          runSignal: signal,
+          inbox,
+          isDecisionApplied,
+          approvers: options.approvers ?? [],
+          actions,
+          host: options.host ?? {},
+          cwd: options.cwd,
+          logPath: options.durable ? paths.stepLog(unit.id) : devNull,
+          ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
+          publish,
+          getState: () => state,
+          getStep: (id) => builder.step(id),
+          secrets: options.secrets ?? [],
+          acquireSlot: acquire,
+          ...(unit.matrix ? { matrix: unit.matrix } : {}),
+          ...(options.trigger ? { trigger: options.trigger } : {}),
+          ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+        }),
+    });
+    const failure = graph.failed;
 
     const summary = () => {
-      const done = state.steps.filter((s) => s.status === 'completed').length;
+      const done = state.steps.filter((s) => s.status === 'completed' && !s.of).length;
       return { durationMs: clock.now() - startedMs, stepsCompleted: done, stepsTotal: workflow.steps.length };
     };
     const skipRest = (reason: string) => {
@@ -278,9 +289,30 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   }
 }
 
+/** A re-run's copy of an old record: the same step and data, in this run, marked where it came from. */
+function republish(publish: Publish, record: LifecycleEvent, durable: boolean): void {
+  switch (record.type) {
+    case 'baton.step.expanded':
+      return publish(record.type, record.data, record.stepId);
+    case 'baton.step.completed':
+      return publish(record.type, { ...record.data, reusedFrom: record.runId }, record.stepId, durable);
+    case 'baton.step.failed':
+      return publish(record.type, { ...record.data, reusedFrom: record.runId }, record.stepId, durable);
+    case 'baton.step.skipped':
+      return publish(record.type, { ...record.data, reusedFrom: record.runId }, record.stepId, durable);
+    default:
+      return undefined;
+  }
+}
+
+/** The steps as `started` / `resumed` announce them: ids, names, attempts, the graph's edges. */
+function stepPlan(workflow: Workflow): StepPlan[] {
+  return workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: maxAttempts(s.retry), needs: s.needs, ...(s.strategy ? { matrix: true } : {}) }));
+}
+
 /** One line per step for reports (Slack's "Results"): status, duration and its outputs in short. */
 function collectResults(state: RunState): StepResult[] {
-  return state.steps.map((step) => {
+  return state.steps.filter((s) => !s.of).map((step) => {
     const outputs = Object.entries(step.outputs).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
     const summary = outputs.join(', ');
     return {
@@ -299,3 +331,15 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+
+// WIP until expressions land: `if` and expression matrices.
+function conditionOf(step: Step, _status: StatusFunctions): boolean {
+  throw new BatonError('invalid_workflow', `step ${step.id}: if is not evaluated yet`);
+}
+
+function combinationsOf(step: Step): Combination[] {
+  const strategy = step.strategy!;
+  if (typeof strategy.matrix === 'string') throw new BatonError('invalid_workflow', 'matrix expressions are not evaluated yet');
+  const matrix = Object.fromEntries(Object.entries(strategy.matrix).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+  return expandMatrix({ matrix, include: strategy.include, exclude: strategy.exclude });
+}

@@ -12,7 +12,7 @@ export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, t
 export { decisionText } from './decisionText';
 export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
 export { fileError, isDiskFull, readUserFile, statUserFile } from './fileErrors';
-export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type StepPlan, type StepResult } from './lifecycle';
+export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type InstancePlan, type StepPlan, type StepResult } from './lifecycle';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
 export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';
 export { ensurePrivateDir, ensureStateDir } from './privateFiles';
@@ -26,3 +26,5 @@ export { canRetry, maxAttempts, retryDefaults, retryDelayMs, retryPolicy, type R
 export { slugify, type EventFilter, type Step, type Workflow } from './workflowModel';
 
 export { defaultWorkflowGlobs, findWorkflowFiles, globToRegExp } from './workflowFiles';
+export { expandMatrix, matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance, type MatrixSpec } from './matrix';
+export { rerunRun, selectSteps, type RerunOptions, type RerunSelection } from './rerun';

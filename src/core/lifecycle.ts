@@ -11,6 +11,23 @@ export interface StepPlan {
   id: string;
   name: string;
   maxAttempts: number;
+  /** The steps it needs (the graph's edges). */
+  needs?: string[];
+  /** It fans out over a matrix: its instances follow in `baton.step.expanded`. */
+  matrix?: boolean;
+}
+
+/** One instance of a matrix step, as `baton.step.expanded` announces it. */
+export interface InstancePlan {
+  /** `<step>(k=v,k2=v2)`. */
+  id: string;
+  name: string;
+  matrix: Record<string, unknown>;
+}
+
+/** On a step record of a re-run: the step was not run again, its record is the old run's. */
+export interface Reused {
+  reusedFrom?: string;
 }
 
 /** What every end of a run reports. */
@@ -60,6 +77,8 @@ export interface LifecyclePayloads {
     steps: StepPlan[];
     /** The CloudEvent that triggered the run, readable as `${{ event.* }}`. */
     trigger?: Record<string, unknown>;
+    /** A re-run: the run it re-runs (`baton rerun`). */
+    rerunof?: string;
   };
   'baton.workflow.resumed': {
     fromStep: string | null;
@@ -73,8 +92,9 @@ export interface LifecyclePayloads {
   'baton.workflow.failed': RunEndSummary & { failedStep: string; error: string };
   'baton.workflow.cancelled': RunEndSummary & { reason: string };
   'baton.step.started': { attempt: number; maxAttempts: number; stepName: string; action: string };
-  'baton.step.completed': { attempt: number; durationMs: number; outputs: Record<string, unknown> };
-  'baton.step.failed': {
+  'baton.step.completed': Reused & { attempt: number; durationMs: number; outputs: Record<string, unknown> };
+  'baton.step.expanded': { instances: InstancePlan[] };
+  'baton.step.failed': Reused & {
     stepName: string;
     attempt: number;
     maxAttempts: number;
@@ -88,7 +108,7 @@ export interface LifecyclePayloads {
     durationMs: number;
   };
   'baton.step.retrying': { stepName: string; attempt: number; maxAttempts: number; nextAttempt: number; delayMs: number; error: string };
-  'baton.step.skipped': { reason: string };
+  'baton.step.skipped': Reused & { reason: string };
   'baton.step.waiting_approval': ApprovalInfo;
   'baton.approval.requested': ApprovalInfo;
   'baton.approval.granted': DecisionInfo;
@@ -108,6 +128,7 @@ export const lifecycleTypes = [
   'baton.step.started',
   'baton.step.completed',
   'baton.step.failed',
+  'baton.step.expanded',
   'baton.step.retrying',
   'baton.step.skipped',
   'baton.step.waiting_approval',

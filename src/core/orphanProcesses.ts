@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateFileMode } from './privateFiles';
+import { stepFileName } from './runStore';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. The
@@ -8,7 +9,7 @@ import { privateFileMode } from './privateFiles';
  * the leftovers instead of running a second copy beside them.
  */
 export function recordProcessGroup(stepsDir: string, stepId: string, pgid: number): () => void {
-  const file = join(stepsDir, `${stepId}.pgid`);
+  const file = join(stepsDir, `${stepFileName(stepId)}.pgid`);
   try {
     writeFileSync(file, String(pgid), { mode: privateFileMode });
   } catch {

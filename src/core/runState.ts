@@ -18,6 +18,17 @@ export interface StepState {
   /** When the pending approval was first asked for (its timeout counts from here). */
   approvalRequestedAt?: string;
   approvedBy?: string;
+  /** The steps it needs (from the run's plan). */
+  needs?: string[];
+  /** Why it was skipped ("condition false", "needs 'unit' failed", "run cancelled"). */
+  skipReason?: string;
+  /** A matrix step: its instances' ids, in matrix order. */
+  instances?: string[];
+  /** A matrix instance: the step it belongs to, and its values. */
+  of?: string;
+  matrix?: Record<string, unknown>;
+  /** A re-run reused this step's record from that run instead of running it. */
+  reusedFrom?: string;
 }
 
 export interface RunState {
@@ -31,6 +42,9 @@ export interface RunState {
   cwd?: string;
   inputs: Record<string, string>;
   trigger?: Record<string, unknown>;
+  /** The run this one re-runs. */
+  rerunOf?: string;
+  /** Every step, each matrix step followed by its instances. */
   steps: StepState[];
   error?: string;
   /** Who cancelled it and why (`cancelled by alice: wrong branch`), while it stays cancelled. */
@@ -92,11 +106,21 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       state.cwd = data.cwd;
       state.inputs = data.inputs ?? {};
       if (data.trigger) state.trigger = data.trigger;
+      if (data.rerunof) state.rerunOf = data.rerunof;
       for (const s of data.steps ?? []) {
         const fresh: StepState = { id: s.id, name: s.name, status: 'pending', attempt: 0, maxAttempts: s.maxAttempts, outputs: {} };
+        if (s.needs) fresh.needs = s.needs;
         state.steps.push(fresh);
         steps.set(s.id, fresh);
       }
+      break;
+    }
+    case 'baton.step.expanded': {
+      if (!step || step.instances) break;
+      step.instances = event.data.instances.map((i) => i.id);
+      const fresh = event.data.instances.map((i): StepState => ({ id: i.id, name: i.name, status: 'pending', attempt: 0, maxAttempts: step.maxAttempts, outputs: {}, of: step.id, matrix: i.matrix }));
+      for (const instance of fresh) steps.set(instance.id, instance);
+      state.steps.splice(state.steps.indexOf(step) + 1, 0, ...fresh);
       break;
     }
     case 'baton.workflow.resumed':
@@ -121,6 +145,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       break;
     case 'baton.step.started':
       if (!step) break;
+      delete step.skipReason;
       step.status = 'running';
       step.attempt = event.data.attempt ?? step.attempt + 1;
       if (step.attempt === 1 || !step.startedAt) step.startedAt = event.time;
@@ -135,6 +160,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       step.status = 'completed';
       step.endedAt = event.time;
       step.outputs = event.data.outputs ?? {};
+      if (event.data.reusedFrom) step.reusedFrom = event.data.reusedFrom;
       break;
     case 'baton.step.failed':
       if (!step) break;
@@ -142,14 +168,18 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       step.endedAt = event.time;
       step.error = event.data.error ?? '';
       step.continued = event.data.continued === true;
+      if (event.data.reusedFrom) step.reusedFrom = event.data.reusedFrom;
       // A failed step asks for approval again when it is resumed.
       delete step.approvedBy;
       break;
     case 'baton.step.skipped':
       if (!step) break;
       step.status = 'skipped';
+      step.skipReason = event.data.reason;
+      if (event.data.reusedFrom) step.reusedFrom = event.data.reusedFrom;
       // Interrupted while running (a cancel): it ended here, so its duration is final.
       if (step.startedAt && !step.endedAt) step.endedAt = event.time;
+      if (state.status === 'paused') refreshPaused(state);
       break;
     case 'baton.step.waiting_approval':
       if (!step) break;
@@ -163,15 +193,21 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       step.status = 'pending';
       step.approvedBy = event.data.by ?? 'someone';
       delete step.approvalRequestedAt;
-      state.status = 'running';
+      refreshPaused(state);
       break;
     case 'baton.approval.rejected':
       if (event.data.controlOffset !== undefined) state.controlOffset = event.data.controlOffset;
       if (!step) break;
       delete step.approvalRequestedAt;
-      state.status = 'running';
+      if (step.status === 'waiting_approval') step.status = 'pending';
+      refreshPaused(state);
       break;
     default:
       break;
   }
+}
+
+/** Paused while any step waits for a human; parallel branches may still be running beside it. */
+function refreshPaused(state: RunState): void {
+  state.status = state.steps.some((s) => s.status === 'waiting_approval') ? 'paused' : 'running';
 }

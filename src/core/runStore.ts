@@ -1,4 +1,5 @@
 import { existsSync, openSync, closeSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BatonError } from './errors';
@@ -14,10 +15,21 @@ export function runPaths(stateDir: string, runId: string) {
     workflow: join(dir, 'workflow.yaml'),
     journal: join(dir, 'journal.jsonl'),
     stepsDir: join(dir, 'steps'),
-    stepLog: (stepId: string) => join(dir, 'steps', `${stepId}.log`),
+    stepLog: (stepId: string) => join(dir, 'steps', `${stepFileName(stepId)}.log`),
     owner: join(dir, 'owner'),
     control: join(dir, 'control.jsonl'),
   };
+}
+
+/**
+ * A step's (or a matrix instance's) id as a file name: ids like `build(node=20,os=linux)` stay as
+ * they are; a value with a slash, a NUL or a leading dot is replaced, with a short hash so two
+ * instances never share a file.
+ */
+export function stepFileName(stepId: string): string {
+  if (/^[A-Za-z0-9_][A-Za-z0-9_.,=()+@:-]{0,150}$/.test(stepId)) return stepId;
+  const safe = stepId.replace(/[^A-Za-z0-9_.,=()+@:-]/g, '_').slice(0, 120);
+  return `${safe}~${createHash('sha256').update(stepId).digest('hex').slice(0, 8)}`;
 }
 
 /** `.baton/` in the workspace (or the CLI's cwd), unless WORKFLOW_STATE_DIR says otherwise. */

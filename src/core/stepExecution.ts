@@ -14,6 +14,7 @@ import type { RunState, StepState } from './runState';
 import { SecretMasker } from './secretMasker';
 import { StepOutput } from './stepOutput';
 import { canRetry, maxAttempts as attemptsAllowed, retryDelayMs } from './retryPolicy';
+import type { Combination } from './matrix';
 import type { Step, Workflow } from './workflowModel';
 
 export interface StepRun {
@@ -40,13 +41,17 @@ export interface StepRun {
   getState: () => RunState;
   getStep: (id: string) => StepState | undefined;
   secrets: readonly string[];
+  /** Waits for a free `max_parallel` slot (after the approval gate: a step waiting for a human holds none). */
+  acquireSlot?: () => Promise<() => void>;
+  /** The instance's matrix values, for a matrix step. */
+  matrix?: Combination;
 }
 
 export type StepOutcome = 'completed' | 'continued' | 'failed' | 'cancelled';
 
 /** One step: the approval gate, then attempts with timeout and exponential backoff between them. */
 export async function runStep(run: StepRun): Promise<StepOutcome> {
-  const { step, publish } = run;
+  const { step } = run;
   const approvedEarlier = run.getStep(step.id)?.approvedBy !== undefined;
   if (step.requiresApproval && !approvedEarlier) {
     const decision = await gate(run);
@@ -54,7 +59,22 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
     // Who and why travel with the failure, so every view of it (status, Slack, the tree) says so.
     if (!decision.granted) return fail(run, `approval ${decisionText('rejected', decision.by, decision.reason)}`, 'rejected', 1, '');
   }
+  let release: () => void;
+  try {
+    release = run.acquireSlot ? await run.acquireSlot() : () => {};
+  } catch {
+    return 'cancelled'; // the run (or a fail_fast sibling) was cancelled while waiting for a slot
+  }
+  try {
+    return await attempts(run);
+  } finally {
+    release();
+  }
+}
 
+/** The attempts of a step, with timeout and exponential backoff between them. */
+async function attempts(run: StepRun): Promise<StepOutcome> {
+  const { step, publish } = run;
   const maxAttempts = attemptsAllowed(step.retry);
   const firstAttempt = 1;
   for (let attempt = firstAttempt; attempt <= maxAttempts; attempt++) {

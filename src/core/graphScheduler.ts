@@ -1,0 +1,228 @@
+/**
+ * Runs a workflow's steps along their `needs`: a step starts once every step it needs has ended
+ * and its `if` holds, at most `max_parallel` at once; a matrix step fans out into instances. A
+ * failure skips what needs the failed step (unless its `if` asks for `failure()` or `always()`)
+ * while independent branches go on, as in GitHub Actions. A cancel starts nothing new and waits
+ * for the running steps, whose process groups the run's signal stops.
+ *
+ * The scheduler decides *what* runs *when*; running one step (approval, attempts, journal
+ * records) is stepExecution.ts's, and every transition goes through the engine's `publish`.
+ */
+import { BatonError, errorMessage } from './errors';
+import type { Publish } from './engine';
+import { matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance } from './matrix';
+import type { StepState } from './runState';
+import { maxAttempts } from './retryPolicy';
+import { Slots } from './slots';
+import type { StepOutcome } from './stepExecution';
+import type { Step, Workflow } from './workflowModel';
+
+/** How a step ended in this run, as its dependents see it. */
+export type Ended = 'completed' | 'continued' | 'failed' | 'skipped';
+
+/** What a step's `if` may ask (GitHub's status functions). */
+export interface StatusFunctions {
+  success(): boolean;
+  failure(): boolean;
+  cancelled(): boolean;
+  always(): boolean;
+}
+
+/** One runnable thing: a step, or one instance of a matrix step. */
+export interface Unit {
+  step: Step;
+  /** The step's id, or the instance's (`build(node=20)`). */
+  id: string;
+  name: string;
+  matrix?: Combination;
+}
+
+export interface GraphDeps {
+  workflow: Workflow;
+  /** Units running at once. */
+  maxParallel: number;
+  runSignal: AbortSignal;
+  publish: Publish;
+  getStep(id: string): StepState | undefined;
+  /** Runs one unit; `acquire` is called after its approval gate, so a step waiting for a human holds no slot. */
+  runUnit(unit: Unit, signal: AbortSignal, acquire: () => Promise<() => void>): Promise<StepOutcome>;
+  /** The step's `if` (absent: `success()`), evaluated once its needs have ended. */
+  condition(step: Step, status: StatusFunctions): boolean;
+  /** The matrix step's combinations, evaluated once its needs have ended. */
+  combinations(step: Step): Combination[];
+}
+
+export interface GraphResult {
+  /** The first step that failed without `continue_on_failure`. */
+  failed?: { stepId: string; error: string };
+}
+
+export async function runGraph(deps: GraphDeps): Promise<GraphResult> {
+  const ended = new Map<string, Ended>();
+  /** For each step that failed, or was skipped because of a failure above it: the step that failed first. `failure()` looks up through these. */
+  const failedUpstream = new Map<string, string>();
+  const slots = new Slots(deps.maxParallel);
+  const result: GraphResult = {};
+  for (const step of deps.workflow.steps) {
+    const state = deps.getStep(step.id);
+    if (state?.status === 'completed') ended.set(step.id, 'completed');
+    else if (state?.status === 'failed' && state.continued) ended.set(step.id, 'continued');
+  }
+  const running = new Map<string, Promise<void>>();
+  const waiting = deps.workflow.steps.filter((s) => !ended.has(s.id));
+
+  const start = (step: Step) => {
+    const done = runOne(step).then((outcome) => {
+      running.delete(step.id);
+      if (outcome.ended === 'cancelled') return; // the run is being cancelled: nothing more starts
+      ended.set(step.id, outcome.ended);
+      if (outcome.ended === 'failed') failedUpstream.set(step.id, step.id);
+      else if (outcome.ended === 'skipped' && outcome.failedAbove) failedUpstream.set(step.id, outcome.failedAbove);
+      if (outcome.ended === 'failed' && !result.failed) result.failed = { stepId: step.id, error: outcome.error ?? 'failed' };
+    });
+    running.set(step.id, done);
+  };
+
+  const runOne = async (step: Step): Promise<StepEnd> => {
+    const needs = step.needs;
+    const status: StatusFunctions = {
+      success: () => needs.every((id) => ended.get(id) === 'completed' || ended.get(id) === 'continued'),
+      failure: () => needs.some((id) => failedUpstream.has(id)),
+      cancelled: () => deps.runSignal.aborted,
+      always: () => true,
+    };
+    let go: boolean;
+    try {
+      go = status.success() || usesStatusFunction(step.if) ? deps.condition(step, status) : false;
+    } catch (error) {
+      return failStep(deps, step, `if: ${errorMessage(error)}`);
+    }
+    if (!go) {
+      const reason = status.success() ? 'condition false' : unmetNeed(needs, ended, failedUpstream);
+      deps.publish('baton.step.skipped', { reason }, step.id);
+      const above = needs.map((id) => failedUpstream.get(id)).find((root) => root !== undefined);
+      return above ? { ended: 'skipped', failedAbove: above } : { ended: 'skipped' };
+    }
+    if (step.strategy) return runMatrix(deps, step, slots);
+    const outcome = await deps.runUnit({ step, id: step.id, name: step.name }, deps.runSignal, () => slots.acquire(deps.runSignal));
+    return endOf(outcome, deps.getStep(step.id)?.error);
+  };
+
+  for (;;) {
+    if (!deps.runSignal.aborted) {
+      for (let i = 0; i < waiting.length; ) {
+        const step = waiting[i]!;
+        if (step.needs.every((id) => ended.has(id))) {
+          waiting.splice(i, 1);
+          start(step);
+        } else i++;
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  return result;
+}
+
+interface StepEnd {
+  ended: Ended | 'cancelled';
+  error?: string;
+  /** Skipped because this step failed somewhere above. */
+  failedAbove?: string;
+}
+
+/** A matrix step: its instances under the step's own `max_parallel` and the run's slots; `fail_fast` stops the siblings of a failed one. */
+async function runMatrix(deps: GraphDeps, step: Step, slots: Slots): Promise<StepEnd> {
+  const strategy = step.strategy!;
+  let instances: MatrixInstance[];
+  const known = deps.getStep(step.id)?.instances;
+  try {
+    // A resumed matrix step keeps the instances it had, whatever its expressions give now.
+    instances = known ? known.map((id) => ({ id, name: deps.getStep(id)?.name ?? id, matrix: deps.getStep(id)?.matrix ?? {} })) : matrixInstances(step.id, step.name, deps.combinations(step));
+    if (instances.length > maxMatrixInstances) throw new BatonError('invalid_workflow', `the matrix has ${instances.length} instances; at most ${maxMatrixInstances} are allowed`);
+  } catch (error) {
+    return failStep(deps, step, `strategy.matrix: ${errorMessage(error)}`);
+  }
+  if (!known) deps.publish('baton.step.expanded', { instances }, step.id);
+  const siblings = new AbortController();
+  const signal = AbortSignal.any([deps.runSignal, siblings.signal]);
+  const own = new Slots(strategy.maxParallel ?? instances.length);
+  let firstFailure: { id: string; error: string } | undefined;
+  await Promise.all(
+    instances.map(async (instance) => {
+      const current = deps.getStep(instance.id);
+      if (current?.status === 'completed' || (current?.status === 'failed' && current.continued)) return;
+      let release: (() => void) | undefined;
+      try {
+        release = await own.acquire(signal);
+      } catch {
+        if (!deps.runSignal.aborted) deps.publish('baton.step.skipped', { reason: failFastReason(firstFailure) }, instance.id);
+        return;
+      }
+      try {
+        const outcome = await deps.runUnit({ step: { ...step, id: instance.id, name: instance.name }, ...instance }, signal, () => slots.acquire(signal));
+        if (outcome === 'failed') {
+          firstFailure ??= { id: instance.id, error: deps.getStep(instance.id)?.error ?? 'failed' };
+          if (strategy.failFast) siblings.abort(new BatonError('cancelled', failFastReason(firstFailure)));
+        } else if (outcome === 'cancelled' && !deps.runSignal.aborted) {
+          deps.publish('baton.step.skipped', { reason: failFastReason(firstFailure) }, instance.id);
+        }
+      } finally {
+        release();
+      }
+    }),
+  );
+  if (deps.runSignal.aborted) return { ended: 'cancelled' };
+  return finishMatrix(deps, step, instances);
+}
+
+/** The matrix step's own record: its instances' outputs as lists in matrix order; failed if any instance failed for good. */
+function finishMatrix(deps: GraphDeps, step: Step, instances: readonly MatrixInstance[]): StepEnd {
+  const states = instances.map((i) => deps.getStep(i.id));
+  const keys = [...new Set(states.flatMap((s) => Object.keys(s?.outputs ?? {})))];
+  const outputs = Object.fromEntries(keys.map((k) => [k, states.map((s) => s?.outputs[k] ?? null)]));
+  const failedOne = states.find((s) => s && s.status !== 'completed' && !(s.status === 'failed' && s.continued));
+  if (!failedOne) {
+    deps.publish('baton.step.completed', { attempt: 1, durationMs: spanMs(states), outputs }, step.id, true);
+    return { ended: 'completed' };
+  }
+  const error = `instance ${failedOne.id} ${failedOne.status}${failedOne.error ? `: ${failedOne.error}` : ''}`;
+  deps.publish('baton.step.failed', { stepName: step.name, attempt: 1, maxAttempts: 1, error, errorCode: 'step_failed', continued: step.continueOnFailure, continueOnFailure: step.continueOnFailure, outputTail: '', durationMs: spanMs(states) }, step.id, true);
+  return { ended: step.continueOnFailure ? 'continued' : 'failed', error };
+}
+
+function failStep(deps: GraphDeps, step: Step, error: string): StepEnd {
+  deps.publish('baton.step.failed', { stepName: step.name, attempt: 0, maxAttempts: maxAttempts(step.retry), error, errorCode: 'invalid_workflow', continued: step.continueOnFailure, continueOnFailure: step.continueOnFailure, outputTail: '', durationMs: 0 }, step.id, true);
+  return { ended: step.continueOnFailure ? 'continued' : 'failed', error };
+}
+
+function endOf(outcome: StepOutcome, error: string | undefined): StepEnd {
+  if (outcome === 'cancelled') return { ended: 'cancelled' };
+  if (outcome === 'failed') return { ended: 'failed', ...(error ? { error } : {}) };
+  return { ended: outcome };
+}
+
+/** GitHub's rule: an `if` without a status function means `success() && (if)`. */
+export function usesStatusFunction(ifText: string | undefined): boolean {
+  return ifText !== undefined && /\b(success|failure|always|cancelled)\s*\(/.test(ifText);
+}
+
+/** Why a step whose needs did not all succeed is skipped: the failed need, or the failure above a skipped one. */
+function unmetNeed(needs: readonly string[], ended: ReadonlyMap<string, Ended>, failedUpstream: ReadonlyMap<string, string>): string {
+  const failed = needs.find((id) => ended.get(id) === 'failed');
+  if (failed) return `needs '${failed}' failed`;
+  const skipped = needs.find((id) => ended.get(id) === 'skipped');
+  const root = skipped === undefined ? undefined : failedUpstream.get(skipped);
+  if (root) return `'${root}' failed (needed through '${skipped}')`;
+  return skipped ? `needs '${skipped}' was skipped` : 'needs did not complete';
+}
+
+function failFastReason(failure: { id: string } | undefined): string {
+  return failure ? `cancelled: ${failure.id} failed (fail_fast)` : 'cancelled';
+}
+
+function spanMs(states: ReadonlyArray<StepState | undefined>): number {
+  const starts = states.map((s) => (s?.startedAt ? Date.parse(s.startedAt) : NaN)).filter(Number.isFinite);
+  const ends = states.map((s) => (s?.endedAt ? Date.parse(s.endedAt) : NaN)).filter(Number.isFinite);
+  return starts.length && ends.length ? Math.max(...ends) - Math.min(...starts) : 0;
+}
