@@ -1,10 +1,11 @@
 /**
  * Event filters, shared by `on.events` triggers and the `wait_for_event` action:
  * `{ type: "process.*", source: "*pycharm*", where: { "data.exit_code": 0 } }`.
- * Globs know only `*` (any run of characters, dots and slashes included) and `?` (one character);
- * everything else is literal, so a filter can never be an invalid pattern.
+ * Globs are core's `'name'` syntax: only `*` (any run of characters, dots and slashes included) and
+ * `?` (one character); everything else is literal, so a filter can never be an invalid pattern.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { globToRegExp } from '../core/index';
 import type { BatonEvent } from './event';
 
 export interface EventFilter {
@@ -21,17 +22,6 @@ export interface EventFilter {
 
 export type EventPredicate = (event: BatonEvent) => boolean;
 
-/** Turns a `*`/`?` glob into an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (const ch of glob) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
 /** Reads a dotted path; `undefined` when any segment is missing. Keys containing dots cannot be addressed. */
 export function readPath(value: unknown, path: string): unknown {
   let current: unknown = value;
@@ -45,8 +35,8 @@ export function readPath(value: unknown, path: string): unknown {
 
 /** Compiles a filter once (a trigger runner tests every line of the log against every trigger). */
 export function compileFilter(filter: EventFilter): EventPredicate {
-  const type = filter.type === undefined ? undefined : globToRegExp(filter.type);
-  const source = filter.source === undefined ? undefined : globToRegExp(filter.source);
+  const type = filter.type === undefined ? undefined : globToRegExp(filter.type, { syntax: 'name' });
+  const source = filter.source === undefined ? undefined : globToRegExp(filter.source, { syntax: 'name' });
   const where = Object.entries(filter.where ?? {});
   return (event) =>
     (type === undefined || type.test(event.type)) &&

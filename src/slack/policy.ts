@@ -1,3 +1,4 @@
+import { globToRegExp } from '../core/index';
 import type { SlackInput } from './slackInput';
 
 /**
@@ -23,8 +24,8 @@ const neverSent = /^baton\.notification\./;
 export type TypeFilter = (type: string) => boolean;
 
 /**
- * Compiles a list of type globs: `*` matches any run of characters (dots included), `?` one
- * character; a leading `!` excludes. A type is sent when some positive pattern matches and no
+ * Compiles a list of type globs (core's `'name'` syntax: `*` matches any run of characters, dots
+ * included, `?` one character); a leading `!` excludes. A type is sent when some positive pattern matches and no
  * negative one does, so `["baton.*", "!baton.step.*"]` reads as it sounds.
  */
 export function compileTypeFilter(patterns: readonly string[] = defaultSlackTypes): TypeFilter {
@@ -33,15 +34,10 @@ export function compileTypeFilter(patterns: readonly string[] = defaultSlackType
   for (const raw of patterns) {
     const pattern = raw.trim();
     if (pattern === '' || pattern === '!') continue;
-    if (pattern.startsWith('!')) exclude.push(globToRegExp(pattern.slice(1)));
-    else include.push(globToRegExp(pattern));
+    if (pattern.startsWith('!')) exclude.push(globToRegExp(pattern.slice(1), { syntax: 'name' }));
+    else include.push(globToRegExp(pattern, { syntax: 'name' }));
   }
   return (type) => !neverSent.test(type) && include.some((r) => r.test(type)) && !exclude.some((r) => r.test(type));
-}
-
-function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`);
 }
 
 /** The whole decision for one input: the workflow's `notify_slack` switch, then the type list. */

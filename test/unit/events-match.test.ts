@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEvent } from '../../src/events/event';
-import { compileFilter, globToRegExp, matchesEvent, readPath } from '../../src/events/match';
+import { globToRegExp as compileGlob } from '../../src/core/index';
+import { compileFilter, matchesEvent, readPath } from '../../src/events/match';
+
+const globToRegExp = (glob: string) => compileGlob(glob, { syntax: 'name' });
 
 const done = createEvent('process.completed', { exit_code: 0, name: 'pytest', nested: { list: [1, 2] } }, { source: 'baton://box/pycharm/12' });
 

@@ -3,8 +3,8 @@
  * whole file), then every line as it lands. Bounded memory whatever the log's size.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { globToRegExp } from '../../core/index';
 import type { BatonEvent } from '../../events/event';
-import { globToRegExp } from '../../events/match';
 import { tailEventLog, type EventLogTailer } from '../../events/logTailer';
 
 export interface EventFeedOptions {
@@ -37,7 +37,7 @@ export class EventFeed {
   list(typeFilter?: string): BatonEvent[] {
     const newest = [...this.events].reverse();
     if (!typeFilter?.trim()) return newest;
-    const patterns = typeFilter.split(',').map((g) => globToRegExp(g.trim())).filter((r) => r.source !== '^$');
+    const patterns = typeFilter.split(',').map((g) => g.trim()).filter((g) => g !== '').map((g) => globToRegExp(g, { syntax: 'name' }));
     return newest.filter((e) => patterns.some((p) => p.test(e.type)));
   }
 
