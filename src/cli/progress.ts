@@ -1,4 +1,4 @@
-import { decisionText, type LifecycleEvent, type StepPlan } from '../core/index';
+import { decisionText, formatDuration, type LifecycleEvent, type StepPlan } from '../core/index';
 import type { CliIo } from './io';
 
 const symbols = { completed: '✓', failed: '✗', skipped: '-', retrying: '↻', waiting: '⏸' };
@@ -43,13 +43,13 @@ export class ProgressView {
         this.startTicker();
         break;
       case 'baton.step.completed':
-        this.finishStep(`${symbols.completed} ${this.label(event)} (${seconds(event.data.durationMs)})`);
+        this.finishStep(`${symbols.completed} ${this.label(event)} (${formatDuration(event.data.durationMs)})`);
         break;
       case 'baton.step.failed':
         this.finishStep(`${symbols.failed} ${this.label(event)}: ${event.data.error}${event.data.continued ? ' (continue_on_failure: going on)' : ''}`);
         break;
       case 'baton.step.retrying':
-        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${event.data.error}; attempt ${event.data.nextAttempt} in ${seconds(event.data.delayMs)}`);
+        this.finishStep(`${symbols.retrying} ${this.label(event)}: ${event.data.error}; attempt ${event.data.nextAttempt} in ${formatDuration(event.data.delayMs)}`);
         break;
       case 'baton.step.skipped':
         this.print(`${symbols.skipped} ${this.label(event)} skipped (${event.data.reason})`);
@@ -67,7 +67,7 @@ export class ProgressView {
         this.print(decisionText('cancel requested', event.data.by, event.data.reason));
         break;
       case 'baton.workflow.completed':
-        this.print(`${symbols.completed} ${event.workflowName} completed in ${seconds(event.data.durationMs)} — ${event.data.stepsCompleted}/${event.data.stepsTotal} steps`);
+        this.print(`${symbols.completed} ${event.workflowName} completed in ${formatDuration(event.data.durationMs)} — ${event.data.stepsCompleted}/${event.data.stepsTotal} steps`);
         break;
       case 'baton.workflow.failed':
         this.print(`${symbols.failed} ${event.workflowName} failed at step ${event.data.failedStep}: ${event.data.error}\n  resume with: baton resume ${event.runId}`);
@@ -150,16 +150,9 @@ export class ProgressView {
   private drawLine(): void {
     const c = this.current;
     if (!this.tty || !c || !this.ticker) return;
-    const elapsed = seconds(Date.now() - c.since);
+    const elapsed = formatDuration(Date.now() - c.since);
     const text = `⠿ [${c.index}/${c.total}] ${c.name} — running${this.attemptText()} ${elapsed}`;
     this.io.stdout.write(text.slice(0, (this.io.stdout.columns ?? 100) - 1));
     this.lineShown = true;
   }
-}
-
-export function seconds(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }

@@ -25,6 +25,7 @@ export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir,
 export { canRetry, maxAttempts, retryDefaults, retryDelayMs, retryPolicy, type RetryPolicy } from './retryPolicy';
 export { slugify, type EventFilter, type Step, type Workflow } from './workflowModel';
 
+export { formatDuration, type DurationFormat } from './formatDuration';
 export { globToRegExp, type GlobOptions } from './glob';
 export { defaultWorkflowGlobs, findWorkflowFiles } from './workflowFiles';
 export { expandMatrix, matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance, type MatrixSpec } from './matrix';

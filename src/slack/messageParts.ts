@@ -1,5 +1,6 @@
+import { formatDuration } from '../core/index';
 import { context, fieldsSection, section, type ContextBlock, type SectionBlock } from './blocks';
-import { codeBlock, ELLIPSIS, formatDuration, inlineCode, safeText, stripControl } from './mrkdwn';
+import { codeBlock, ELLIPSIS, inlineCode, safeText, stripControl } from './mrkdwn';
 import { isRecord, readLines, readNumber, readString, readValue, type SlackInput } from './slackInput';
 
 /**
@@ -47,7 +48,7 @@ export function stepsDone(data: Record<string, unknown> | undefined): string | u
 
 export function duration(data: Record<string, unknown> | undefined): string | undefined {
   const ms = readNumber(data, 'durationMs');
-  return ms === undefined ? undefined : formatDuration(ms);
+  return ms === undefined ? undefined : formatDuration(ms, { style: 'long' });
 }
 
 /** The fields every run message carries: workflow, run, source, then the kind's own. */
@@ -119,7 +120,7 @@ function resultLine(item: unknown): string {
   const parts = [`${icon} *${safeText(name, 80)}*`];
   if (status && !statusIcon[status]) parts.push(safeText(status, 30));
   const ms = readNumber(item, 'durationMs');
-  if (ms !== undefined) parts.push(formatDuration(ms));
+  if (ms !== undefined) parts.push(formatDuration(ms, { style: 'long' }));
   const summary = readString(item, 'summary');
   if (summary) parts.push(safeText(summary, 160));
   return parts.join(' — ');

@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/index';
 import { header, payload, section, context, type SlackPayload } from './blocks';
 import { fitToLimits } from './limits';
 import {
@@ -15,7 +16,7 @@ import {
   stepsDone,
   workflowLabel,
 } from './messageParts';
-import { escapeMrkdwn, formatDuration, inlineCode, safeText } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, safeText } from './mrkdwn';
 import { buildGenericMessage, buildProcessMessage } from './processMessages';
 import { readBoolean, readNumber, readString, type SlackInput } from './slackInput';
 
@@ -147,7 +148,7 @@ function approvalRequested(input: SlackInput): SlackPayload {
     header(`✋ Approval needed: ${plain(step)}`),
     runFields(input, [
       ['Step', input.stepId === undefined ? short(step) : inlineCode(input.stepId, 100)],
-      ['Times out', timeout === undefined ? undefined : `in ${formatDuration(timeout * 60_000)} (then it counts as rejected)`],
+      ['Times out', timeout === undefined ? undefined : `in ${formatDuration(timeout * 60_000, { style: 'long' })} (then it counts as rejected)`],
     ]),
     description === undefined ? undefined : section(safeText(description, 1000)),
     howToApprove(input),

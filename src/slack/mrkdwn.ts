@@ -88,15 +88,3 @@ export function inlineCode(text: string, max: number): string {
   const flat = stripControl(text).replace(/`/g, "'").replace(/\s*\n\s*/g, ' ');
   return '`' + safeText(flat, Math.max(1, max - 2)) + '`';
 }
-
-/** Human durations as a reader of a chat message wants them: "850 ms", "12.4 s", "3 min 5 s", "1 h 2 min". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  const totalSeconds = Math.round(seconds);
-  const minutes = Math.floor(totalSeconds / 60);
-  if (minutes < 60) return `${minutes} min ${totalSeconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}

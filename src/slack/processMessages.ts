@@ -1,6 +1,7 @@
+import { formatDuration } from '../core/index';
 import { fieldsSection, header, payload, section, type Outcome, type SlackPayload } from './blocks';
 import { budgets, errorSection, footer, nextStepsSection, outputSection, plain, resultsSection, short } from './messageParts';
-import { codeBlock, formatDuration, inlineCode, safeText } from './mrkdwn';
+import { codeBlock, inlineCode, safeText } from './mrkdwn';
 import { readNumber, readString, type SlackInput } from './slackInput';
 
 /**
@@ -15,7 +16,7 @@ export function buildProcessMessage(input: SlackInput): SlackPayload {
   const look = processLook[phase] ?? { icon: '•', verb: phase, outcome: 'neutral' as Outcome };
   const exitText = exit === undefined || phase !== 'failed' ? '' : ` (exit ${exit})`;
   const ms = readNumber(data, 'durationMs');
-  const took = ms === undefined ? undefined : formatDuration(ms);
+  const took = ms === undefined ? undefined : formatDuration(ms, { style: 'long' });
   const after = took && (phase === 'completed' || phase === 'failed') ? ` in ${took}` : '';
   const command = readString(data, 'command');
   const message = readString(data, 'message');

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { cancelRun, createActionRegistry, decideApproval, loadWorkflowFile, newRunId, startRun, type RunHandle } from '../../src/core/index';
+import { cancelRun, createActionRegistry, decideApproval, formatDuration, loadWorkflowFile, newRunId, startRun, type RunHandle } from '../../src/core/index';
 import { RunCatalog, isActive, type RunEntry } from '../../src/extension/model/runCatalog';
 import { runInSlices } from '../../src/extension/model/slices';
 import { runProgress, statusOf } from '../../src/extension/model/statusModel';
-import { formatDuration, runDisplayStatus, runNodes, runStepNodes, workflowNodes, workflowStepNodes } from '../../src/extension/model/treeModel';
+import { runDisplayStatus, runNodes, runStepNodes, workflowNodes, workflowStepNodes } from '../../src/extension/model/treeModel';
 import { WorkflowCatalog, type WorkflowFile } from '../../src/extension/model/workflowCatalog';
 import { killHard, startCli, tempDir, waitFor, waitForRecord, writeFile } from '../support/cli';
 import { gatedDeploy } from '../support/workflows';
@@ -560,11 +560,10 @@ test('the status bar: one running run, several with one waiting, and progress co
   assert.equal(runProgress(fakeEntry({ status: 'running', orphaned: true, steps: [stepState('a', 'completed'), stepState('b', 'running')] })), '1/2');
 });
 
-test('durations read as users expect', () => {
-  assert.equal(formatDuration(850), '850ms');
-  assert.equal(formatDuration(4210), '4.2s');
-  assert.equal(formatDuration(125_000), '2m 05s');
-  assert.equal(formatDuration(3_720_000), '1h 02m');
-  assert.equal(formatDuration(-5), '');
-  assert.equal(formatDuration(Number.NaN), '');
+test('durations read as users expect; one that ends before it starts (two hosts\' clocks) shows none', () => {
+  const step = (startedAt: string, endedAt: string) =>
+    runStepNodes(runNodes([fakeEntry({ status: 'completed', steps: [stepState('a', 'completed', { startedAt, endedAt })] })])[0]!)[0]!.view.description;
+  assert.equal(step('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:04.210Z'), 'completed · 4.2s');
+  assert.equal(step('2026-01-01T00:00:00.000Z', '2026-01-01T00:02:05.000Z'), 'completed · 2m 05s');
+  assert.equal(step('2026-01-01T00:00:05.000Z', '2026-01-01T00:00:00.000Z'), 'completed');
 });

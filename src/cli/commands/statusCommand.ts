@@ -1,7 +1,6 @@
-import { findRun, readRun, type RunSummary } from '../../core/index';
+import { findRun, formatDuration, readRun, type RunSummary } from '../../core/index';
 import type { Command } from '../command';
 import { exitCodes, type CliIo } from '../io';
-import { seconds } from '../progress';
 import { cliStateDir } from '../stateDir';
 
 const icons: Record<string, string> = { completed: '✓', failed: '✗', skipped: '-', running: '▶', pending: '·', waiting_approval: '⏸' };
@@ -27,13 +26,13 @@ export function displayStatus(run: RunSummary): string {
 }
 
 function printRun(io: CliIo, run: RunSummary): void {
-  const duration = run.startedAt ? seconds((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt)) : '';
+  const duration = run.startedAt ? formatDuration((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt)) : '';
   io.stdout.write(`${run.workflowName} (${run.workflowId}) — run ${run.runId}\n`);
   const why = run.cancelReason ? ` (${run.cancelReason})` : '';
   io.stdout.write(`status: ${displayStatus(run)}${why}${duration ? `, ${duration}` : ''}${run.owner ? `, owner pid ${run.owner.pid}` : ''}\n`);
   if (run.journalProblems > 0) io.stdout.write(`note: ${run.journalProblems} unreadable journal line(s) were skipped\n`);
   run.steps.forEach((step, i) => {
-    const took = step.startedAt && step.endedAt ? ` ${seconds(Date.parse(step.endedAt) - Date.parse(step.startedAt))}` : '';
+    const took = step.startedAt && step.endedAt ? ` ${formatDuration(Date.parse(step.endedAt) - Date.parse(step.startedAt))}` : '';
     const attempt = step.maxAttempts > 1 && step.attempt > 0 ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
     const error = step.error ? ` — ${step.error}` : '';
     io.stdout.write(`  ${icons[step.status] ?? '?'} ${i + 1}. ${step.name} [${step.status}]${attempt}${took}${error}\n`);

@@ -8,7 +8,7 @@
  *   run:      `run` + its status + `cancellable` | `resumable` | `approvable` | `orphaned`
  *   step:     `step` + its status + `hasLog` + `approvable`
  */
-import type { RunStatus, Step, StepState, StepStatus } from '../../core/index';
+import { formatDuration, type RunStatus, type Step, type StepState, type StepStatus } from '../../core/index';
 import type { RunEntry } from './runCatalog';
 import { runProgress } from './statusModel';
 import type { WorkflowEntry } from './workflowCatalog';
@@ -186,16 +186,7 @@ export function runStepNodes(node: RunNode, now = Date.now()): RunStepNode[] {
 /** From start to end; without an end, up to `now` only while it is `live` (else unknown: none). */
 function elapsed(startedAt: string | undefined, endedAt: string | undefined, live: boolean, now: number): string | undefined {
   if (!startedAt) return undefined;
-  if (endedAt) return formatDuration(Date.parse(endedAt) - Date.parse(startedAt));
-  return live ? formatDuration(now - Date.parse(startedAt)) : undefined;
-}
-
-/** `850ms`, `4.2s`, `2m 05s`, `1h 02m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  const ms = endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : live ? now - Date.parse(startedAt) : Number.NaN;
+  // Clocks of two hosts may disagree: a negative duration is shown as none, not as `?`.
+  return ms >= 0 ? formatDuration(ms) : undefined;
 }

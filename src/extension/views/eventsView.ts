@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { formatDuration } from '../../core/index';
 import type { BatonEvent } from '../../events/event';
 import type { Baton } from '../baton';
-import { formatDuration } from '../model/treeModel';
 
 export interface EventNode {
   kind: 'event';
@@ -38,7 +38,8 @@ export class EventsView implements vscode.TreeDataProvider<EventNode>, vscode.Di
     const e = node.event;
     const item = new vscode.TreeItem(e.type, vscode.TreeItemCollapsibleState.None);
     item.id = `event:${e.id}`;
-    const age = e.time ? formatDuration(Date.now() - Date.parse(e.time)) : '';
+    const ageMs = e.time ? Date.now() - Date.parse(e.time) : Number.NaN;
+    const age = ageMs >= 0 ? formatDuration(ageMs) : ''; // an event from a host whose clock is ahead has no age
     item.description = [shortSource(e.source), e.subject, age ? `${age} ago` : undefined].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString().appendCodeblock(JSON.stringify(e, null, 2), 'json');
     item.iconPath = new vscode.ThemeIcon(iconFor(e.type), colorFor(e.type));
