@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import { CancelledError } from './errors';
+import { ListenerSet } from './listenerSet';
 import type { Step, Workflow } from './workflowModel';
 
 export interface ApprovalRequest {
@@ -45,14 +46,14 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalDecision>;
  */
 export class ApprovalInbox {
   private readonly decisions: Array<{ stepId?: string; decision: ApprovalDecision }> = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ListenerSet();
 
   /** `isApplied` says which decisions the journal already holds (they arrived another way first). */
   constructor(private readonly isApplied: (decisionId: string) => boolean = () => false) {}
 
   add(stepId: string | undefined, decision: ApprovalDecision): void {
     this.decisions.push(stepId === undefined ? { decision } : { stepId, decision });
-    for (const wake of this.waiters) wake();
+    this.waiters.emit();
   }
 
   take(stepId: string): ApprovalDecision | undefined {
@@ -78,10 +79,10 @@ export class ApprovalInbox {
         reject(new CancelledError());
       };
       const cleanup = () => {
-        this.waiters.delete(check);
+        stopWaiting();
         signal.removeEventListener('abort', onAbort);
       };
-      this.waiters.add(check);
+      const stopWaiting = this.waiters.on(check);
       signal.addEventListener('abort', onAbort, { once: true });
       check();
     });

@@ -13,6 +13,7 @@ export { decisionText } from './decisionText';
 export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
 export { fileError, isDiskFull, readUserFile, statUserFile } from './fileErrors';
 export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type InstancePlan, type StepPlan, type StepResult } from './lifecycle';
+export { ListenerSet } from './listenerSet';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
 export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';
 export { ensurePrivateDir, ensureStateDir } from './privateFiles';

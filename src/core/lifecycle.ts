@@ -6,6 +6,8 @@
  * One discriminated union: `event.type` narrows `event.data` to that type's payload, so no
  * subscriber needs a cast. Adding a field is a change here first.
  */
+import { ListenerSet } from './listenerSet';
+
 /** The steps of a run as `started` / `resumed` announce them, so a late subscriber knows them all. */
 export interface StepPlan {
   id: string;
@@ -170,23 +172,16 @@ export function isLifecycleType(type: string): type is LifecycleType {
   return (lifecycleTypes as readonly string[]).includes(type);
 }
 
-/** A tiny subscriber list: `on(listener)` returns the function that unsubscribes it. */
+/** The engine's subscribers: `on(listener)` returns the function that unsubscribes it. */
 export class LifecycleHub {
-  private readonly listeners = new Set<LifecycleListener>();
+  private readonly listeners = new ListenerSet<LifecycleEvent>();
 
   on(listener: LifecycleListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   /** A failing subscriber must never fail a run: its error is reported to `onListenerError`. */
-  publish(event: LifecycleEvent, onListenerError?: (error: unknown) => void): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        onListenerError?.(error);
-      }
-    }
+  publish(event: LifecycleEvent, onListenerError: (error: unknown) => void = () => undefined): void {
+    this.listeners.emit(event, onListenerError);
   }
 }

@@ -3,7 +3,7 @@
  * whole file), then every line as it lands. Bounded memory whatever the log's size.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { globToRegExp } from '../../core/index';
+import { globToRegExp, ListenerSet } from '../../core/index';
 import type { BatonEvent } from '../../events/event';
 import { tailEventLog, type EventLogTailer } from '../../events/logTailer';
 
@@ -19,7 +19,7 @@ export interface EventFeedOptions {
 
 export class EventFeed {
   private readonly events: BatonEvent[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new ListenerSet();
   private readonly tailer: EventLogTailer;
   private readonly capacity: number;
 
@@ -47,8 +47,7 @@ export class EventFeed {
   }
 
   on(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   dispose(): void {
@@ -59,7 +58,7 @@ export class EventFeed {
   private add(event: BatonEvent): void {
     this.events.push(event);
     if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
-    for (const listener of this.listeners) listener();
+    this.listeners.emit();
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { isFinished, isOwnerAlive, readOwner, readRun, type RunSummary } from '../../core/index';
+import { ListenerSet, isFinished, isOwnerAlive, readOwner, readRun, type RunSummary } from '../../core/index';
 import { runInSlices } from './slices';
 
 export interface RunEntry extends RunSummary {
@@ -28,7 +28,7 @@ interface Cached {
 
 export class RunCatalog {
   private cache = new Map<string, Cached>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new ListenerSet();
   private sorted: RunEntry[] = [];
   private signature = '';
 
@@ -96,7 +96,7 @@ export class RunCatalog {
     this.sorted = runs;
     if (signature === this.signature) return false;
     this.signature = signature;
-    for (const listener of this.listeners) listener();
+    this.listeners.emit();
     return true;
   }
 
@@ -124,8 +124,7 @@ export class RunCatalog {
   }
 
   on(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }
 

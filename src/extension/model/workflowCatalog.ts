@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { runInSlices } from './slices';
-import { loadWorkflowFile, type LoadOptions, type LoadedWorkflow, type Workflow } from '../../core/index';
+import { ListenerSet, loadWorkflowFile, type LoadOptions, type LoadedWorkflow, type Workflow } from '../../core/index';
 
 export interface WorkflowFile {
   /** Absolute path. */
@@ -33,7 +33,7 @@ interface Cached {
 
 export class WorkflowCatalog {
   private readonly cache = new Map<string, Cached>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new ListenerSet();
   private sorted: WorkflowEntry[] = [];
   private unpublished = false;
 
@@ -77,7 +77,7 @@ export class WorkflowCatalog {
     if (!this.unpublished) return;
     this.unpublished = false;
     this.sorted = [...this.cache.values()].map((c) => c.entry).sort((a, b) => a.label.localeCompare(b.label) || a.file.localeCompare(b.file));
-    for (const listener of this.listeners) listener();
+    this.listeners.emit();
   }
 
   list(): readonly WorkflowEntry[] {
@@ -93,8 +93,7 @@ export class WorkflowCatalog {
   }
 
   on(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }
 
