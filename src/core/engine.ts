@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 import type { ActionHost } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
@@ -7,7 +7,7 @@ import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalG
 import { systemClock, type Clock } from './clock';
 import { decisionText } from './decisionText';
 import { BatonError, CancelledError, errorMessage } from './errors';
-import { readUserFile } from './fileErrors';
+import { fileError, readUserFile } from './fileErrors';
 import { runGraph, type StatusFunctions } from './graphScheduler';
 import { maxAttempts } from './retryPolicy';
 import { expandMatrix, type Combination } from './matrix';
@@ -68,6 +68,12 @@ export interface RunResult {
   status: RunStatus;
   state: RunState;
   error?: string;
+  /**
+   * Baton could not write the run's own files (a full disk, an I/O error: `disk_full` / `io`):
+   * the run stopped there, as failed where the journal could still take it. Everything journaled
+   * before is intact, so `resumeRun` continues it once the cause is fixed.
+   */
+  writeFailure?: BatonError;
 }
 
 export interface RunHandle {
@@ -84,9 +90,16 @@ export function startRun(options: StartOptions): RunHandle {
   const { workflow } = options;
   const durable = workflow.saveState;
   if (durable) {
-    ensureStateDir(options.stateDir);
-    ensurePrivateDir(paths.stepsDir);
-    writeFileSync(paths.workflow, options.source, { mode: privateFileMode, flag: 'wx' });
+    const existed = existsSync(paths.dir);
+    try {
+      ensureStateDir(options.stateDir);
+      ensurePrivateDir(paths.stepsDir);
+      writeFileSync(paths.workflow, options.source, { mode: privateFileMode, flag: 'wx' });
+    } catch (error) {
+      // Nothing is journaled yet: leave no half-made run folder behind.
+      if (!existed) rmSync(paths.dir, { recursive: true, force: true });
+      throw fileError(error, 'write', (error as NodeJS.ErrnoException).path ?? paths.workflow);
+    }
   }
   const inputs = { ...Object.fromEntries(Object.entries(workflow.inputs).map(([k, v]) => [k, String(v)])), ...options.inputs };
   const started: FirstRecord = {
@@ -179,7 +192,18 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   for (const event of options.history) builder.apply(event);
   const stopWatching = new AbortController();
   const cancel = new AbortController();
-  const runSignal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
+  // A file of the run that cannot be written (journal, step log) stops the run like a cancel
+  // does, but the run ends failed with that reason, resumable once there is space again.
+  const writeStop = new AbortController();
+  let writeFailure: BatonError | undefined;
+  /** The step whose record the journal could not take first, if that is how the run stopped. */
+  let writeFailedAt: string | undefined;
+  const onWriteError = (error: BatonError) => {
+    if (writeFailure) return;
+    writeFailure = error;
+    writeStop.abort(error);
+  };
+  const runSignal = AbortSignal.any([...(options.signal ? [options.signal] : []), cancel.signal, writeStop.signal]);
   // Decisions already journaled (by `decisionId`): whichever way one arrives again, it is not re-applied.
   const appliedDecisions = new Set<string>();
   const noteDecision = (event: LifecycleEvent) => {
@@ -193,7 +217,14 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
 
   const publish: Publish = (type, data, stepId, durable = false) => {
     const event = lifecycleRecord({ time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name }, type, data, stepId);
-    journal?.append(event, durable);
+    try {
+      journal?.append(event, durable);
+    } catch (error) {
+      // Not journaled (and not half-journaled: the journal cuts a torn record back off). Later
+      // records are still tried, so the run's failure is journaled if the disk can take it.
+      if (!writeFailure) writeFailedAt = stepId;
+      onWriteError(fileError(error, 'write', paths.journal));
+    }
     state = builder.apply(event);
     noteDecision(event);
     hub.publish(event, options.onListenerError);
@@ -254,13 +285,28 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
           getState: () => state,
           getStep: (id) => builder.step(id),
           secrets: options.secrets ?? [],
+          onWriteError,
+          writeFailure: () => writeFailure,
           acquireSlot: acquire,
           ...(unit.matrix ? { matrix: unit.matrix } : {}),
           ...(options.trigger ? { trigger: options.trigger } : {}),
           ...(options.onOutput ? { onOutput: options.onOutput } : {}),
         }),
     });
-    const failure = graph.failed;
+    let failure = graph.failed;
+    // Stopped by the journal refusing a record: the run fails at the step that record was about
+    // (or, for a record of the run itself, the first step it had not finished).
+    if (writeFailure && !failure) {
+      const reached = state.steps.find((s) => !s.of && s.status !== 'completed' && !(s.status === 'failed' && s.continued));
+      failure = { stepId: writeFailedAt ?? reached?.id ?? '', error: writeFailure.message };
+      // Its record was refused (a completion, say): for the journal the step did not finish, and a
+      // resume runs it again. Say why, if the journal can take this smaller record.
+      const at = writeFailedAt === undefined ? undefined : builder.step(writeFailedAt);
+      if (at && at.status !== 'failed') {
+        const data = { stepName: at.name, attempt: at.attempt, maxAttempts: at.maxAttempts, error: writeFailure.message, errorCode: writeFailure.code, continued: false, continueOnFailure: false, outputTail: '', durationMs: 0 };
+        publish('baton.step.failed', data, at.id, true);
+      }
+    }
 
     const summary = () => {
       const done = state.steps.filter((s) => s.status === 'completed' && !s.of).length;
@@ -271,7 +317,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         if (s.status === 'pending' || s.status === 'running' || s.status === 'waiting_approval') publish('baton.step.skipped', { reason }, s.id);
       }
     };
-    if (runSignal.aborted) {
+    if (runSignal.aborted && !writeFailure) {
       skipRest('run cancelled');
       const reason = errorMessage(runSignal.reason ?? 'cancelled');
       publish('baton.workflow.cancelled', { ...summary(), reason }, undefined, true);
@@ -281,7 +327,9 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     } else {
       publish('baton.workflow.completed', { ...summary(), results: collectResults(state) }, undefined, true);
     }
-    return { runId, status: state.status, state, ...(state.error ? { error: state.error } : {}) };
+    // Read after the last publish: the final record itself may be the one the disk refused.
+    const stoppedBy = writeFailure as BatonError | undefined;
+    return { runId, status: state.status, state, ...(state.error ? { error: state.error } : {}), ...(stoppedBy ? { writeFailure: stoppedBy } : {}) };
   } finally {
     stopWatching.abort();
     journal?.close();

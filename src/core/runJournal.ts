@@ -1,5 +1,6 @@
-import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { readUserFile } from './fileErrors';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { BatonError } from './errors';
+import { fileError, readUserFile } from './fileErrors';
 import type { LifecycleEvent } from './lifecycle';
 import { privateFileMode } from './privateFiles';
 
@@ -7,18 +8,46 @@ import { privateFileMode } from './privateFiles';
  * The run's source of truth: one lifecycle event per line, appended, never rewritten, so each
  * transition costs O(1). Records that must survive a power loss (a step's completion) are
  * flushed with fdatasync before the engine moves on.
+ *
+ * A record the disk cannot take (full, I/O error) is cut back off, so the journal never holds
+ * half a record: everything journaled before stays readable, and the run resumes from there.
  */
 export class RunJournal {
   private fd: number;
+  /** Bytes of whole records: only the run's owner appends, so this is where the next one begins. */
+  private size: number;
 
+  /** @throws BatonError `disk_full` or `io` when the journal cannot be opened for appending. */
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'a', privateFileMode);
-    this.repairTornTail();
+    try {
+      this.fd = openSync(path, 'a', privateFileMode);
+      this.repairTornTail();
+      this.size = fstatSync(this.fd).size;
+    } catch (error) {
+      throw fileError(error, 'write', path);
+    }
   }
 
+  /** @throws BatonError `disk_full` or `io`; the journal is then as it was before the call. */
   append(event: LifecycleEvent, durable = false): void {
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
-    if (durable) fdatasyncSync(this.fd);
+    const line = Buffer.from(`${JSON.stringify(event)}\n`);
+    try {
+      // A short write on a full disk returns a count; the write of the rest then fails with ENOSPC.
+      for (let done = 0; done < line.length; ) {
+        const written = writeSync(this.fd, line, done);
+        if (written <= 0) throw new BatonError('io', `cannot write ${this.path}: the write made no progress`);
+        done += written;
+      }
+      if (durable) fdatasyncSync(this.fd);
+      this.size += line.length;
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, this.size); // shrinking needs no space
+      } catch {
+        // then the reader skips the torn tail, and the next open starts a fresh line
+      }
+      throw fileError(error, 'write', this.path);
+    }
   }
 
   close(): void {

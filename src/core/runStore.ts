@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BatonError } from './errors';
+import { fileError } from './fileErrors';
 import { readJournal } from './runJournal';
 import { foldRun, isFinished, type RunState } from './runState';
 import { privateFileMode } from './privateFiles';
@@ -138,10 +139,18 @@ export function acquireOwnership(stateDir: string, runId: string): { release(): 
   let fd: number;
   try {
     fd = openSync(path, 'wx', privateFileMode);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, 'write', path);
     throw new BatonError('owned_elsewhere', `run ${runId} was just taken over by another process`);
   }
-  writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  } catch (error) {
+    // A full disk: an empty owner file would claim the run for nobody; take it back.
+    closeSync(fd);
+    unlinkSync(path);
+    throw fileError(error, 'write', path);
+  }
   closeSync(fd);
   const timer = setInterval(() => {
     try {

@@ -45,6 +45,10 @@ export interface StepRun {
   acquireSlot?: () => Promise<() => void>;
   /** The instance's matrix values, for a matrix step. */
   matrix?: Combination;
+  /** Baton could not write its own files (this step's log; the journal, in the engine): the run stops. */
+  onWriteError: (error: BatonError) => void;
+  /** The write error that stopped the run, if one did: the running step fails with it. */
+  writeFailure: () => BatonError | undefined;
 }
 
 export type StepOutcome = 'completed' | 'continued' | 'failed' | 'cancelled';
@@ -55,7 +59,7 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
   const approvedEarlier = run.getStep(step.id)?.approvedBy !== undefined;
   if (step.requiresApproval && !approvedEarlier) {
     const decision = await gate(run);
-    if (decision === 'cancelled') return 'cancelled';
+    if (decision === 'cancelled') return stopped(run, 1, '');
     // Who and why travel with the failure, so every view of it (status, Slack, the tree) says so.
     if (!decision.granted) return fail(run, `approval ${decisionText('rejected', decision.by, decision.reason)}`, 'rejected', 1, '');
   }
@@ -78,7 +82,7 @@ async function attempts(run: StepRun): Promise<StepOutcome> {
   const maxAttempts = attemptsAllowed(step.retry);
   const firstAttempt = 1;
   for (let attempt = firstAttempt; attempt <= maxAttempts; attempt++) {
-    const output = new StepOutput(run.logPath);
+    const output = new StepOutput(run.logPath, run.onWriteError);
     const started = run.clock.now();
     publish('baton.step.started', { attempt, maxAttempts, stepName: step.name, action: step.action }, step.id);
     if (attempt > 1) output.write(`--- attempt ${attempt} of ${maxAttempts} ---\n`);
@@ -92,7 +96,7 @@ async function attempts(run: StepRun): Promise<StepOutcome> {
     } catch (error) {
       masked.end();
       output.close();
-      if (run.runSignal.aborted) return 'cancelled';
+      if (run.runSignal.aborted) return stopped(run, attempt, output.lastLines(), run.clock.now() - started);
       const retryable = isBatonError(error) ? error.retryable : true;
       const message = masked.mask(errorMessage(error));
       if (retryable && canRetry(step.retry, attempt)) {
@@ -101,7 +105,7 @@ async function attempts(run: StepRun): Promise<StepOutcome> {
         try {
           await run.clock.sleep(delayMs, run.runSignal);
         } catch {
-          return 'cancelled';
+          return stopped(run, attempt, output.lastLines());
         }
         continue;
       }
@@ -179,8 +183,18 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
   }
 }
 
-function fail(run: StepRun, error: string, code: string, attempt: number, outputTail: string, durationMs = 0): StepOutcome {
-  const continued = run.step.continueOnFailure;
+/**
+ * The run's signal ended the step: a cancel (no record: the engine skips what is left), or a
+ * write error of Baton's own files — then the step failed, with that reason, and the run stops
+ * whatever `continue_on_failure` says: nothing after it could be journaled either.
+ */
+function stopped(run: StepRun, attempt: number, outputTail: string, durationMs = 0): StepOutcome {
+  const failure = run.writeFailure();
+  return failure ? fail(run, failure.message, failure.code, attempt, outputTail, durationMs, false) : 'cancelled';
+}
+
+function fail(run: StepRun, error: string, code: string, attempt: number, outputTail: string, durationMs = 0, mayContinue = true): StepOutcome {
+  const continued = mayContinue && run.step.continueOnFailure;
   const data = { stepName: run.step.name, attempt, maxAttempts: run.step.retry.maxRetries + 1, error, errorCode: code, continued, continueOnFailure: continued, outputTail, durationMs };
   run.publish('baton.step.failed', data, run.step.id, true);
   return continued ? 'continued' : 'failed';

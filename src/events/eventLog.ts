@@ -12,7 +12,7 @@
  *   in the just-rotated file for at most that long; tailers keep draining a rotated file for longer.
  */
 import * as fs from 'node:fs';
-import { systemClock, type Clock } from '../core/index';
+import { fileError, systemClock, type Clock } from '../core/index';
 import type { BatonEvent } from './event';
 import { encodeEventLine, maxEventLineBytes } from './encodeEventLine';
 import { tryLock } from './fileLock';
@@ -93,13 +93,20 @@ export class EventLog {
     this.reopen();
   }
 
-  /** Appends one event as one line; returns what was written. Throws only for I/O errors and unencodable events. */
+  /**
+   * Appends one event as one line; returns what was written. Throws only for unencodable events
+   * and I/O errors — those as a BatonError naming the log (`disk_full` when the device is full).
+   */
   append(event: BatonEvent): AppendResult {
     const { line, bytes, truncated } = encodeEventLine(event, this.maxLineBytes);
-    if (this.bytesSinceCheck >= this.checkEveryBytes || this.clock.now() - this.lastCheck >= this.checkIntervalMs) {
-      this.maintain();
+    try {
+      if (this.bytesSinceCheck >= this.checkEveryBytes || this.clock.now() - this.lastCheck >= this.checkIntervalMs) {
+        this.maintain();
+      }
+      this.write(line, bytes);
+    } catch (error) {
+      throw fileError(error, 'write', this.path);
     }
-    this.write(line, bytes);
     this.bytesSinceCheck += bytes;
     return { bytes, truncated };
   }

@@ -40,11 +40,15 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
   const stopWatching = new AbortController();
   const notifySlackByRun = new Map<string, boolean>();
   const mirror = log.lifecycleListener(chain);
+  // The log is a mirror for other tools: a run goes on without it, and says so once, not per event.
+  let logFailing = false;
   const toLog: LifecycleListener = (event) => {
     try {
       mirror(event);
+      logFailing = false;
     } catch (error) {
-      context.warn(`event log: ${errorMessage(error)}`);
+      if (!logFailing) context.warn(`event log: ${errorMessage(error)}; the run goes on, its events are not in the log meanwhile`);
+      logFailing = true;
     }
   };
   const toSlack: LifecycleListener = (event) => {

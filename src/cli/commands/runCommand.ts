@@ -71,6 +71,11 @@ export async function followRun(io: CliIo, flags: RunFlags, start: (context: Hos
       onOutput: (_stepId, text) => progress.output(text),
     });
     const result = await handle.result;
+    if (result.writeFailure) {
+      const fix = result.writeFailure.code === 'disk_full' ? 'free some space' : 'fix that';
+      io.stderr.write(`baton: ${result.writeFailure.message}: run ${result.runId} stopped; ${fix}, then \`baton resume ${result.runId}\`\n`);
+      return exitCodes.failed;
+    }
     if (result.status === 'completed') return exitCodes.ok;
     if (result.status === 'cancelled') return exitCodes.cancelled;
     return exitCodes.failed;
