@@ -8,10 +8,10 @@
  *   step keeps its completed instances and runs the others);
  * - from X: X and everything downstream of it.
  */
-import { readFileSync } from 'node:fs';
 import { defaultActions } from './actions/defaultActions';
 import { startRun, type RunHandle, type RunOptions } from './engine';
 import { BatonError } from './errors';
+import { readUserFile } from './fileErrors';
 import type { LifecycleEvent } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { readJournal } from './runJournal';
@@ -35,7 +35,7 @@ export function rerunRun(options: RerunOptions): RunHandle {
   const { events } = readJournal(paths.journal);
   const old = foldRun(events);
   if (!old) throw new BatonError('not_found', `run ${options.of} has no readable journal`);
-  const source = readFileSync(paths.workflow, 'utf8');
+  const source = readUserFile(paths.workflow).toString('utf8');
   const loaded = parseWorkflow(source, paths.workflow, { actions: options.actions ?? defaultActions });
   if (!loaded.workflow) throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${loaded.diagnostics[0]?.message ?? 'unknown error'}`);
   const workflow: Workflow = { ...loaded.workflow, id: old.workflowId };
