@@ -28,7 +28,35 @@ export type DiagnosticCode =
   | 'unknown_action'
   | 'approval_timeout_unused'
   | 'template'
-  | 'bad_glob';
+  | 'bad_glob'
+  /** A GitHub Actions key (`timeout-minutes`, `runs-on`, `run:`, ...) with Baton's way to say it. */
+  | 'github_key'
+  /** `needs`: the steps need each other in a cycle (at the entry that closes it), an id that is no step, a step's own id. */
+  | 'needs.cycle'
+  | 'needs.unknown'
+  | 'needs.self'
+  /** `${{ }}` and `if:` (GitHub's expression language): syntax, at the column inside the expression. */
+  | 'expression.syntax'
+  | 'expression.unknown_function'
+  | 'expression.unknown_context'
+  /** A context or function this place cannot read (`matrix` in the workflow's env, `success()` outside `if:`). */
+  | 'expression.not_allowed'
+  /** `steps.<id>` / `needs.<id>` naming no step, or a step the reader does not (transitively) need. */
+  | 'expression.unknown_step'
+  | 'expression.not_needed'
+  | 'expression.unknown_input'
+  /** An output a step's action never sets (for actions that declare their outputs). */
+  | 'expression.unknown_output'
+  /** `steps.<id>.result`, `run.url`, ...: a property the context does not have. */
+  | 'expression.unknown_property'
+  | 'expression.secrets_in_if'
+  /** `if:` with text beside a `${{ }}`: GitHub would read it as an always-true string. */
+  | 'expression.condition_text'
+  /** More than 256 instances of one matrix step (after include/exclude). */
+  | 'matrix.too_large'
+  /** `matrix.<key>` naming a key the step's matrix lacks, or read by a step without a matrix. */
+  | 'matrix.unknown_key'
+  | 'matrix.no_matrix';
 
 /** `schema.<keyword>` for a keyword ajv reported, closed over the known set. */
 export function schemaKeyword(keyword: string): SchemaKeyword {

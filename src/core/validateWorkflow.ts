@@ -3,8 +3,11 @@ import { isScalar, type Document, type LineCounter } from 'yaml';
 import workflowSchema from '../../schemas/workflow.schema.json';
 import type { ActionDefinition } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
+import { didYouMean } from './didYouMean';
 import { schemaKeyword, type Diagnostic, type DiagnosticCode, type Range } from './diagnostic';
+import { githubKeyHint } from './githubKeys';
 import { checkTemplateShape, findTemplates } from './templateExpr';
+import { checkNeeds, type Reporter } from './validateGraph';
 import { slugify } from './workflowModel';
 import { keyRange, nodeAtPath, offsetRange, rangeAtPath, type PathSegment } from './yamlPositions';
 
@@ -56,7 +59,9 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   if (!validate(data)) {
     for (const e of relevantErrors(validate.errors ?? [])) {
       const path = pointerToPath(e.instancePath);
-      push(`schema.${schemaKeyword(e.keyword)}`, schemaMessage(e, path, data), schemaRange(e, path, input));
+      const github = e.keyword === 'additionalProperties' ? githubKeyHint(path, String(e.params.additionalProperty), (valueAt(data, path) as Raw | undefined)?.[String(e.params.additionalProperty)]) : undefined;
+      if (github) push('github_key', github, schemaRange(e, path, input));
+      else push(`schema.${schemaKeyword(e.keyword)}`, schemaMessage(e, path, data), schemaRange(e, path, input));
       if (path[0] === 'steps' && typeof path[1] === 'number' && path.length === 2) brokenSteps.add(path[1]);
     }
   }
@@ -94,7 +99,7 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
     const definition = actionName === undefined ? undefined : input.actions.get(actionName);
     if (actionName !== undefined && !definition && !input.extraActionNames.includes(actionName)) {
       const known = [...input.actions.names(), ...input.extraActionNames];
-      push('unknown_action', `unknown action '${actionName}'${suggest(actionName, known)}; known actions: ${known.join(', ')} (more can be added with registerAction)`, at(['steps', index, 'action']));
+      push('unknown_action', `unknown action '${actionName}'${didYouMean(actionName, known)}; known actions: ${known.join(', ')} (more can be added with registerAction)`, at(['steps', index, 'action']));
     }
     // Absent params next to an unknown key of the step (`parms:`) are the typo's doing, not a second problem.
     const paramsJudged = isRecord(step.params) || (step.params === undefined && !brokenSteps.has(index));
@@ -115,6 +120,8 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
     // Every step counts as earlier for the next ones, a malformed one too: a reference to it is not a new problem.
     if (id !== undefined) stepActions.set(id, definition);
   });
+  const reporter: Reporter = { at, push: (code, message, range) => push(code, message, range) };
+  checkNeeds(steps, reporter);
   // In file order, as a compiler prints them (the schema's and the semantic checks' interleaved).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
 }
@@ -244,7 +251,7 @@ function schemaMessage(e: ErrorObject, path: PathSegment[], data: unknown, conte
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
       const allowed = Object.keys(((e.parentSchema as Raw | undefined)?.properties ?? {}) as Raw);
-      return `unknown key '${key}' in ${prefix}${suggest(key, allowed)}${allowed.length ? `; allowed keys: ${allowed.join(', ')}` : ''}`;
+      return `unknown key '${key}' in ${prefix}${didYouMean(key, allowed)}${allowed.length ? `; allowed keys: ${allowed.join(', ')}` : ''}`;
     }
     case 'required':
       return `${prefix} is missing the required key '${String(e.params.missingProperty)}'`;
@@ -278,32 +285,4 @@ function article(type: string): string {
     .split(' or ')
     .map((t) => words[t] ?? t)
     .join(' or ');
-}
-
-/** `; did you mean 'retry_count'?` for near misses (Levenshtein distance ≤ 2). */
-function suggest(word: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Math.min(3, Math.floor(word.length / 3) + 1);
-  for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best ? `; did you mean '${best}'?` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
