@@ -17,10 +17,10 @@ function folder(t: TestContext): string {
   return dir;
 }
 
-/** Shell steps named by id; `edit` sets what the YAML cannot say yet (needs, strategy). */
-function workflowOf(steps: Record<string, string>, edit: (steps: Map<string, Step>, workflow: Workflow) => void = () => {}): { workflow: Workflow; source: string } {
+/** Shell steps named by id, with their `needs` written in the file; `edit` changes the model after loading. */
+function workflowOf(steps: Record<string, string>, edit: (steps: Map<string, Step>, workflow: Workflow) => void = () => {}, needs: Record<string, string[]> = {}): { workflow: Workflow; source: string } {
   const source = `name: Graph\nsteps:\n${Object.entries(steps)
-    .map(([id, command]) => `  - name: ${id}\n    id: ${id}\n    action: shell\n    timeout_seconds: 5\n    params:\n      command: ${JSON.stringify(command)}\n`)
+    .map(([id, command]) => `  - name: ${id}\n    id: ${id}\n    action: shell\n    timeout_seconds: 5\n${needs[id] ? `    needs: [${needs[id].join(', ')}]\n` : ''}    params:\n      command: ${JSON.stringify(command)}\n`)
     .join('')}`;
   const loaded = parseWorkflow(source, 'graph.yaml');
   assert.ok(loaded.workflow, JSON.stringify(loaded.diagnostics));
@@ -138,10 +138,7 @@ test('re-run: --failed reruns the failed step and what needs it, reusing the res
     lint: 'echo x >> lint.count',
     build: 'echo x >> build.count; test -f fixed',
     ship: 'echo x >> ship.count',
-  }, (steps) => {
-    steps.get('lint')!.needs = [];
-    steps.get('ship')!.needs = ['build', 'lint'];
-  });
+  }, () => {}, { lint: [], ship: ['build', 'lint'] });
   const first = await run(dir, spec);
   assert.equal(first.status, 'failed');
   const count = (name: string) => (existsSync(join(dir, `${name}.count`)) ? readFileSync(join(dir, `${name}.count`), 'utf8').length / 2 : 0);
