@@ -1,5 +1,5 @@
 import { header, payload, section, type Outcome, type SlackPayload, type SectionBlock } from './blocks';
-import { fitToLimits, slackLimits } from './limits';
+import { blockKitLimits, fitToLimits } from './blockKitLimits';
 import { footer, nextStepsFrom, plain, runFields } from './messageParts';
 import { cutEnd, escapeMrkdwn, safeText, stripControl } from './mrkdwn';
 
@@ -56,9 +56,9 @@ export function buildExplicitMessage(text: string, options: ExplicitMessageOptio
 function textSections(text: string): SectionBlock[] {
   const escaped = escapeMrkdwn(stripControl(text)).trim();
   if (escaped === '') return [];
-  const budget = slackLimits.totalText - 2000; // leave room for header, fields and footer
+  const budget = blockKitLimits.totalText - 2000; // leave room for header, fields and footer
   const body = cutEnd(escaped, budget);
-  const max = slackLimits.sectionText;
+  const max = blockKitLimits.sectionText;
   const sections: SectionBlock[] = [];
   let rest = body;
   while (rest.length > 0) {

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/index';
 import { header, payload, section, context, type SlackPayload } from './blocks';
-import { fitToLimits } from './limits';
+import { fitToLimits } from './blockKitLimits';
 import {
   duration,
   errorSection,

@@ -1,87 +1,16 @@
-import { backgroundSleep, canRetry, maxAttempts, retryDelayMs, retryPolicy, systemClock, type Clock, type RetryPolicy } from '../core/index';
+import { backgroundSleep, ListenerSet, retryPolicy, systemClock, type Clock } from '../core/index';
 import type { SlackPayload } from './blocks';
 import { DeliveryQueue, type Delivery } from './deliveryQueue';
 import { buildDroppedSummary, buildExplicitMessage, type ExplicitMessageOptions } from './explicitMessage';
 import { buildMessage } from './messages';
-import { appendToOutbox, restrictOutbox } from './outbox';
+import { slackRetryDefaults, type SlackFailure, type SlackFailureKind, type SlackLogger, type SlackNotifierOptions, type SlackNotifierStats } from './notifierOptions';
+import { OutboxWriter } from './outbox';
 import { compileTypeFilter, defaultSlackTypes, shouldNotify, type TypeFilter } from './policy';
 import { RateLimiter } from './rateLimiter';
-import { createRedactor, webhookHost } from './redact';
+import { createRedactor } from './redact';
 import type { SlackInput } from './slackInput';
-import { postToWebhook } from './webhookPost';
-
-/**
- * Why a notification did not reach Slack:
- * - `rejected`: Slack answered 4xx (not 429), e.g. 400 `invalid_blocks`, 404 `no_service`;
- * - `gave_up`: 429/5xx/timeouts/network errors outlasted the retry policy;
- * - `overflow`: the queue was full and this, the oldest, was dropped (a summary is sent instead);
- * - `disposed`: still queued or in flight when the notifier was disposed (e.g. after `flush` timed out);
- * - `invalid_url`: the configured webhook URL cannot be used (not http(s), or http to a remote host);
- * - `outbox`: writing the outbox file failed;
- * - `build`: the message could not be built from the input (a bug; reported, never thrown).
- */
-export type SlackFailureKind = 'rejected' | 'gave_up' | 'overflow' | 'disposed' | 'invalid_url' | 'outbox' | 'build';
-
-/** What `onFailure` receives. `reason` never contains the webhook URL (the host at most). */
-export interface SlackFailure {
-  kind: SlackFailureKind;
-  reason: string;
-  /** HTTP attempts made for this notification (0 when it never left the queue). */
-  attempts: number;
-  /** The event type the notification was about (`baton.notify` for explicit messages). */
-  type: string;
-  /** The last HTTP status, when there was a response. */
-  status?: number;
-}
-
-export interface SlackLogger {
-  warn(message: string): void;
-  debug?(message: string): void;
-}
-
-export interface SlackNotifierOptions {
-  /**
-   * The incoming webhook URL: a secret. It is never logged or reported. Without it, messages go
-   * to `outboxPath` (or nowhere when that is unset too).
-   */
-  webhookUrl?: string;
-  /** Where messages go when there is no URL: one JSON line each (file 0600, folder 0700). */
-  outboxPath?: string;
-  /**
-   * Event types to send, as globs (`*`, `?`, leading `!` to exclude).
-   * @default defaultSlackTypes (workflow completed/failed/cancelled, step failed, approval requested, process completed/failed)
-   */
-  types?: readonly string[];
-  /** Messages waiting at most; beyond it the oldest are dropped and summarised. @default 100 */
-  queueSize?: number;
-  /** Spacing between requests to the webhook (Slack allows about one a second). @default 1000 */
-  minIntervalMs?: number;
-  /** Per-request timeout. @default 10000 */
-  requestTimeoutMs?: number;
-  /**
-   * Retries of one message after a 429, 5xx, timeout or network error, over
-   * {@link slackRetryDefaults}. A 429 waits its `Retry-After` instead of the backoff delay when
-   * Slack gives one. @default slackRetryDefaults (4 retries, 1 s doubling to at most 30 s)
-   */
-  retry?: Partial<RetryPolicy>;
-  /** Every drop or failure; the CLI turns it into a `baton.notification.failed` event. */
-  onFailure?: (failure: SlackFailure) => void;
-  /** @default console (warn only) */
-  logger?: SlackLogger;
-  /** Time for the spacing, backoff and flush deadline; tests pass a fake one. @default systemClock */
-  clock?: Clock;
-}
-
-/** How things stand, for status lines, tests and the benchmark. */
-export interface SlackNotifierStats {
-  sent: number;
-  failed: number;
-  /** Queued, in flight, a pending dropped-summary and unwritten outbox lines. */
-  pending: number;
-}
-
-/** Slack's retry defaults: five attempts in all, spread over about 15 s. */
-export const slackRetryDefaults: Readonly<RetryPolicy> = Object.freeze({ maxRetries: 4, initialDelayMs: 1000, backoff: 2, maxDelayMs: 30_000 });
+import { deliverToWebhook, type WebhookDeliveryOptions } from './webhookDelivery';
+import { checkWebhookUrl } from './webhookUrl';
 
 const EXPLICIT_TYPE = 'baton.notify';
 const SUMMARY_TYPE = 'baton.notification.dropped';
@@ -89,29 +18,26 @@ const SUMMARY_TYPE = 'baton.notification.dropped';
 /**
  * Sends Baton's notifications to one Slack webhook without ever slowing or failing a run:
  * `notify` and `message` only check the policy and queue the event; one background loop builds
- * each message when its turn comes and posts them one at a time, spaced, with retries. Use one notifier per webhook per process (the spacing is per
- * notifier).
+ * each message when its turn comes and posts it (`webhookDelivery.ts`: spaced by the rate limiter,
+ * retried by the policy), one at a time. With no URL, messages go to the outbox file instead. Use
+ * one notifier per webhook per process: the spacing is per notifier.
  */
 export class SlackNotifier {
   private readonly url: string | undefined;
   private readonly urlProblem: string | undefined;
   private readonly outboxPath: string | undefined;
+  private readonly outbox: OutboxWriter | undefined;
   private readonly filter: TypeFilter;
   private readonly queue: DeliveryQueue;
   private readonly clock: Clock;
-  private readonly limiter: RateLimiter;
   private readonly logger: SlackLogger;
   private readonly abort = new AbortController();
   private readonly scrub: (text: string) => string;
-  private readonly requestTimeoutMs: number;
-  private readonly retry: RetryPolicy;
+  private readonly delivery: Omit<WebhookDeliveryOptions, 'url' | 'stopped'>;
+  private readonly idle = new ListenerSet();
 
   private inFlight: Delivery | undefined;
   private pumping = false;
-  private outboxChain: Promise<void> = Promise.resolve();
-  private outboxPending = 0;
-  private outboxChecked = false;
-  private idleWaiters: Array<() => void> = [];
   private disposed = false;
   private sent = 0;
   private failed = 0;
@@ -122,13 +48,18 @@ export class SlackNotifier {
     this.scrub = createRedactor(options.webhookUrl);
     this.urlProblem = this.url === undefined ? undefined : checkWebhookUrl(this.url);
     this.outboxPath = options.outboxPath;
+    this.outbox = this.outboxPath === undefined ? undefined : new OutboxWriter(this.outboxPath, this.outboxEvents());
     this.filter = compileTypeFilter(options.types ?? defaultSlackTypes);
     this.queue = new DeliveryQueue(Math.max(1, options.queueSize ?? 100));
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? { warn: (m) => console.warn(m) };
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.retry = retryPolicy(options.retry, slackRetryDefaults);
-    this.limiter = new RateLimiter(this.clock, options.minIntervalMs ?? 1000);
+    this.delivery = {
+      limiter: new RateLimiter(this.clock, options.minIntervalMs ?? 1000),
+      retry: retryPolicy(options.retry, slackRetryDefaults),
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      signal: this.abort.signal,
+      debug: (message) => this.log('debug', message),
+    };
     if (this.urlProblem) this.log('warn', `Slack is off: ${this.urlProblem}`);
   }
 
@@ -181,10 +112,12 @@ export class SlackNotifier {
     if (this.pendingCount() === 0) return { pending: 0 };
     const keepAlive = setInterval(() => undefined, 60_000);
     const deadline = new AbortController();
+    let stopWaiting = () => {};
     try {
-      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      const idle = new Promise<void>((resolve) => (stopWaiting = this.idle.on(resolve)));
       await Promise.race([idle, backgroundSleep(this.clock, timeoutMs, deadline.signal)]);
     } finally {
+      stopWaiting();
       deadline.abort();
       clearInterval(keepAlive);
     }
@@ -214,11 +147,11 @@ export class SlackNotifier {
       return false;
     }
     if (this.url === undefined) {
-      if (this.outboxPath === undefined) {
+      if (this.outbox === undefined) {
         this.log('debug', `Slack is off; not sending ${type}`);
         return false;
       }
-      this.writeOutbox(this.outboxPath, type, build);
+      this.outbox.write(type, build);
       return true;
     }
     const item: Delivery = { type, build, attempts: 0, settled: false };
@@ -228,32 +161,15 @@ export class SlackNotifier {
     return true;
   }
 
-  private writeOutbox(path: string, type: string, build: () => SlackPayload): void {
-    this.outboxPending++;
-    const time = new Date().toISOString();
-    this.outboxChain = this.outboxChain
-      .then(async () => {
-        let payload: SlackPayload;
-        try {
-          payload = build();
-        } catch (error) {
-          this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type });
-          return;
-        }
-        await appendToOutbox(path, { time, type, payload });
-        if (!this.outboxChecked) {
-          this.outboxChecked = true;
-          await restrictOutbox(path);
-        }
+  private outboxEvents() {
+    return {
+      written: () => {
         this.sent++;
-      })
-      .catch((error: unknown) => {
-        this.report({ kind: 'outbox', reason: `could not write the Slack outbox: ${errorCode(error)}`, attempts: 0, type });
-      })
-      .finally(() => {
-        this.outboxPending--;
-        this.settleIdle();
-      });
+      },
+      failed: (kind: 'build' | 'outbox', error: unknown, type: string) =>
+        this.report({ kind, reason: kind === 'build' ? `could not build the message: ${describe(error)}` : `could not write the Slack outbox: ${errorCode(error)}`, attempts: 0, type }),
+      settled: () => this.settleIdle(),
+    };
   }
 
   /** Starts the background loop unless it is running; the caller never awaits it. */
@@ -295,35 +211,11 @@ export class SlackNotifier {
     if (url === undefined) return;
     const payload = this.payloadOf(item);
     if (!payload) return;
-    for (;;) {
-      await this.limiter.waitForTurn(this.abort.signal);
-      if (this.disposed || item.settled) return;
-      item.attempts++;
-      const outcome = await postToWebhook(url, payload, { timeoutMs: this.requestTimeoutMs, signal: this.abort.signal });
-      this.limiter.requestEnded();
-      if (item.settled) return; // dispose reported it meanwhile
-      switch (outcome.kind) {
-        case 'sent':
-          item.settled = true;
-          this.sent++;
-          return;
-        case 'aborted':
-          return;
-        case 'reject':
-          this.fail(item, 'rejected', `Slack refused the message: ${outcome.reason}`, outcome.status);
-          return;
-        case 'retry': {
-          if (!canRetry(this.retry, item.attempts)) {
-            this.fail(item, 'gave_up', `${outcome.reason}; gave up after ${item.attempts} attempts`, outcome.status);
-            return;
-          }
-          const delay = outcome.retryAfterMs ?? retryDelayMs(this.retry, item.attempts);
-          this.log('debug', `Slack: ${outcome.reason}; retrying ${item.type} in ${delay} ms (attempt ${item.attempts + 1} of ${maxAttempts(this.retry)})`);
-          // A 429 is about the webhook, not the message: hold every message back, not just this one.
-          this.limiter.holdFor(delay);
-        }
-      }
-    }
+    const result = await deliverToWebhook(item, payload, { ...this.delivery, url, stopped: () => this.disposed || item.settled });
+    if (result.kind === 'sent') {
+      item.settled = true;
+      this.sent++;
+    } else if (result.kind !== 'stopped') this.fail(item, result.kind, result.reason, result.status);
   }
 
   private payloadOf(item: Delivery): SlackPayload | undefined {
@@ -364,34 +256,14 @@ export class SlackNotifier {
     }
   }
 
-
   private pendingCount(): number {
-    return this.queue.size + (this.inFlight && !this.inFlight.settled ? 1 : 0) + (this.queue.hasDropped ? 1 : 0) + this.outboxPending;
+    return this.queue.size + (this.inFlight && !this.inFlight.settled ? 1 : 0) + (this.queue.hasDropped ? 1 : 0) + (this.outbox?.pending ?? 0);
   }
 
   private settleIdle(): void {
     if (this.pendingCount() > 0 && !this.disposed) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.idle.emit();
   }
-}
-
-/**
- * Why a webhook URL cannot be used, or undefined when it can. Plain http is accepted only to a
- * loopback address (a local stand-in for Slack): elsewhere it would send the secret in clear.
- * The message never quotes the URL.
- */
-export function checkWebhookUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'the webhook URL is not a valid URL';
-  }
-  if (parsed.protocol === 'https:') return undefined;
-  if (parsed.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(parsed.hostname)) return undefined;
-  return `the webhook URL must use https (got ${parsed.protocol.replace(/[^a-z+.-]/gi, '')} to ${webhookHost(url)})`;
 }
 
 /** Errors here are ours or Node's; show the code or name, never a message that may quote a URL. */

@@ -24,3 +24,57 @@ export async function appendToOutbox(path: string, record: OutboxRecord): Promis
 export async function restrictOutbox(path: string): Promise<void> {
   await chmod(path, 0o600).catch(() => undefined);
 }
+
+/** What an {@link OutboxWriter} tells its owner. */
+export interface OutboxEvents {
+  written(): void;
+  /** `build`: the message could not be built; `outbox`: the file could not be written. */
+  failed(kind: 'build' | 'outbox', error: unknown, type: string): void;
+  /** After every write, whatever its outcome (the owner may be waiting for idle). */
+  settled(): void;
+}
+
+/**
+ * Writes messages to the outbox one after another, in the order given: each is built when its
+ * turn comes (building is the only real work, and it stays off the caller's path).
+ */
+export class OutboxWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private checked = false;
+  private waiting = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly events: OutboxEvents,
+  ) {}
+
+  /** Lines handed over and not yet written (or failed). */
+  get pending(): number {
+    return this.waiting;
+  }
+
+  write(type: string, build: () => SlackPayload, time = new Date().toISOString()): void {
+    this.waiting++;
+    this.chain = this.chain
+      .then(async () => {
+        let payload: SlackPayload;
+        try {
+          payload = build();
+        } catch (error) {
+          this.events.failed('build', error, type);
+          return;
+        }
+        await appendToOutbox(this.path, { time, type, payload });
+        if (!this.checked) {
+          this.checked = true;
+          await restrictOutbox(this.path);
+        }
+        this.events.written();
+      })
+      .catch((error: unknown) => this.events.failed('outbox', error, type))
+      .finally(() => {
+        this.waiting--;
+        this.events.settled();
+      });
+  }
+}

@@ -10,7 +10,7 @@ import {
   fromCloudEvent,
   fromLifecycleEvent,
   redactWebhook,
-  slackLimits,
+  blockKitLimits,
   type Block,
   type SlackInput,
   type SlackPayload,
@@ -64,8 +64,8 @@ function mrkdwnTexts(blocks: readonly Block[]): string[] {
 /** The limits Slack enforces (or we promise), checked on the payload as it would be posted. */
 export function assertWithinLimits(p: SlackPayload, label: string): void {
   const blocks = p.attachments[0].blocks;
-  assert.ok(blocks.length >= 1 && blocks.length <= slackLimits.blocks, `${label}: ${blocks.length} blocks`);
-  assert.ok(p.text.length > 0 && p.text.length <= slackLimits.fallbackText, `${label}: fallback text length ${p.text.length}`);
+  assert.ok(blocks.length >= 1 && blocks.length <= blockKitLimits.blocks, `${label}: ${blocks.length} blocks`);
+  assert.ok(p.text.length > 0 && p.text.length <= blockKitLimits.fallbackText, `${label}: fallback text length ${p.text.length}`);
   assert.equal(p.attachments[0].fallback.length > 0, true, `${label}: attachment fallback`);
   for (const b of blocks) {
     if (b.type === 'header') assert.ok(b.text.text.length <= 150, `${label}: header ${b.text.text.length}`);

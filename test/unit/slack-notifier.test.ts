@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { systemClock, type Clock } from '../../src/core/index';
-import { buildMessage, SlackNotifier, slackLimits, blockTextLength, type SlackFailure, type SlackInput, type SlackNotifierOptions, type SlackPayload } from '../../src/slack/index';
+import { buildMessage, SlackNotifier, blockKitLimits, blockTextLength, type SlackFailure, type SlackInput, type SlackNotifierOptions, type SlackPayload } from '../../src/slack/index';
 
 /** The secret part of every webhook URL used here; it must never show up in anything we can observe. */
 const SECRET = 'T0SECRET1/B0SECRET2/zZ9secretTOKENvalue42';
@@ -129,7 +129,7 @@ void describe('SlackNotifier against a local Slack', () => {
     for (const [i, r] of slack.received.entries()) {
       const blocks = r.body.attachments[0].blocks;
       assert.equal(r.path, `/services/${SECRET}`);
-      assert.ok(blocks.length <= slackLimits.blocks && blockTextLength(blocks) <= 12_000);
+      assert.ok(blocks.length <= blockKitLimits.blocks && blockTextLength(blocks) <= 12_000);
       // Header text is plain_text, which Slack never parses for mentions; everything else is mrkdwn.
       const parsed = { ...r.body, attachments: [{ ...r.body.attachments[0], blocks: blocks.filter((b) => b.type !== 'header') }] };
       assert.ok(!JSON.stringify(parsed).includes('<!channel>'), 'escaped on the wire');

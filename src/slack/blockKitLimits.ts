@@ -2,11 +2,11 @@ import { context, type Block, type MrkdwnText, type PlainText, type SlackPayload
 import { cutEnd, cutStart, ELLIPSIS } from './mrkdwn';
 
 /**
- * Slack's limits (https://api.slack.com/reference/block-kit/blocks). A message that breaks one is
+ * Block Kit's size limits (https://api.slack.com/reference/block-kit/blocks). A message that breaks one is
  * refused with 400 `invalid_blocks`, and a refused notification is a lost one, so every payload
  * passes through `fitToLimits` before it is queued.
  */
-export const slackLimits = {
+export const blockKitLimits = {
   blocks: 50,
   headerText: 150,
   sectionText: 3000,
@@ -31,16 +31,16 @@ export function fitToLimits(input: SlackPayload): SlackPayload {
   const attachment = input.attachments[0];
   let blocks: Block[] = attachment.blocks.map(fitBlock);
 
-  if (blocks.length > slackLimits.blocks) {
-    const kept = blocks.slice(0, slackLimits.blocks - 1);
-    kept.push(context(`${ELLIPSIS} ${blocks.length - kept.length} more blocks were cut (Slack allows ${slackLimits.blocks}).`));
+  if (blocks.length > blockKitLimits.blocks) {
+    const kept = blocks.slice(0, blockKitLimits.blocks - 1);
+    kept.push(context(`${ELLIPSIS} ${blocks.length - kept.length} more blocks were cut (Slack allows ${blockKitLimits.blocks}).`));
     blocks = kept;
   }
 
   shrinkToTotal(blocks);
 
-  const text = cutEnd(input.text, slackLimits.fallbackText);
-  return { ...input, text, attachments: [{ ...attachment, fallback: cutEnd(attachment.fallback, slackLimits.fallbackText), blocks }] };
+  const text = cutEnd(input.text, blockKitLimits.fallbackText);
+  return { ...input, text, attachments: [{ ...attachment, fallback: cutEnd(attachment.fallback, blockKitLimits.fallbackText), blocks }] };
 }
 
 /** Sum of every text a block carries: what Slack's total limit counts. */
@@ -53,22 +53,22 @@ export function blockTextLength(blocks: readonly Block[]): number {
 function fitBlock(block: Block): Block {
   switch (block.type) {
     case 'header':
-      return { ...block, text: { ...block.text, text: cutEnd(block.text.text, slackLimits.headerText) } };
+      return { ...block, text: { ...block.text, text: cutEnd(block.text.text, blockKitLimits.headerText) } };
     case 'section': {
       const out: Block = { ...block };
-      if (block.text) out.text = cutText(block.text, slackLimits.sectionText);
+      if (block.text) out.text = cutText(block.text, blockKitLimits.sectionText);
       if (block.fields) {
-        const fields = block.fields.slice(0, slackLimits.fields).map((f) => cutText(f, slackLimits.fieldText));
+        const fields = block.fields.slice(0, blockKitLimits.fields).map((f) => cutText(f, blockKitLimits.fieldText));
         const last = fields[fields.length - 1];
-        if (block.fields.length > slackLimits.fields && last) {
-          fields[fields.length - 1] = { ...last, text: cutEnd(`${last.text}\n${ELLIPSIS} ${block.fields.length - fields.length} more`, slackLimits.fieldText) };
+        if (block.fields.length > blockKitLimits.fields && last) {
+          fields[fields.length - 1] = { ...last, text: cutEnd(`${last.text}\n${ELLIPSIS} ${block.fields.length - fields.length} more`, blockKitLimits.fieldText) };
         }
         out.fields = fields;
       }
       return out;
     }
     case 'context':
-      return { ...block, elements: block.elements.slice(0, slackLimits.contextElements).map((e) => cutText(e, slackLimits.contextText)) };
+      return { ...block, elements: block.elements.slice(0, blockKitLimits.contextElements).map((e) => cutText(e, blockKitLimits.contextText)) };
     case 'divider':
       return block;
   }
@@ -92,7 +92,7 @@ function cutMrkdwn(text: string, max: number): string {
 
 /** Shrinks the longest texts first until the total fits; short facts (fields, headers) survive. */
 function shrinkToTotal(blocks: Block[]): void {
-  let excess = blockTextLength(blocks) - slackLimits.totalText;
+  let excess = blockTextLength(blocks) - blockKitLimits.totalText;
   while (excess > 0) {
     let longest: MrkdwnText | PlainText | undefined;
     for (const t of texts(blocks)) if (!longest || t.text.length > longest.text.length) longest = t;
@@ -111,7 +111,7 @@ function shrinkToTotal(blocks: Block[]): void {
 
 function dropTrailingBlocks(blocks: Block[]): void {
   let dropped = 0;
-  while (blocks.length > 1 && blockTextLength(blocks) > slackLimits.totalText - 100) {
+  while (blocks.length > 1 && blockTextLength(blocks) > blockKitLimits.totalText - 100) {
     blocks.pop();
     dropped++;
   }
