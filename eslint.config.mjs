@@ -10,6 +10,8 @@ const layer = (name) => `^(\\.\\./)+${name}(/|$)`;
 const forbid = (names, why) => names.map((name) => ({ regex: layer(name), message: why }));
 const noVscode = { name: 'vscode', message: "Only src/extension may import 'vscode'." };
 const frontEnds = ['cli', 'extension', 'mcp', 'lsp'];
+/** Another layer is entered through its `index.ts` only: what is not exported there is its own business. */
+const entries = ['core', 'events', 'slack', 'host'].map((name) => ({ regex: `^(\\.\\./)+${name}/(?!index$)[^/]+$`, message: `Import src/${name} through its public entry, '${name}/index'.` }));
 
 /** One block per folder: the layers it must not import, and why. */
 const layers = [
@@ -46,7 +48,7 @@ export default tseslint.config(
   },
   ...layers.map(({ files, forbidden, vscode }) => ({
     files,
-    rules: { 'no-restricted-imports': ['error', { paths: vscode ? [] : [noVscode], patterns: forbidden }] },
+    rules: { 'no-restricted-imports': ['error', { paths: vscode ? [] : [noVscode], patterns: [...forbidden, ...entries] }] },
   })),
   {
     files: ['test/vscode/**/*.ts'],

@@ -6,8 +6,5 @@
 // compiles without listing "node" in its own `types`.
 /// <reference types="node" preserve="true" />
 export * from './core/index';
-export { emitEvent, emitMcpToolCompleted, emitSynthesisCompleted, emitTestCompleted, withProcessEvents, type EmitOptions } from './events/emitters';
-export { createEvent, type BatonEvent } from './events/event';
-export { tailEventLog, type EventLogTailer, type TailOptions } from './events/logTailer';
-export { SharedLog } from './events/sharedLog';
+export { createEvent, emitEvent, emitMcpToolCompleted, emitSynthesisCompleted, emitTestCompleted, SharedLog, tailEventLog, withProcessEvents, type BatonEvent, type EmitOptions, type EventLogTailer, type TailOptions } from './events/index';
 export { SlackNotifier } from './slack/index';

@@ -4,7 +4,7 @@
  * need only a bounded buffer per line. An oversized payload is replaced, not cut, so the line is
  * still one valid JSON object that a reader can act on.
  */
-import { BatonError } from '../core/errors';
+import { BatonError } from '../core/index';
 import type { BatonEvent } from './event';
 
 /** The cap on one line of the shared log, newline included. */

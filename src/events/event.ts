@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { LifecycleEvent } from '../core/lifecycle';
+import type { LifecycleEvent } from '../core/index';
 import eventSchema from '../../schemas/event.schema.json';
 
 export interface BatonEvent {

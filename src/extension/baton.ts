@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { defaultActions, editorOnlyActionNames, resolveStateDir, type ActionRegistry, type LoadOptions } from '../core/index';
-import { resolveEventLogPath } from '../events/logPath';
+import { resolveEventLogPath } from '../events/index';
 import type { HostContext } from '../host/index';
 import { editorActions } from './editorActions';
 import { EventFeed } from './model/eventFeed';

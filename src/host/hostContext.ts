@@ -4,7 +4,7 @@
  * where Baton's own warnings go. Every front end resolves the event log, Slack and Baton's
  * secrets the same way, from this one value.
  */
-import { resolveEventLogPath } from '../events/logPath';
+import { resolveEventLogPath } from '../events/index';
 
 /** The front ends, as they appear in event sources (`baton://<host>/<kind>/<pid>`) and requester names. */
 export type FrontEnd = 'cli' | 'vscode' | 'mcp';

@@ -4,8 +4,7 @@
  * shared log, so other tools and windows see them.
  */
 import { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from '../core/index';
-import { createEvent, defaultSource } from '../events/event';
-import { appendEvent } from '../events/eventLog';
+import { appendEvent, createEvent, defaultSource } from '../events/index';
 import { eventLogPathOf, type HostContext } from './hostContext';
 
 export interface CancelRequest {

@@ -7,9 +7,7 @@
  */
 import { join } from 'node:path';
 import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener } from '../core/index';
-import { defaultSource } from '../events/event';
-import { SharedLog } from '../events/sharedLog';
-import { chainFrom } from '../events/triggerRunner';
+import { chainFrom, defaultSource, SharedLog } from '../events/index';
 import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
 import { eventLogPathOf, type HostContext } from './hostContext';
 

@@ -5,8 +5,7 @@
  * self-triggering, the depth limit, the four concurrency modes.
  */
 import type { Approver, LifecycleListener } from '../core/index';
-import { TriggerRunner, type TriggeredRun, type TriggerRunnerOptions, type TriggerTarget } from '../events/triggerRunner';
-import type { BatonEvent } from '../events/event';
+import { TriggerRunner, type BatonEvent, type TriggeredRun, type TriggerRunnerOptions, type TriggerTarget } from '../events/index';
 import { startHostedRun } from './hostedRun';
 import { eventLogPathOf, type HostContext } from './hostContext';
 

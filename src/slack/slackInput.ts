@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from '../core/lifecycle';
+import type { LifecycleEvent } from '../core/index';
 
 /**
  * What the notifier consumes: a neutral shape that both the engine's lifecycle events and the

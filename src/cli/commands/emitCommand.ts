@@ -1,5 +1,4 @@
-import { createEvent, defaultSource } from '../../events/event';
-import { appendEvent } from '../../events/eventLog';
+import { appendEvent, createEvent, defaultSource } from '../../events/index';
 import type { Command } from '../command';
 import { cliEventLogPath } from '../eventLogFor';
 import { exitCodes } from '../io';

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { defaultSource } from '../../events/event';
-import { SharedLog } from '../../events/sharedLog';
+import { defaultSource, SharedLog } from '../../events/index';
 import type { Command } from '../command';
 import { cliEventLogPath } from '../eventLogFor';
 import { exitCodes } from '../io';

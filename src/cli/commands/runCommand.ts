@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { BatonError, defaultActions, defaultsFromEnv, editorOnlyActionNames, errorMessage, formatDiagnostic, hasErrors, loadWorkflowFile, readUserFile, requesterName, runIdPattern, statUserFile, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
 import { startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
-import { validateEventObject, type BatonEvent } from '../../events/event';
+import { validateEventObject, type BatonEvent } from '../../events/index';
 import { approveAll, promptApprover } from '../approvers';
 import type { Command, ParsedArgs } from '../command';
 import { exitCodes, type CliIo } from '../io';

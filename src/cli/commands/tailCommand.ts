@@ -1,6 +1,4 @@
-import type { BatonEvent } from '../../events/event';
-import { tailEventLog } from '../../events/logTailer';
-import { compileFilter } from '../../events/match';
+import { compileFilter, tailEventLog, type BatonEvent } from '../../events/index';
 import type { Command } from '../command';
 import { cliEventLogPath } from '../eventLogFor';
 import { exitCodes } from '../io';

@@ -1,11 +1,7 @@
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { defaultActions, defaultsFromEnv, editorOnlyActionNames, findWorkflowFiles, formatDiagnostic, loadWorkflowFile } from '../../core/index';
-import { defaultSource } from '../../events/event';
-import { createIngressServer } from '../../events/httpIngress';
-import { ensureEventLogFile } from '../../events/logPath';
-import { SharedLog } from '../../events/sharedLog';
-import { describeDecision, type TriggerTarget } from '../../events/triggerRunner';
+import { createIngressServer, defaultSource, describeDecision, ensureEventLogFile, SharedLog, type TriggerTarget } from '../../events/index';
 import { eventLogPathOf, runInProcess, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';

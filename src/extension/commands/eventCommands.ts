@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { BatonError } from '../../core/index';
-import { createEvent, defaultSource } from '../../events/event';
-import { appendEvent } from '../../events/eventLog';
-import { ensureEventLogFile } from '../../events/logPath';
+import { appendEvent, createEvent, defaultSource, ensureEventLogFile } from '../../events/index';
 import type { BatonCommand } from './command';
 import { requireTrust } from './targets';
 

@@ -4,8 +4,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { globToRegExp, ListenerSet } from '../../core/index';
-import type { BatonEvent } from '../../events/event';
-import { tailEventLog, type EventLogTailer } from '../../events/logTailer';
+import { tailEventLog, type BatonEvent, type EventLogTailer } from '../../events/index';
 
 export interface EventFeedOptions {
   path: string;

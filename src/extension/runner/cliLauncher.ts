@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, ensurePrivateDir, ensureStateDir, newRunId, runPaths } from '../../core/index';
-import type { BatonEvent } from '../../events/event';
+import type { BatonEvent } from '../../events/index';
 
 export type CliCommand =
   | { kind: 'run'; file: string; inputs?: Record<string, string>; trigger?: BatonEvent }

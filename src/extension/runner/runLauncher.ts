@@ -12,7 +12,7 @@
  * Either way the run is driven through files only: journal, control file, owner.
  */
 import { builtinActions, loadWorkflowFile, runPaths, type ActionRegistry, type RunHandle, type Workflow } from '../../core/index';
-import type { BatonEvent } from '../../events/event';
+import type { BatonEvent } from '../../events/index';
 import { resumeHostedRun, startHostedRun, type HostContext } from '../../host/index';
 import { admit, type ConcurrencyDeps } from './concurrency';
 import { launchCli } from './cliLauncher';

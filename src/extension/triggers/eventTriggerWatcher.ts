@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import type { TriggerRunner, TriggerTarget } from '../../events/triggerRunner';
-import { describeDecision } from '../../events/triggerRunner';
+import { describeDecision, type TriggerRunner, type TriggerTarget } from '../../events/index';
 import { requestCancel, watchTriggers } from '../../host/index';
 import type { Baton } from '../baton';
 import type { WorkflowEntry } from '../model/workflowCatalog';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/index';
-import type { BatonEvent } from '../../events/event';
+import type { BatonEvent } from '../../events/index';
 import type { Baton } from '../baton';
 
 export interface EventNode {
