@@ -21,12 +21,15 @@ export class BatonError extends Error {
   readonly code: BatonErrorCode;
   /** Whether trying the same thing again may succeed (drives step retries). */
   readonly retryable: boolean;
+  /** What a failing step still reports (journaled with the failure, readable as `steps.<id>.outputs.*`). */
+  readonly outputs?: Record<string, string | number | boolean | null>;
 
-  constructor(code: BatonErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(code: BatonErrorCode, message: string, options: { retryable?: boolean; cause?: unknown; outputs?: Record<string, string | number | boolean | null> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BatonError';
     this.code = code;
     this.retryable = options.retryable ?? false;
+    if (options.outputs) this.outputs = options.outputs;
   }
 }
 

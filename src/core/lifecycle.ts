@@ -108,6 +108,8 @@ export interface LifecyclePayloads {
     /** The last lines of the step's output. */
     outputTail: string;
     durationMs: number;
+    /** What the failing action still reported (e.g. the event `wait_for_event`'s `fail_on` matched). */
+    outputs?: Record<string, unknown>;
   };
   'baton.step.retrying': { stepName: string; attempt: number; maxAttempts: number; nextAttempt: number; delayMs: number; error: string };
   'baton.step.skipped': Reused & { reason: string };

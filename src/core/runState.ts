@@ -169,6 +169,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       step.error = event.data.error ?? '';
       step.continued = event.data.continued === true;
       if (event.data.reusedFrom) step.reusedFrom = event.data.reusedFrom;
+      if (event.data.outputs) step.outputs = event.data.outputs;
       // A failed step asks for approval again when it is resumed.
       delete step.approvedBy;
       break;

@@ -109,7 +109,8 @@ async function attempts(run: StepRun): Promise<StepOutcome> {
         }
         continue;
       }
-      return fail(run, message, isBatonError(error) ? error.code : 'step_failed', attempt, output.lastLines(), run.clock.now() - started);
+      const outputs = isBatonError(error) && error.outputs ? masked.maskValues(error.outputs) : undefined;
+      return fail(run, message, isBatonError(error) ? error.code : 'step_failed', attempt, output.lastLines(), run.clock.now() - started, true, outputs);
     }
   }
   return 'failed';
@@ -193,9 +194,9 @@ function stopped(run: StepRun, attempt: number, outputTail: string, durationMs =
   return failure ? fail(run, failure.message, failure.code, attempt, outputTail, durationMs, false) : 'cancelled';
 }
 
-function fail(run: StepRun, error: string, code: string, attempt: number, outputTail: string, durationMs = 0, mayContinue = true): StepOutcome {
+function fail(run: StepRun, error: string, code: string, attempt: number, outputTail: string, durationMs = 0, mayContinue = true, outputs?: ActionOutputs): StepOutcome {
   const continued = mayContinue && run.step.continueOnFailure;
-  const data = { stepName: run.step.name, attempt, maxAttempts: run.step.retry.maxRetries + 1, error, errorCode: code, continued, continueOnFailure: continued, outputTail, durationMs };
+  const data = { stepName: run.step.name, attempt, maxAttempts: run.step.retry.maxRetries + 1, error, errorCode: code, continued, continueOnFailure: continued, outputTail, durationMs, ...(outputs ? { outputs } : {}) };
   run.publish('baton.step.failed', data, run.step.id, true);
   return continued ? 'continued' : 'failed';
 }

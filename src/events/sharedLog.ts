@@ -124,11 +124,14 @@ export class SharedLog {
       emitEvent: (type, data, origin) => this.emit(type, data, { subject: origin.runId, runid: origin.runId, workflowid: origin.workflowId, stepid: origin.stepId, ...chain }),
       waitForEvent: async (filter, signal, options = {}) => {
         const { since, exclude } = options;
-        const event = await this.waitFor(filter, signal, {
+        // Several filters are one wait, so the first matching event in the log decides (not the fastest tailer).
+        const matchers = (Array.isArray(filter) ? (filter as readonly EventFilter[]) : [filter as EventFilter]).map(compileFilter);
+        const matchedBy = (e: BatonEvent) => matchers.findIndex((matches) => matches(e));
+        const event = await this.waitFor({}, signal, {
           ...(since !== undefined ? { since } : {}),
-          ...(exclude ? { accept: (e: BatonEvent) => !exclude.has(e.id) } : {}),
+          accept: (e: BatonEvent) => matchedBy(e) >= 0 && !exclude?.has(e.id),
         });
-        return { id: event.id, type: event.type, source: event.source, data: event.data };
+        return { id: event.id, type: event.type, source: event.source, data: event.data, matched: matchedBy(event) };
       },
     };
   }

@@ -104,6 +104,21 @@ describe('errors come back with exact positions', () => {
     assert.match(d.message, /did you mean 'shell'\?/);
   });
 
+  test("wait_for_event's fail_on takes one filter or a list, checked like the filter itself, at its position", () => {
+    const wait = (failOn: string) => `name: X\nsteps:\n  - name: w\n    action: wait_for_event\n    params:\n      type: process.completed\n      fail_on: ${failOn}\n`;
+    assert.deepEqual(errorsOf(wait('{ type: process.failed, where: { "data.exit_code": 1 } }')), []);
+    assert.deepEqual(errorsOf(wait('[{ type: process.failed }, { type: "test.*", source: "*pycharm*" }]')), []);
+    const typo = errorsOf(wait('{ typ: process.failed }'));
+    assert.deepEqual(typo.map((e) => e.code), ['params.required', 'params.additionalProperties']);
+    assert.match(typo[1]!.message, /did you mean 'type'\?/);
+    const unknown = errorsOf(wait('[{ type: process.failed, sorce: x }]'));
+    assert.deepEqual(unknown.map((e) => e.code), ['params.additionalProperties']);
+    assert.match(unknown[0]!.message, /did you mean 'source'\?/);
+    assert.deepEqual(unknown[0]!.range.start, { line: 7, col: 41 });
+    assert.equal(only(wait('process.failed')).code, 'params.type');
+    assert.equal(only(wait('[]')).code, 'params.minItems');
+  });
+
   test('action params are checked against the action', () => {
     const errors = errorsOf('name: X\nsteps:\n  - name: a\n    action: shell\n    params:\n      comand: ls\n');
     assert.deepEqual(errors.map((e) => e.code), ['params.required', 'params.additionalProperties']);

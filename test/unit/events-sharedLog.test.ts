@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { parseWorkflow } from '../../src/core/index';
+import { createActionRegistry, parseWorkflow, readRun, resumeRun, startRun, type LifecycleEvent } from '../../src/core/index';
 import { SharedLog } from '../../src/events/sharedLog';
 
 let dir: string;
@@ -60,5 +60,62 @@ describe('SharedLog', () => {
     assert.deepEqual(decision, { granted: true, by: 'carol', id: 'd-2' });
     owner.close();
     previousOwner.close();
+  });
+});
+
+describe('wait_for_event with fail_on', () => {
+  const yaml = [
+    'name: Waits',
+    'steps:',
+    '  - name: tool',
+    '    action: tool',
+    '  - name: wait',
+    '    action: wait_for_event',
+    '    retry_count: 2',
+    '    params:',
+    '      type: process.completed',
+    '      timeout_seconds: 20',
+    '      fail_on:',
+    '        - { type: process.failed, where: { "data.name": other } }',
+    '        - { type: process.failed, where: { "data.name": tests } }',
+    '  - name: after',
+    '    action: log',
+    '',
+  ].join('\n');
+
+  test('an event matching fail_on fails the step at once (not retried), its data in the error and the outputs; a resume waits anew', async () => {
+    const actions = createActionRegistry();
+    const path = join(dir, 'events.jsonl');
+    // Another tool, fast: it reports its failure before the workflow reaches its wait.
+    actions.register('tool', () => {
+      const tool = new SharedLog({ path, source: 'pycharm' });
+      tool.emit('process.failed', { name: 'tests', exit_code: 3 });
+      tool.close();
+    });
+    const loaded = parseWorkflow(yaml, 'waits.yaml', { actions });
+    assert.deepEqual(loaded.diagnostics, []);
+    const log = new SharedLog({ path, source: 'owner', tail: { pollMs: 20 } });
+    const stateDir = join(dir, 'state');
+    const events: LifecycleEvent[] = [];
+    const common = { stateDir, cwd: dir, actions, host: log.actionHost(), listeners: [(e: LifecycleEvent) => events.push(e)] };
+    const started = Date.now();
+    const first = await startRun({ ...common, workflow: loaded.workflow!, source: loaded.source }).result;
+    assert.ok(Date.now() - started < 30_000, 'it did not wait out the timeout');
+    assert.equal(first.status, 'failed');
+    const wait = first.state.steps.find((s) => s.id === 'wait')!;
+    assert.equal(wait.status, 'failed');
+    assert.match(wait.error ?? '', /^fail_on matched process\.failed from pycharm: \{"name":"tests","exit_code":3\}$/);
+    assert.equal(wait.outputs.exit_code, 3);
+    assert.equal(wait.outputs.event_type, 'process.failed');
+    assert.deepEqual(events.filter((e) => e.stepId === 'wait').map((e) => e.type), ['baton.step.started', 'baton.step.failed'], 'no retry: it would meet the same event');
+    assert.equal(first.state.steps.find((s) => s.id === 'after')?.status, 'skipped');
+
+    // The tool is fixed and reports success; the resumed wait does not take the old failure again.
+    const resumed = resumeRun({ ...common, runId: first.runId });
+    await new Promise((r) => setTimeout(r, 100));
+    new SharedLog({ path, source: 'tool' }).emit('process.completed', { name: 'tests', exit_code: 0 });
+    assert.equal((await resumed.result).status, 'completed');
+    assert.equal(readRun(stateDir, first.runId).steps.find((s) => s.id === 'wait')?.outputs.exit_code, 0);
+    log.close();
   });
 });

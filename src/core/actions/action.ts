@@ -31,10 +31,15 @@ export interface ActionContext {
 export interface ActionHost {
   emitEvent?(type: string, data: Record<string, unknown>, origin: { runId: string; workflowId: string; stepId: string }): Promise<{ id: string }> | { id: string };
   /**
-   * Resolves with the first matching event appended at or after `since` (ms), skipping the ids in
-   * `exclude`; without `since`, from now on.
+   * Resolves with the first event (in log order) matching the filter — or any of several, then
+   * `matched` is the index of the first filter it matches — appended at or after `since` (ms),
+   * skipping the ids in `exclude`; without `since`, from now on.
    */
-  waitForEvent?(filter: EventFilter, signal: AbortSignal, options?: { since?: number; exclude?: ReadonlySet<string> }): Promise<{ id: string; type: string; source: string; data: unknown }>;
+  waitForEvent?(
+    filter: EventFilter | readonly EventFilter[],
+    signal: AbortSignal,
+    options?: { since?: number; exclude?: ReadonlySet<string> },
+  ): Promise<{ id: string; type: string; source: string; data: unknown; matched?: number }>;
   notify?(message: { text: string; level: string; nextSteps: string[]; workflow: Workflow; runId: string }): void;
   [capability: string]: unknown;
 }
