@@ -13,6 +13,7 @@ import { maxAttempts } from './retryPolicy';
 import { expandMatrix, type Combination } from './matrix';
 import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepPlan, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
+import { renderEnv } from './renderParams';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
 import { stopOrphanedGroups } from './orphanProcesses';
 import { newRunId } from './runId';
@@ -253,7 +254,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         inbox.add(record.stepId, decision);
       }, stopWatching.signal);
     }
-    const env = { ...stringEnv(options.env ?? process.env), ...workflow.env };
+    const inherited = stringEnv(options.env ?? process.env);
+    const env = { ...inherited, ...renderEnv(workflow.env, { state, workflow, env: inherited, ...(options.trigger ? { event: options.trigger } : {}) }) };
     const startedMs = Date.parse(state.startedAt ?? resumedAt);
     const actions = options.actions ?? defaultActions;
     const graph = await runGraph({

@@ -60,3 +60,13 @@ export function renderParams(
   );
   return { params: rendered, env };
 }
+
+/**
+ * Renders the workflow's `env` once, when the run starts (validation allows no `steps.*` there).
+ * Plain substitution is safe: each value becomes an environment variable, which a shell expands
+ * as data, never as code.
+ */
+export function renderEnv(env: Record<string, string>, context: TemplateContext): Record<string, string> {
+  const lookup = (path: string[]) => lookupTemplate(context, path);
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, renderTemplate(value, lookup)]));
+}

@@ -75,6 +75,11 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   const steps = Array.isArray(workflow.steps) ? (workflow.steps as unknown[]) : [];
   // Inputs that are not a mapping were reported by the schema; then no input reference is judged.
   const declaredInputs = isRecord(workflow.inputs) || workflow.inputs === undefined ? new Set(Object.keys(workflow.inputs ?? {})) : undefined;
+  // Workflow `env` is rendered once, when the run starts: inputs, run, event and env, never steps.
+  if (isRecord(workflow.env)) {
+    const noSteps = 'workflow env is set when the run starts, before any step: it can read inputs, run, event and env, not steps';
+    checkTemplates(workflow.env, ['env'], { earlier: new Map(), declaredInputs, input, push, stepName: '', noSteps });
+  }
   const seenNames = new Map<string, number>();
   const seenIds = new Map<string, number>();
   const stepActions = new Map<string, ActionDefinition | undefined>();
@@ -133,6 +138,8 @@ interface TemplateScope {
   input: ValidationInput;
   stepName: string;
   push: (code: DiagnosticCode, message: string, range: Range) => void;
+  /** Why `steps.*` cannot be read here (workflow-level `env`); unset where earlier steps can be. */
+  noSteps?: string;
 }
 
 /** Walks params (iteratively: hostile depth was refused earlier, but stay safe) checking each `${{ }}`. */
@@ -159,6 +166,7 @@ function checkTemplateTarget(path: string[], scope: TemplateScope): string | und
     return `unknown input '${name}'; declare it under \`inputs:\` with a default`;
   }
   if (root !== 'steps' || name === undefined) return undefined;
+  if (scope.noSteps) return scope.noSteps;
   if (!scope.earlier.has(name)) {
     return `step '${scope.stepName}' refers to '${name}', which is not an earlier step; a step can read only steps that ran before it`;
   }

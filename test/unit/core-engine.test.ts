@@ -205,6 +205,32 @@ describe('approvals', () => {
   });
 });
 
+describe('workflow env', () => {
+  test('templates in workflow-level env are expanded from inputs, run and the triggering event', async () => {
+    actions.register('show_env', (_params, ctx) => ({ target: ctx.env.TARGET ?? '', run: ctx.env.RUN ?? '', cause: ctx.env.CAUSE ?? '', plain: ctx.env.PLAIN ?? '' }));
+    const yaml = [
+      'name: E',
+      'inputs: { target: staging }',
+      'env:',
+      '  TARGET: "deploy-${{ inputs.target }}"',
+      '  RUN: "${{ run.workflow_id }}/${{ run.id }}"',
+      '  CAUSE: "${{ event.data.branch }}"',
+      '  PLAIN: 42',
+      'steps:',
+      '  - name: show',
+      '    action: show_env',
+      '',
+    ].join('\n');
+    const loaded = parseWorkflow(yaml, 'env.yaml', { actions });
+    assert.deepEqual(loaded.diagnostics, []);
+    const result = await clock.settle(
+      startRun({ ...options(), workflow: loaded.workflow!, source: loaded.source, inputs: { target: 'prod' }, trigger: { type: 'push', data: { branch: 'main' } } }).result,
+    );
+    assert.equal(result.status, 'completed');
+    assert.deepEqual(result.state.steps[0]?.outputs, { target: 'deploy-prod', run: `env/${result.runId}`, cause: 'main', plain: '42' });
+  });
+});
+
 describe('journal and resume', () => {
   test('resume after a failure re-runs from the failed step, never a completed one', async () => {
     const calls: string[] = [];

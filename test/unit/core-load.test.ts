@@ -119,6 +119,17 @@ describe('errors come back with exact positions', () => {
     assert.equal(only(wait('[]')).code, 'params.minItems');
   });
 
+  test('templates in workflow env are checked too, at their column: no steps (none has run), only declared inputs', () => {
+    const errors = errorsOf('name: X\ninputs: { target: a }\nenv:\n  A: "x-${{ steps.build.outputs.path }}"\n  B: "${{ inputs.nope }}"\n  C: "${{ inputs.target }} ${{ run.id }} ${{ env.HOME }}"\nsteps:\n  - name: build\n    action: log\n');
+    errors.sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(errors.map((e) => [e.code, e.range.start]), [
+      ['template', { line: 4, col: 9 }],
+      ['template', { line: 5, col: 7 }],
+    ]);
+    assert.match(errors[0]!.message, /workflow env is set when the run starts, before any step/);
+    assert.match(errors[1]!.message, /unknown input 'nope'/);
+  });
+
   test('action params are checked against the action', () => {
     const errors = errorsOf('name: X\nsteps:\n  - name: a\n    action: shell\n    params:\n      comand: ls\n');
     assert.deepEqual(errors.map((e) => e.code), ['params.required', 'params.additionalProperties']);
