@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import { formatDuration } from './formatDuration';
 import { CancelledError } from './errors';
 import { ListenerSet } from './listenerSet';
 import type { Step, Workflow } from './workflowModel';
@@ -103,7 +104,7 @@ export async function awaitApproval(options: {
   const request: ApprovalRequest = { ...options.request, signal };
   const timeout = options.clock
     .sleep(Math.max(0, options.remainingMs), signal)
-    .then((): ApprovalDecision => ({ granted: false, by: 'timeout', reason: `no decision within ${Math.round(options.request.step.approvalTimeoutMinutes)} min` }));
+    .then((): ApprovalDecision => ({ granted: false, by: 'timeout', reason: `no decision within ${formatDuration(options.request.step.approvalTimeoutMinutes * 60_000, { style: 'long' })}` }));
   const candidates = [timeout, options.inbox.wait(request.step.id, signal), ...options.approvers.map((approve) => approve(request))];
   try {
     const decision = await Promise.race(candidates.map((p) => p.catch((error: unknown) => (options.runSignal.aborted ? Promise.reject(error) : new Promise<never>(() => {})))));

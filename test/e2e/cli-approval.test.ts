@@ -165,3 +165,15 @@ test('after `baton approve --reject`, `baton resume` asks again: the old rejecti
   const decisions = readJournal(stateDirOf(cwd), runId).filter((r) => r.type.startsWith('baton.approval.') && r.type !== 'baton.approval.requested');
   assert.deepEqual(decisions.map((r) => r.type), ['baton.approval.rejected', 'baton.approval.granted']);
 });
+
+test('an approval timeout says so in the terminal, `baton status` and Slack: "no decision within 1.2 s", not "0 min"', async (t) => {
+  const cwd = tempDir(t);
+  writeFile(cwd, 'gated.yaml', gated.replace('    requires_approval: true', '    requires_approval: true\n    approval_timeout_minutes: 0.02'));
+  const ended = await runCli(t, ['run', 'gated.yaml'], { cwd });
+  assert.equal(ended.code, 1, describeResult(ended));
+  assert.ok(ended.stdout.includes('✗ rejected [2/3] Deploy gate by timeout: no decision within 1.2 s'), ended.stdout);
+  const shown = await runCli(t, ['status', 'last'], { cwd });
+  assert.ok(shown.stdout.includes('Deploy gate [failed] — approval rejected by timeout: no decision within 1.2 s'), describeResult(shown));
+  const failed = readFileSync(join(stateDirOf(cwd), 'slack-outbox.jsonl'), 'utf8').split('\n').find((l) => l.includes('"baton.workflow.failed"'));
+  assert.ok(failed?.includes('no decision within 1.2 s'), failed);
+});

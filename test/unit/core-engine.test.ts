@@ -175,6 +175,15 @@ describe('approvals', () => {
     assert.equal(events.find((e) => e.type === 'baton.approval.rejected')?.data.by, 'timeout');
   });
 
+  test('a timeout says how long nobody decided, in a human duration (approval_timeout_minutes may be fractional)', async () => {
+    const events: LifecycleEvent[] = [];
+    const result = await clock.settle(startRun({ ...options({ listeners: [(e) => events.push(e)] }), ...load(gated.replace('approval_timeout_minutes: 5', 'approval_timeout_minutes: 0.1')) }).result);
+    assert.equal(result.status, 'failed');
+    const rejected = events.find((e) => e.type === 'baton.approval.rejected');
+    assert.deepEqual(rejected && { by: rejected.data.by, reason: rejected.data.reason }, { by: 'timeout', reason: 'no decision within 6.0 s' });
+    assert.equal(result.state.steps[0]?.error, 'approval rejected by timeout: no decision within 6.0 s');
+  });
+
   test('a decision written by another process (decideApproval) reaches the waiting run', async () => {
     const run = startRun({ ...options({ clock: systemClock }), ...load(gated.replace('approval_timeout_minutes: 5', 'approval_timeout_minutes: 1')) });
     await waitFor(() => readRun(stateDir, run.runId).status === 'paused');
