@@ -27,7 +27,6 @@ export type DiagnosticCode =
   | 'duplicate_id'
   | 'unknown_action'
   | 'approval_timeout_unused'
-  | 'template'
   | 'bad_glob'
   /** A GitHub Actions key (`timeout-minutes`, `runs-on`, `run:`, ...) with Baton's way to say it. */
   | 'github_key'

@@ -8,9 +8,11 @@ import { systemClock, type Clock } from './clock';
 import { decisionText } from './decisionText';
 import { BatonError, CancelledError, errorMessage } from './errors';
 import { fileError, readUserFile } from './fileErrors';
-import { runGraph, type StatusFunctions } from './graphScheduler';
+import { buildExpressionContext } from './expressionContext';
+import { evaluateCondition } from './expressions';
+import { runGraph } from './graphScheduler';
 import { maxAttempts } from './retryPolicy';
-import { expandMatrix, type Combination } from './matrix';
+import { expandMatrix } from './matrix';
 import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepPlan, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { renderEnv } from './renderParams';
@@ -22,6 +24,7 @@ import { RunJournal, readJournal } from './runJournal';
 import { foldRun, RunStateBuilder, type RunState, type RunStatus } from './runState';
 import { acquireOwnership, runPaths } from './runStore';
 import { runStep } from './stepExecution';
+import { evaluateStrategy } from './strategyValues';
 import type { Step, Workflow } from './workflowModel';
 
 export interface RunOptions {
@@ -255,7 +258,10 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
       }, stopWatching.signal);
     }
     const inherited = stringEnv(options.env ?? process.env);
-    const env = { ...inherited, ...renderEnv(workflow.env, { state, workflow, env: inherited, ...(options.trigger ? { event: options.trigger } : {}) }) };
+    // The workflow's env is rendered once, before any step: it reads inputs, env, event and run.
+    const env = { ...inherited, ...renderEnv(workflow.env, buildExpressionContext({ state, workflow, reader: { needs: [] }, step: (id) => builder.step(id), env: inherited, event: options.trigger })) };
+    // What a step's `if` and matrix read: the steps it needs, transitively (its params: stepExecution.ts).
+    const contextFor = (step: Step) => buildExpressionContext({ state, workflow, reader: step, step: (id) => builder.step(id), env, event: options.trigger });
     const startedMs = Date.parse(state.startedAt ?? resumedAt);
     const actions = options.actions ?? defaultActions;
     const graph = await runGraph({
@@ -264,8 +270,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
       runSignal,
       publish,
       getStep: (id) => builder.step(id),
-      condition: (step, status) => (step.if === undefined ? status.success() : conditionOf(step, status)),
-      combinations: (step) => combinationsOf(step),
+      condition: (step, status) => evaluateCondition(step.if, contextFor(step), status),
+      combinations: (step) => expandMatrix(evaluateStrategy(step.strategy!, contextFor(step))),
       runUnit: (unit, signal, acquire) =>
         runStep({
           step: unit.step,
@@ -379,17 +385,4 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-
-// WIP until expressions land: `if` and expression matrices.
-function conditionOf(step: Step, _status: StatusFunctions): boolean {
-  throw new BatonError('invalid_workflow', `step ${step.id}: if is not evaluated yet`);
-}
-
-function combinationsOf(step: Step): Combination[] {
-  const strategy = step.strategy!;
-  if (typeof strategy.matrix === 'string') throw new BatonError('invalid_workflow', 'matrix expressions are not evaluated yet');
-  const matrix = Object.fromEntries(Object.entries(strategy.matrix).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
-  return expandMatrix({ matrix, include: strategy.include, exclude: strategy.exclude });
 }

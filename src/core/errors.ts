@@ -14,6 +14,8 @@ export type BatonErrorCode =
   | 'unreadable_file'
   /** No space left on the device (ENOSPC, EDQUOT) for a step log, the journal or the event log. */
   | 'disk_full'
+  /** A `${{ }}` that does not parse or evaluate (at run time; validation reports it earlier). */
+  | 'expression'
   /** Any other failure to write Baton's own files. */
   | 'io';
 

@@ -1,4 +1,6 @@
 import { BatonError } from './errors';
+import { unclosed } from './expressions';
+import { expressionSpanAt } from './expressionSyntax';
 
 /**
  * Puts `${{ }}` values into a shell command without ever letting them become code, wherever the
@@ -13,6 +15,7 @@ import { BatonError } from './errors';
  *
  * The shell expands a variable's value without running it: `$(...)`, backticks and quotes in
  * data stay text. A small lexer tracks the context: quotes, `$( )`, backticks, comments, here-documents.
+ * Each `${{ }}` is a whole expression (expressions.ts): its result, whatever it is, is such a value.
  */
 export interface RenderedShell {
   command: string;
@@ -21,9 +24,11 @@ export interface RenderedShell {
 
 type Context = 'unquoted' | 'subshell' | 'backtick' | 'double' | 'single' | 'heredoc' | 'heredoc_literal';
 
-const template = /\$\{\{\s*([^}]*?)\s*\}\}/y;
-
-export function renderShellCommand(text: string, lookup: (path: string[]) => unknown, prefix = 'BATON_T'): RenderedShell {
+/**
+ * Replaces each `${{ }}` of a shell command by a reference to a variable holding `render(source)`,
+ * `source` being the text between `${{` and `}}`.
+ */
+export function renderShellCommand(text: string, render: (source: string) => string, prefix = 'BATON_T'): RenderedShell {
   const env: Record<string, string> = {};
   let out = '';
   let count = 0;
@@ -36,14 +41,14 @@ export function renderShellCommand(text: string, lookup: (path: string[]) => unk
   let comment = false;
 
   for (let i = 0; i < text.length; ) {
-    template.lastIndex = i;
-    const match = template.exec(text);
-    if (match) {
+    if (text.startsWith('${{', i)) {
+      const span = expressionSpanAt(text, i);
+      if (!span.closed) throw unclosed(text, span);
       const name = `${prefix}${++count}`;
-      const value = stringify(lookup((match[1] ?? '').split('.')));
+      const value = render(text.slice(span.sourceStart, span.sourceEnd));
       out += reference(top(), name, value);
       env[name] = value;
-      i += match[0].length;
+      i = span.end;
       lineStart = false;
       continue;
     }
@@ -186,7 +191,3 @@ function reference(context: Context, name: string, value: string): string {
   }
 }
 
-function stringify(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}

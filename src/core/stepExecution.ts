@@ -9,6 +9,7 @@ import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonErro
 import type { Publish } from './engine';
 import type { DecisionInfo } from './lifecycle';
 import { recordProcessGroup } from './orphanProcesses';
+import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
 import { SecretMasker } from './secretMasker';
@@ -144,11 +145,21 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     const where = (editorOnlyActionNames as readonly string[]).includes(step.action) ? ' (it runs only inside VS Code)' : '';
     throw new BatonError('step_failed', `unknown action '${step.action}'${where}`);
   }
+  // Rendered before the timeout starts: a failing expression must not leave its timer behind.
+  const expressions = buildExpressionContext({
+    state: run.getState(),
+    workflow: run.workflow,
+    step: run.getStep,
+    reader: step,
+    env: run.env,
+    event: run.trigger,
+    ...(run.matrix ? { matrix: run.matrix } : {}),
+  });
+  const { params, env: templateEnv } = renderParams(step.params, definition.shellParams ?? [], expressions);
   const timeoutMs = step.timeoutSeconds * 1000;
   const timeout = run.clock.timeout(timeoutMs);
   const timeoutSignal = timeout.signal;
   const signal = AbortSignal.any([run.runSignal, timeoutSignal]);
-  const { params, env: templateEnv } = renderParams(step.params, definition.shellParams ?? [], { state: run.getState(), workflow: run.workflow, env: run.env, ...(run.trigger ? { event: run.trigger } : {}) });
   const context: ActionContext = {
     signal,
     runId: run.runId,

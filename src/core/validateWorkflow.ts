@@ -1,17 +1,17 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isScalar, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import workflowSchema from '../../schemas/workflow.schema.json';
-import type { ActionDefinition } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { didYouMean } from './didYouMean';
 import { schemaKeyword, type Diagnostic, type DiagnosticCode, type Range } from './diagnostic';
 import { githubKeyHint } from './githubKeys';
-import { checkTemplateShape, findTemplates } from './templateExpr';
+import { checkExpressions } from './validateExpressions';
 import { checkNeeds, type Reporter } from './validateGraph';
+import { checkMatrixSizes } from './validateMatrix';
 import { slugify } from './workflowModel';
-import { keyRange, nodeAtPath, offsetRange, rangeAtPath, type PathSegment } from './yamlPositions';
+import { keyRange, nodeAtPath, rangeAtPath, type PathSegment } from './yamlPositions';
 
-interface ValidationInput {
+export interface ValidationInput {
   doc: Document;
   data: unknown;
   lineCounter: LineCounter;
@@ -75,14 +75,8 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   const steps = Array.isArray(workflow.steps) ? (workflow.steps as unknown[]) : [];
   // Inputs that are not a mapping were reported by the schema; then no input reference is judged.
   const declaredInputs = isRecord(workflow.inputs) || workflow.inputs === undefined ? new Set(Object.keys(workflow.inputs ?? {})) : undefined;
-  // Workflow `env` is rendered once, when the run starts: inputs, run, event and env, never steps.
-  if (isRecord(workflow.env)) {
-    const noSteps = 'workflow env is set when the run starts, before any step: it can read inputs, run, event and env, not steps';
-    checkTemplates(workflow.env, ['env'], { earlier: new Map(), declaredInputs, input, push, stepName: '', noSteps });
-  }
   const seenNames = new Map<string, number>();
   const seenIds = new Map<string, number>();
-  const stepActions = new Map<string, ActionDefinition | undefined>();
   const lineOf = (path: PathSegment[]) => at(path).start.line;
 
   steps.forEach((item, index) => {
@@ -121,75 +115,13 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
     if (step.approval_timeout_minutes !== undefined && step.requires_approval !== true) {
       push('approval_timeout_unused', 'approval_timeout_minutes has no effect without requires_approval: true', at(['steps', index, 'approval_timeout_minutes'], true), 'warning');
     }
-    checkTemplates(step.params, ['steps', index, 'params'], { earlier: stepActions, declaredInputs, input, push, stepName: name ?? `${index + 1}` });
-    // Every step counts as earlier for the next ones, a malformed one too: a reference to it is not a new problem.
-    if (id !== undefined) stepActions.set(id, definition);
   });
   const reporter: Reporter = { at, push: (code, message, range) => push(code, message, range) };
-  checkNeeds(steps, reporter);
+  const graph = checkNeeds(steps, reporter);
+  checkExpressions({ doc, lineCounter, text: input.text, workflow, steps, graph, actions: input.actions, declaredInputs, report: reporter });
+  checkMatrixSizes(steps, reporter);
   // In file order, as a compiler prints them (the schema's and the semantic checks' interleaved).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
-}
-
-interface TemplateScope {
-  earlier: Map<string, ActionDefinition | undefined>;
-  /** Undefined when `inputs` itself is malformed: references to inputs are then not judged. */
-  declaredInputs: Set<string> | undefined;
-  input: ValidationInput;
-  stepName: string;
-  push: (code: DiagnosticCode, message: string, range: Range) => void;
-  /** Why `steps.*` cannot be read here (workflow-level `env`); unset where earlier steps can be. */
-  noSteps?: string;
-}
-
-/** Walks params (iteratively: hostile depth was refused earlier, but stay safe) checking each `${{ }}`. */
-function checkTemplates(value: unknown, path: PathSegment[], scope: TemplateScope): void {
-  const stack: Array<[unknown, PathSegment[]]> = [[value, path]];
-  while (stack.length > 0) {
-    const [current, currentPath] = stack.pop()!;
-    if (typeof current === 'string') {
-      for (const ref of findTemplates(current)) {
-        const problem = checkTemplateShape(ref) ?? checkTemplateTarget(ref.path, scope);
-        if (problem) scope.push('template', problem, templateRange(scope.input, currentPath, ref.raw));
-      }
-    } else if (Array.isArray(current)) {
-      current.forEach((item, i) => stack.push([item, [...currentPath, i]]));
-    } else if (typeof current === 'object' && current !== null) {
-      for (const [key, item] of Object.entries(current)) stack.push([item, [...currentPath, key]]);
-    }
-  }
-}
-
-function checkTemplateTarget(path: string[], scope: TemplateScope): string | undefined {
-  const [root, name, prop, key] = path;
-  if (root === 'inputs' && name !== undefined && scope.declaredInputs && !scope.declaredInputs.has(name)) {
-    return `unknown input '${name}'; declare it under \`inputs:\` with a default`;
-  }
-  if (root !== 'steps' || name === undefined) return undefined;
-  if (scope.noSteps) return scope.noSteps;
-  if (!scope.earlier.has(name)) {
-    return `step '${scope.stepName}' refers to '${name}', which is not an earlier step; a step can read only steps that ran before it`;
-  }
-  const definition = scope.earlier.get(name);
-  const outputs = definition?.outputs;
-  if (prop === 'outputs' && key !== undefined && Array.isArray(outputs) && !outputs.includes(key)) {
-    return `step '${name}' (action ${definition?.name}) has no output '${key}'${outputs.length ? `; it has ${outputs.join(', ')}` : '; it sets no outputs'}`;
-  }
-  return undefined;
-}
-
-/** Points at the `${{ }}` itself when the scalar's source text contains it verbatim. */
-function templateRange(input: ValidationInput, path: PathSegment[], raw: string): Range {
-  const { node } = nodeAtPath(input.doc, path);
-  if (isScalar(node) && node.range) {
-    const offsetInSource = input.text.slice(node.range[0], node.range[1]).indexOf(raw);
-    if (offsetInSource >= 0) {
-      const start = node.range[0] + offsetInSource;
-      return offsetRange(input.lineCounter, start, start + raw.length);
-    }
-    return offsetRange(input.lineCounter, node.range[0], node.range[1]);
-  }
-  return rangeAtPath(input.doc, input.lineCounter, path);
 }
 
 function checkGlobs(workflow: Raw, at: (p: PathSegment[]) => Range, push: (c: DiagnosticCode, m: string, r: Range) => void): void {
@@ -269,6 +201,9 @@ function schemaMessage(e: ErrorObject, path: PathSegment[], data: unknown, conte
       return `${prefix} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'minItems':
       return `${prefix} must have at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`;
+    case 'pattern':
+      if (path[2] === 'strategy' && path[3] === 'matrix') return `${prefix} must be a list of values, or one \${{ }} expression that gives one`;
+      return `${prefix} ${e.message ?? 'is invalid'}`;
     case 'propertyNames':
       return `'${String(e.params.propertyName)}' is not a valid name in ${prefix}`;
     default:

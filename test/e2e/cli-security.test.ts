@@ -102,22 +102,59 @@ for (const value of hostile) {
   );
 }
 
-test('a template cannot evaluate anything: an expression that is not a dotted path is refused before running', async (t) => {
+test('an expression can only compute data: a function that would run or read something does not exist, and is refused before running', async (t) => {
   const cwd = tempDir(t);
   writeFile(
     cwd,
     'expr.yaml',
     `name: Expression
+inputs: { a: '' }
 steps:
   - name: Evil
     action: shell
     params:
-      command: echo \${{ inputs.a || toJSON(env) }} > out.txt
+      command: echo \${{ inputs.a || exec('touch pwned') }} \${{ hashFiles('**') }} > out.txt
 `,
   );
   const result = await runCli(t, ['run', 'expr.yaml'], { cwd });
   assert.equal(result.code, 1, describeResult(result));
-  assert.match(result.stderr, /^expr\.yaml:6:21: error: .*not a dotted path/m);
+  assert.match(result.stderr, /^expr\.yaml:7:37: error: unknown function 'exec'/m);
+  assert.match(result.stderr, /^expr\.yaml:7:64: error: unknown function 'hashFiles'/m);
   assert.equal(existsSync(join(cwd, 'out.txt')), false);
+  assert.equal(existsSync(join(cwd, 'pwned')), false);
   assert.equal(existsSync(join(cwd, '.baton', 'runs')), false, 'an invalid workflow must not start a run');
+});
+
+/** Whatever an expression makes of hostile data (format, join, toJSON, a matrix value) reaches the shell as one value. */
+test('expression results and matrix values holding shell syntax are data, not code', async (t) => {
+  const cwd = tempDir(t);
+  writeFile(
+    cwd,
+    'computed.yaml',
+    `name: Computed
+inputs:
+  name: nobody
+steps:
+  - name: Fan out
+    id: fan
+    action: shell
+    strategy:
+      matrix:
+        value: ['$(touch pwned)', '\`touch pwned2\`', "'; touch pwned3; echo '"]
+    params:
+      command: printf '%s|%s\\n' \${{ matrix.value }} "\${{ format('{0}-{1}', matrix.value, inputs.name) }}" >> matrix.txt
+  - name: Computed
+    id: computed
+    action: shell
+    params:
+      command: printf '%s\\n' \${{ join(fromJSON(format('["{0}", "x"]', inputs.name)), ' && ') }} '\${{ toJSON(inputs) }}' > computed.txt
+`,
+  );
+  const hostile = 'a; touch pwned4 #';
+  const result = await runCli(t, ['run', 'computed.yaml', '--input', `name=${hostile}`], { cwd });
+  assert.equal(result.code, 0, describeResult(result));
+  assertNothingCreated(cwd);
+  const lines = readFileSync(join(cwd, 'matrix.txt'), 'utf8').trim().split('\n').sort();
+  assert.deepEqual(lines, ['$(touch pwned)', '`touch pwned2`', "'; touch pwned3; echo '"].map((v) => `${v}|${v}-${hostile}`).sort());
+  assert.equal(readFileSync(join(cwd, 'computed.txt'), 'utf8'), `${hostile} && x\n${JSON.stringify({ name: hostile }, null, 2)}\n`);
 });

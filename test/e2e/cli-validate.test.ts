@@ -62,13 +62,13 @@ const cases: Case[] = [
     name: 'a reference to a later step',
     content: 'name: Ref\nsteps:\n  - name: a\n    action: shell\n    params:\n      command: echo ${{ steps.b.outputs.x }}\n  - name: b\n    action: shell\n    params: { command: ls }\n',
     at: [6, 21],
-    message: /step 'a' refers to 'b', which is not an earlier step/,
+    message: /step 'a' reads steps\.b\.outputs\.x, but does not need 'b'/,
   },
   {
     name: 'a reference to an unknown step',
     content: 'name: Ref\nsteps:\n  - name: a\n    action: shell\n    params:\n      command: echo first; echo ${{ steps.nope.outputs.x }}\n',
     at: [6, 33],
-    message: /refers to 'nope', which is not an earlier step/,
+    message: /no step has the id 'nope'/,
   },
   {
     name: 'an output a built-in action never sets',
@@ -205,7 +205,59 @@ test('a file with several typos shows every problem in one pass, in file order, 
   assert.deepEqual(positions, ['7:5', '9:13', '10:22', '11:11', '13:25', '13:60', '16:5'], result.stdout);
   const json = await runCli(t, ['validate', 'typos.yaml', '--json'], { cwd });
   const [report] = JSON.parse(json.stdout) as Array<{ diagnostics: Array<{ code: string }> }>;
-  assert.deepEqual(report!.diagnostics.map((d) => d.code), ['schema.additionalProperties', 'unknown_action', 'schema.type', 'duplicate_name', 'template', 'template', 'schema.additionalProperties']);
+  assert.deepEqual(report!.diagnostics.map((d) => d.code), ['schema.additionalProperties', 'unknown_action', 'schema.type', 'duplicate_name', 'expression.not_needed', 'expression.unknown_input', 'schema.additionalProperties']);
+});
+
+test('a file with several graph and expression errors shows them all in one pass, at exact positions', async (t) => {
+  const cwd = tempDir(t);
+  writeFile(
+    cwd,
+    'graph.yaml',
+    [
+      'name: Graph', //                                                       1
+      'steps:', //                                                            2
+      '  - name: Unit', //                                                    3
+      '    action: shell', //                                                 4
+      '    needs: [deploy]', //                                               5  cycle unit → deploy → report → unit, closed at 14
+      '    params: { command: "npm test" }', //                               6
+      '  - name: Lint', //                                                    7
+      '    action: shell', //                                                 8
+      '    needs: [lint, unti]', //                                           9  self, unknown
+      '    timeout-minutes: 5', //                                            10 GitHub key
+      '    params: { command: "echo ${{ steps.report.outputs.x }}" }', //     11 not needed
+      '  - name: Report', //                                                  12
+      '    action: log', //                                                   13
+      '    needs: unit', //                                                   14
+      "    if: ${{ secrets.TOKEN == 'x' }}", //                               15 secrets in if
+      '    params: { message: "${{ matrix.os }} ${{ nope(1) }} ${{ 1 == }}" }', // 16 no matrix, unknown function, syntax
+      '  - name: Deploy', //                                                  17
+      '    action: shell', //                                                 18
+      '    needs: [report]', //                                               19
+      '    strategy:', //                                                     20
+      '      matrix: { a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17], b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] }', // 21 272 instances
+      '    params: { command: "make ${{ matrix.c }}" }', //                   22 unknown matrix key
+      '',
+    ].join('\n'),
+  );
+  const result = await runCli(t, ['validate', 'graph.yaml', '--json'], { cwd });
+  assert.equal(result.code, 1, describeResult(result));
+  const [report] = JSON.parse(result.stdout) as Array<{ diagnostics: Array<{ code: string; range: { start: { line: number; col: number } } }> }>;
+  const found = report!.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.col}`);
+  assert.deepEqual(found, [
+    'needs.self@9:13',
+    'needs.unknown@9:19',
+    'github_key@10:5',
+    'expression.not_needed@11:30',
+    'needs.cycle@14:12',
+    'expression.secrets_in_if@15:9',
+    'matrix.no_matrix@16:25',
+    'expression.unknown_function@16:46',
+    'expression.syntax@16:63',
+    'matrix.too_large@21:7',
+    'matrix.unknown_key@22:30',
+  ]);
+  const plain = await runCli(t, ['validate', 'graph.yaml'], { cwd });
+  assert.match(plain.stdout, /^graph\.yaml:14:12: error: .*unit → deploy → report → unit/m);
 });
 
 test('an unclosed quote is reported at the opening quote, not at the end of the file', async (t) => {
