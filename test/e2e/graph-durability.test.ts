@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   describeResult,
+  exitBoundMs,
   killGroupLater,
   killHard,
   linesOf,
@@ -83,7 +84,7 @@ test('kill -9 with two steps running; resume stops both orphaned groups, reruns 
 
   const resume = startCli(t, ['resume', before.runId], { cwd });
   // The new attempts block until `go` exists; the old ones would finish too if they still ran when it appears.
-  await waitFor('resume to stop both orphaned process groups', () => processGone(leftPid) && processGone(rightPid));
+  await waitFor('resume to stop both orphaned process groups', () => processGone(leftPid) && processGone(rightPid), { boundMs: exitBoundMs });
   writeFileSync(join(cwd, 'go'), '');
   const resumed = await resume.waitForExit('the resumed run');
   assert.equal(resumed.code, 0, describeResult(resumed));
