@@ -50,15 +50,6 @@ export function buildExpressionContext(source: ContextSource): ExpressionContext
   };
 }
 
-/**
- * Every step `reader` needs, directly or through the steps it needs (in the order found). For a
- * matrix instance, pass the instance: its needs are its step's.
- */
-export function transitiveNeeds(workflow: Workflow, reader: Pick<Step, 'needs'>): string[] {
-  const { all } = neededSteps(workflow, reader);
-  return all();
-}
-
 interface Needed {
   has(id: string): boolean;
   all(): string[];

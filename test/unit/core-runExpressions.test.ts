@@ -115,3 +115,21 @@ steps:
   assert.equal(failed?.type === 'baton.step.failed' && failed.data.errorCode, 'expression');
   assert.equal(failed?.type === 'baton.step.failed' && failed.data.attempt, 1);
 });
+
+test('a failure let through by continue_on_failure reads as needs.x.result success, steps.x.status failed', async (t) => {
+  const { dir, result } = await run(
+    t,
+    `name: Continue
+steps:
+  - name: flaky
+    continue_on_failure: true
+    action: shell
+    params: { command: "exit 1" }
+  - name: after
+    action: shell
+    params: { command: "echo \${{ needs.flaky.result }} \${{ steps.flaky.status }} > seen.txt" }
+`,
+  );
+  assert.equal(result.status, 'completed');
+  assert.equal(readFileSync(join(dir, 'seen.txt'), 'utf8'), 'success failed\n');
+});
