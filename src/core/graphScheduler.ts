@@ -9,6 +9,7 @@
  * records) is stepExecution.ts's, and every transition goes through the engine's `publish`.
  */
 import { BatonError, errorMessage } from './errors';
+import type { StatusFunctions } from './expressions';
 import type { Publish } from './engine';
 import { matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance } from './matrix';
 import type { StepState } from './runState';
@@ -19,14 +20,6 @@ import type { Step, Workflow } from './workflowModel';
 
 /** How a step ended in this run, as its dependents see it. */
 export type Ended = 'completed' | 'continued' | 'failed' | 'skipped';
-
-/** What a step's `if` may ask (GitHub's status functions). */
-export interface StatusFunctions {
-  success(): boolean;
-  failure(): boolean;
-  cancelled(): boolean;
-  always(): boolean;
-}
 
 /** One runnable thing: a step, or one instance of a matrix step. */
 export interface Unit {
@@ -46,7 +39,7 @@ export interface GraphDeps {
   getStep(id: string): StepState | undefined;
   /** Runs one unit; `acquire` is called after its approval gate, so a step waiting for a human holds no slot. */
   runUnit(unit: Unit, signal: AbortSignal, acquire: () => Promise<() => void>): Promise<StepOutcome>;
-  /** The step's `if` (absent: `success()`), evaluated once its needs have ended. */
+  /** The step's `if` (absent: `success()`; without a status function: `success() && (if)`), evaluated once its needs have ended. */
   condition(step: Step, status: StatusFunctions): boolean;
   /** The matrix step's combinations, evaluated once its needs have ended. */
   combinations(step: Step): Combination[];
@@ -93,7 +86,7 @@ export async function runGraph(deps: GraphDeps): Promise<GraphResult> {
     };
     let go: boolean;
     try {
-      go = status.success() || usesStatusFunction(step.if) ? deps.condition(step, status) : false;
+      go = deps.condition(step, status);
     } catch (error) {
       return failStep(deps, step, `if: ${errorMessage(error)}`);
     }
@@ -200,11 +193,6 @@ function endOf(outcome: StepOutcome, error: string | undefined): StepEnd {
   if (outcome === 'cancelled') return { ended: 'cancelled' };
   if (outcome === 'failed') return { ended: 'failed', ...(error ? { error } : {}) };
   return { ended: outcome };
-}
-
-/** GitHub's rule: an `if` without a status function means `success() && (if)`. */
-export function usesStatusFunction(ifText: string | undefined): boolean {
-  return ifText !== undefined && /\b(success|failure|always|cancelled)\s*\(/.test(ifText);
 }
 
 /** Why a step whose needs did not all succeed is skipped: the failed need, or the failure above a skipped one. */
