@@ -68,7 +68,7 @@ export async function followRun(io: CliIo, flags: RunFlags, start: (context: Hos
       approvers,
       signal: io.signal,
       listeners: [display],
-      onOutput: (_stepId, text) => progress.output(text),
+      onOutput: (stepId, text) => progress.output(stepId, text),
     });
     const result = await handle.result;
     if (result.writeFailure) {
