@@ -5,6 +5,7 @@ import { approveCommand } from './commands/approveCommand';
 import { cancelCommand } from './commands/cancelCommand';
 import { emitCommand } from './commands/emitCommand';
 import { execCommand } from './commands/execCommand';
+import { rerunCommand } from './commands/rerunCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runCommand } from './commands/runCommand';
 import { runsCommand } from './commands/runsCommand';
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   runCommand,
   validateCommand,
   resumeCommand,
+  rerunCommand,
   cancelCommand,
   statusCommand,
   runsCommand,

@@ -5,14 +5,18 @@
  * handed to the control file. The front end adds only what it shows (progress, a view).
  */
 import {
+  BatonError,
   defaultActions,
   errorMessage,
+  isFinished,
   readRun,
+  rerunRun,
   resumeRun,
   startRun,
   type ActionRegistry,
   type Approver,
   type LifecycleListener,
+  type RerunSelection,
   type RunHandle,
   type RunOptions,
   type Workflow,
@@ -64,6 +68,35 @@ export function startHostedRun(context: HostContext, options: StartHostedOptions
 export function resumeHostedRun(context: HostContext, options: HostedRunOptions & { runId: string }): RunHandle {
   const trigger = readRun(context.stateDir, options.runId).trigger;
   return launch(context, options, connectRun(context, trigger), (common) => resumeRun({ ...common, runId: options.runId }));
+}
+
+export interface RerunHostedOptions extends HostedRunOptions {
+  /** The run to re-run. */
+  of: string;
+  /** @default { kind: 'all' } */
+  select?: RerunSelection;
+  /** Overrides of the old run's inputs. */
+  inputs?: Record<string, string>;
+  runId?: string;
+}
+
+/**
+ * Re-runs a run as a new run of its snapshot (`baton rerun`, Re-run in VS Code): the steps not
+ * selected keep their old records, marked reused. A run still going is refused: its records are
+ * not final yet (cancel it first); one whose process died may be re-run.
+ */
+export function rerunHostedRun(context: HostContext, options: RerunHostedOptions): RunHandle {
+  const old = readRun(context.stateDir, options.of);
+  if (!isFinished(old.status) && !old.orphaned) throw new BatonError('usage', `run ${options.of} is still ${old.status}; wait for it or cancel it (baton cancel ${options.of}) before re-running it`);
+  return launch(context, options, connectRun(context, old.trigger), (common) =>
+    rerunRun({
+      ...common,
+      of: options.of,
+      select: options.select ?? { kind: 'all' },
+      ...(options.inputs ? { inputs: options.inputs } : {}),
+      ...(options.runId ? { runId: options.runId } : {}),
+    }),
+  );
 }
 
 function launch(context: HostContext, options: HostedRunOptions, connections: RunConnections, start: (common: RunOptions) => RunHandle): RunHandle {

@@ -3,7 +3,7 @@
  * layers below. No `vscode` here.
  */
 export { batonSecretVariables, eventLogPathOf, stepEnvironment, type FrontEnd, type HostContext } from './hostContext';
-export { resumeHostedRun, startHostedRun, type HostedRunOptions, type StartHostedOptions } from './hostedRun';
+export { rerunHostedRun, resumeHostedRun, startHostedRun, type HostedRunOptions, type RerunHostedOptions, type StartHostedOptions } from './hostedRun';
 export { requestApproval, requestCancel, type ApprovalRequestOptions, type CancelRequest } from './requests';
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
 export { runInProcess, watchTriggers, type InProcessTriggerOptions, type WatchOptions } from './triggerWatcher';

@@ -115,7 +115,8 @@ function readTrigger(path: string, shownAs: string): BatonEvent {
   return checked.event;
 }
 
-function parseInputs(pairs: string[], declared: string[]): Record<string, string> {
+/** `--input key=value` pairs, each key one the workflow declares. */
+export function parseInputs(pairs: string[], declared: string[]): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
