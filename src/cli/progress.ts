@@ -142,7 +142,7 @@ export class ProgressView {
     this.order = new Map(steps.map((s, i) => [s.id, i + 1]));
     this.names = new Map(steps.map((s) => [s.id, s.name]));
     this.total = steps.length;
-    this.graph = !runsInOrder(steps);
+    this.graph = !runsInOrder(steps) || steps.some((s) => s.matrix === true);
   }
 
   /** `[k/n]`: the step's place in the file (an instance shows its step's). */

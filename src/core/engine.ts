@@ -23,6 +23,7 @@ import { watchControl } from './runControl';
 import { RunJournal, readJournal } from './runJournal';
 import { foldRun, RunStateBuilder, type RunState, type RunStatus } from './runState';
 import { acquireOwnership, runPaths } from './runStore';
+import { instanceCounts, stepGroups } from './stepGroups';
 import { runStep } from './stepExecution';
 import { evaluateStrategy } from './strategyValues';
 import type { Step, Workflow } from './workflowModel';
@@ -328,10 +329,10 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     if (runSignal.aborted && !writeFailure) {
       skipRest('run cancelled');
       const reason = errorMessage(runSignal.reason ?? 'cancelled');
-      publish('baton.workflow.cancelled', { ...summary(), reason }, undefined, true);
+      publish('baton.workflow.cancelled', { ...summary(), reason, results: collectResults(state) }, undefined, true);
     } else if (failure) {
       skipRest(`step '${failure.stepId}' failed`);
-      publish('baton.workflow.failed', { ...summary(), failedStep: failure.stepId, error: failure.error }, undefined, true);
+      publish('baton.workflow.failed', { ...summary(), failedStep: failure.stepId, error: failure.error, results: collectResults(state) }, undefined, true);
     } else {
       publish('baton.workflow.completed', { ...summary(), results: collectResults(state) }, undefined, true);
     }
@@ -366,17 +367,21 @@ function stepPlan(workflow: Workflow): StepPlan[] {
   return workflow.steps.map((s) => ({ id: s.id, name: s.name, maxAttempts: maxAttempts(s.retry), needs: s.needs, ...(s.strategy ? { matrix: true } : {}) }));
 }
 
-/** One line per step for reports (Slack's "Results"): status, duration and its outputs in short. */
+/** One line per step for reports (Slack's "Results"): status, duration, its outputs in short; a matrix step's instance counts; why a step was skipped; what a re-run reused. */
 function collectResults(state: RunState): StepResult[] {
-  return state.steps.filter((s) => !s.of).map((step) => {
+  return stepGroups(state.steps).map(({ step, instances, startedAt }) => {
     const outputs = Object.entries(step.outputs).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
     const summary = outputs.join(', ');
+    const { running: _running, ...counts } = instanceCounts(instances);
     return {
       stepId: step.id,
       name: step.name,
       status: step.status,
-      ...(step.startedAt && step.endedAt ? { durationMs: Date.parse(step.endedAt) - Date.parse(step.startedAt) } : {}),
+      ...(startedAt && step.endedAt ? { durationMs: Date.parse(step.endedAt) - Date.parse(startedAt) } : {}),
       ...(summary ? { summary: summary.length > 200 ? `${summary.slice(0, 199)}…` : summary } : {}),
+      ...(instances.length > 0 ? { instances: counts } : {}),
+      ...(step.status === 'skipped' && step.skipReason ? { reason: step.skipReason } : {}),
+      ...(step.reusedFrom ? { reusedFrom: step.reusedFrom } : {}),
     };
   });
 }

@@ -47,6 +47,12 @@ export interface StepResult {
   durationMs?: number;
   /** Its outputs in short ("passed: 71, report: out.html"), cut at 200 characters. */
   summary?: string;
+  /** A matrix step: how its instances ended. */
+  instances?: { total: number; completed: number; failed: number; skipped: number };
+  /** Why it was skipped ("condition false", "needs 'unit' failed"). */
+  reason?: string;
+  /** A re-run did not run it: its result is that run's. */
+  reusedFrom?: string;
 }
 
 export interface ApprovalInfo {
@@ -91,8 +97,8 @@ export interface LifecyclePayloads {
     steps: StepPlan[];
   };
   'baton.workflow.completed': RunEndSummary & { results: StepResult[] };
-  'baton.workflow.failed': RunEndSummary & { failedStep: string; error: string };
-  'baton.workflow.cancelled': RunEndSummary & { reason: string };
+  'baton.workflow.failed': RunEndSummary & { failedStep: string; error: string; results?: StepResult[] };
+  'baton.workflow.cancelled': RunEndSummary & { reason: string; results?: StepResult[] };
   'baton.step.started': { attempt: number; maxAttempts: number; stepName: string; action: string };
   'baton.step.completed': Reused & { attempt: number; durationMs: number; outputs: Record<string, unknown> };
   'baton.step.expanded': { instances: InstancePlan[] };

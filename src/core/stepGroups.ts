@@ -47,9 +47,9 @@ export function instanceCounts(instances: readonly StepState[]): { total: number
 }
 
 /**
- * Whether the steps run one after another, each needing exactly the step before it (the original
- * format's shape, and any file without `needs` or a matrix): views then show them as before.
+ * Whether each step needs exactly the step before it (the original format's shape, and any file
+ * without `needs`): views then show the steps as a numbered list, as before the graph.
  */
-export function runsInOrder(steps: ReadonlyArray<Pick<StepPlan, 'id' | 'needs' | 'matrix'>>): boolean {
-  return steps.every((s, i) => s.matrix !== true && (s.needs === undefined || (i === 0 ? s.needs.length === 0 : s.needs.length === 1 && s.needs[0] === steps[i - 1]!.id)));
+export function runsInOrder(steps: ReadonlyArray<Pick<StepPlan, 'id' | 'needs'>>): boolean {
+  return steps.every((s, i) => s.needs === undefined || (i === 0 ? s.needs.length === 0 : s.needs.length === 1 && s.needs[0] === steps[i - 1]!.id));
 }

@@ -119,8 +119,20 @@ function resultLine(item: unknown): string {
   const name = readString(item, 'name') ?? readString(item, 'stepId') ?? '?';
   const parts = [`${icon} *${safeText(name, 80)}*`];
   if (status && !statusIcon[status]) parts.push(safeText(status, 30));
+  const instances = item.instances;
+  if (isRecord(instances)) {
+    const total = readNumber(instances, 'total');
+    const completed = readNumber(instances, 'completed') ?? 0;
+    const failed = readNumber(instances, 'failed') ?? 0;
+    const skipped = readNumber(instances, 'skipped') ?? 0;
+    if (total !== undefined) parts.push(`${completed}/${total} instances${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`);
+  }
   const ms = readNumber(item, 'durationMs');
   if (ms !== undefined) parts.push(formatDuration(ms, { style: 'long' }));
+  const reason = readString(item, 'reason');
+  if (reason) parts.push(`_${safeText(reason, 120)}_`);
+  const reused = readString(item, 'reusedFrom');
+  if (reused) parts.push(`reused from ${safeText(reused, 40)}`);
   const summary = readString(item, 'summary');
   if (summary) parts.push(safeText(summary, 160));
   return parts.join(' — ');

@@ -17,7 +17,9 @@ import type { LifecycleEvent } from '../core/index';
  *   `{ durationMs, stepsCompleted, stepsTotal, failedStep (id or name), error (text),
  *      reason (cancel reason), results }`
  *   where `results` is one of:
- *   - `Array<{ stepId, name?, status, durationMs?, summary? }>`: one line per step;
+ *   - `Array<{ stepId, name?, status, durationMs?, summary?, instances?: { total, completed,
+ *     failed, skipped }, reason? (why it was skipped), reusedFrom? (a re-run's old run) }>`: one
+ *     line per step;
  *   - `Record<string, string | number | boolean>`: "key: value" lines (e.g. a run's outputs);
  *   - `string`: shown as is (escaped).
  * - `baton.step.failed`: `{ stepName, attempt, maxAttempts, error, outputTail, durationMs,

@@ -5,7 +5,7 @@
  * "reused from"; `baton status` as a list of steps with their needs and matrix instances.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,7 +13,7 @@ import { test, type TestContext } from 'node:test';
 import type { CliIo } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { ProgressView } from '../../src/cli/progress';
-import { listRunIds, rerunRun } from '../../src/core/index';
+import { listRunIds } from '../../src/core/index';
 import { failingGraph, parallelPair, matrixBuild } from '../support/workflows';
 
 interface FakeTerminal {
@@ -119,6 +119,18 @@ test('without a TTY each line names its step or matrix instance; a matrix step s
   }
   assert.match(out, /^ {2}│ \[build\(node=22,os=linux\)\] building$/m);
   assert.match(out, /^✓ \[2\/3\] Build \(3 instances, .*\)$/m);
+
+  const status = terminal(dir, false);
+  assert.equal(await baton(status, 'status'), 0);
+  assert.deepEqual(status.raw().split('\n').slice(2).map((l) => l.replace(/ \d+(\.\d+)?m?s\b/g, '')), [
+    '  ✓ 1. Prepare [completed]',
+    '  ✓ 2. Build [completed] 3/3 instances completed',
+    '      ✓ Build (20, linux) [completed]',
+    '      ✓ Build (22, linux) [completed]',
+    '      ✓ Build (24, alpine) [completed]',
+    '  ✓ 3. Publish [completed]',
+    '',
+  ], 'a file without needs lists its steps in order, each matrix instance under its step');
 });
 
 test('step output is kept whole per step when steps run side by side (a partial line waits for its end)', () => {
@@ -133,7 +145,7 @@ test('step output is kept whole per step when steps run side by side (a partial 
   assert.deepEqual(term.screen().slice(1), ['  │ [b] b one', '  │ [a] partial', '  │ [b] b t', '✓ [2/2] B (5ms)']);
 });
 
-test('skip reasons, and a re-run of the failed steps marks what it reused', async (t) => {
+test('a failed graph: skip reasons in progress, in baton status, and in the Slack message\'s results', async (t) => {
   const dir = folder(t);
   writeFileSync(join(dir, 'graph.yaml'), failingGraph);
   const term = terminal(dir, false);
@@ -155,5 +167,8 @@ test('skip reasons, and a re-run of the failed steps marks what it reused', asyn
     ].join('\n'),
     status.raw(),
   );
-  void rerunRun;
+
+  const failed = readFileSync(join(dir, '.baton', 'slack-outbox.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; payload: unknown }).find((m) => m.type === 'baton.workflow.failed');
+  const results = JSON.stringify(failed?.payload).match(/\*Results\*\\n(.*?)"/)?.[1]?.split('\\n');
+  assert.deepEqual(results?.map((l) => l.replace(/ — \d+ ms/, '')), ['❌ *Unit*', '✅ *Lint*', "⏭️ *Report* — _needs 'unit' failed_", "⏭️ *Publish* — _'unit' failed (needed through 'report')_"]);
 });

@@ -21,7 +21,14 @@ const evil = '<!channel> <@U024BE7LH> <https://evil.example|click> & <#C123> *x*
 /** One input per message kind, every text field untrusted. */
 function kinds(text: string): SlackInput[] {
   const base = { time: '2026-11-25T21:19:00.123Z', source: text, runId: '20261125-211900-k3f9', workflowId: 'testing-pipeline', workflowName: text };
-  const common = { nextSteps: [text, text], results: [{ stepId: 'unit', name: text, status: 'completed', durationMs: 1200, summary: text }] };
+  const common = {
+    nextSteps: [text, text],
+    results: [
+      { stepId: 'unit', name: text, status: 'completed', durationMs: 1200, summary: text },
+      { stepId: 'build', name: text, status: 'failed', instances: { total: 4, completed: 3, failed: 1, skipped: 0 } },
+      { stepId: 'deploy', name: text, status: 'skipped', reason: text, reusedFrom: text },
+    ],
+  };
   return [
     { ...base, type: 'baton.workflow.started', data: { stepsTotal: 7, trigger: text, ...common } },
     { ...base, type: 'baton.workflow.resumed', data: { stepsTotal: 7, stepsCompleted: 3 } },
@@ -106,6 +113,22 @@ void describe('Slack messages', () => {
         if (b.type === 'section') for (const t of [b.text, ...(b.fields ?? [])]) if (t) assert.equal(t.verbatim, true, kind);
       }
     }
+  });
+
+  void test('results show a matrix step with its instance counts, a skipped step with its reason, and what a re-run reused', () => {
+    const results = [
+      { stepId: 'build', name: 'Build', status: 'failed', durationMs: 3100, instances: { total: 4, completed: 2, failed: 1, skipped: 1 } },
+      { stepId: 'report', name: 'Report', status: 'skipped', reason: "needs 'build' failed" },
+      { stepId: 'lint', name: 'Lint', status: 'completed', reusedFrom: '20261125-211900-k3f9' },
+      { stepId: 'odd', status: 'completed', instances: { total: 'many' }, reason: { x: 1 } },
+    ];
+    const message = buildMessage({ type: 'baton.workflow.failed', workflowName: 'Pipeline', data: { failedStep: 'build', error: 'boom', results } });
+    const shown = mrkdwnTexts(message.attachments[0].blocks).find((t) => t.startsWith('*Results*'));
+    assert.equal(
+      shown,
+      ['*Results*', '❌ *Build* — 2/4 instances, 1 failed, 1 skipped — 3.1 s', "⏭️ *Report* — _needs 'build' failed_", '✅ *Lint* — reused from 20261125-211900-k3f9', '✅ *odd*'].join('\n'),
+      'fields of the wrong type (from an untrusted log) are left out',
+    );
   });
 
   void test('huge input of every kind is cut to Slack limits with a visible …', () => {

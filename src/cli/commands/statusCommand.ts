@@ -34,7 +34,7 @@ function printRun(io: CliIo, run: RunSummary): void {
   if (run.journalProblems > 0) io.stdout.write(`note: ${run.journalProblems} unreadable journal line(s) were skipped\n`);
   const groups = stepGroups(run.steps);
   // Steps one after another (the original format) read as a numbered list; a graph shows each step's needs.
-  const showNeeds = !runsInOrder(groups.map((g) => ({ id: g.step.id, needs: g.step.needs ?? [], matrix: g.step.instances !== undefined })));
+  const showNeeds = !runsInOrder(groups.map((g) => g.step));
   groups.forEach((group, i) => {
     const { step } = group;
     const needs = showNeeds ? ` (needs: ${step.needs?.length ? step.needs.join(', ') : 'none'})` : '';
