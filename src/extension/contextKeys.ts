@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Baton } from './baton';
+import { isFinished } from '../core/index';
 import { isActive } from './model/runCatalog';
 
 /**
@@ -28,6 +29,8 @@ export class ContextKeys implements vscode.Disposable {
     this.set('baton.hasActiveRuns', runs.some((r) => isActive(r) || r.orphaned));
     this.set('baton.hasWaitingApprovals', runs.some((r) => r.status === 'paused' && !r.orphaned));
     this.set('baton.hasResumableRuns', runs.some((r) => r.orphaned || r.status === 'failed' || r.status === 'cancelled'));
+    this.set('baton.hasRerunnableRuns', runs.some((r) => r.orphaned || isFinished(r.status)));
+    this.set('baton.hasFailedRuns', runs.some((r) => r.orphaned || r.status === 'failed' || r.status === 'cancelled'));
   }
 
   dispose(): void {

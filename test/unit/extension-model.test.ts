@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { cancelRun, createActionRegistry, decideApproval, formatDuration, loadWorkflowFile, newRunId, startRun, type RunHandle } from '../../src/core/index';
+import { cancelRun, createActionRegistry, decideApproval, formatDuration, loadWorkflowFile, newRunId, rerunRun, startRun, type RunHandle } from '../../src/core/index';
 import { RunCatalog, isActive, type RunEntry } from '../../src/extension/model/runCatalog';
 import { runInSlices } from '../../src/extension/model/slices';
 import { runProgress, statusOf } from '../../src/extension/model/statusModel';
-import { runDisplayStatus, runNodes, runStepNodes, workflowNodes, workflowStepNodes } from '../../src/extension/model/treeModel';
+import { runDisplayStatus, runInstanceNodes, runNodes, runStepNodes, workflowNodes, workflowStepNodes } from '../../src/extension/model/treeModel';
 import { WorkflowCatalog, type WorkflowFile } from '../../src/extension/model/workflowCatalog';
 import { killHard, startCli, tempDir, waitFor, waitForRecord, writeFile } from '../support/cli';
-import { gatedDeploy } from '../support/workflows';
+import { failingGraph, gatedDeploy, matrixBuild } from '../support/workflows';
 
 const actions = createActionRegistry();
 const loadOptions = () => ({ actions });
@@ -235,11 +235,11 @@ test('the Runs tree lists runs newest first with step statuses, attempts and dur
   assert.equal(failed.view.label, 'Broken build');
   assert.equal(failed.view.icon, 'error');
   assert.match(failed.view.description ?? '', new RegExp(`^failed · 0/2 · .* · ${newer}$`));
-  assert.equal(failed.view.contextValue, 'run failed resumable');
+  assert.equal(failed.view.contextValue, 'run failed resumable failedSteps rerunnable');
   assert.match(failed.view.tooltip ?? '', /error: /);
   assert.equal(completed.view.icon, 'pass');
   assert.match(completed.view.description ?? '', /^completed · 2\/2 · \d/);
-  assert.equal(completed.view.contextValue, 'run completed');
+  assert.equal(completed.view.contextValue, 'run completed rerunnable');
 
   const flakySteps = runStepNodes(completed);
   assert.deepEqual(
@@ -248,13 +248,13 @@ test('the Runs tree lists runs newest first with step statuses, attempts and dur
   );
   assert.match(flakySteps[0]!.view.description ?? '', /^completed · \d+(ms|\.\ds)$/, 'one attempt: no attempt counter, a duration');
   assert.match(flakySteps[1]!.view.description ?? '', /^completed · attempt 2\/3 · \d+(ms|\.\ds)$/);
-  assert.equal(flakySteps[1]!.view.contextValue, 'step completed hasLog');
+  assert.equal(flakySteps[1]!.view.contextValue, 'step completed hasLog rerunFrom', 'a step of an ended run: Re-run From Here');
 
   const failedSteps = runStepNodes(failed);
   assert.equal(failedSteps[0]!.view.icon, 'error');
   assert.match(failedSteps[0]!.view.tooltip ?? '', /error: .*7/);
   assert.equal(failedSteps[1]!.step.status, 'skipped');
-  assert.equal(failedSteps[1]!.view.contextValue, 'step skipped', 'a step that never ran has no log');
+  assert.equal(failedSteps[1]!.view.contextValue, 'step skipped rerunFrom', 'a step that never ran has no log');
 
   // the Workflows view shows the last run's outcome
   const wfCatalog = new WorkflowCatalog(loadOptions);
@@ -374,11 +374,11 @@ test('a run whose owner died is shown as interrupted (resumable, cancellable), n
 
   const [node] = runNodes(catalog.list());
   assert.equal(node!.view.icon, 'debug-disconnect');
-  assert.equal(node!.view.contextValue, 'run interrupted cancellable resumable');
+  assert.equal(node!.view.contextValue, 'run interrupted cancellable resumable failedSteps rerunnable');
   assert.match(node!.view.description ?? '', /^interrupted · 1\/3/);
   assert.match(node!.view.tooltip ?? '', /no process owns it any more/);
   const gate = runStepNodes(node!)[1]!;
-  assert.equal(gate.view.contextValue, 'step waiting_approval', 'an orphaned gate cannot be approved from the tree');
+  assert.equal(gate.view.contextValue, 'step waiting_approval rerunFrom', 'an orphaned gate cannot be approved from the tree');
 
   // a fresh catalog (another window) sees the same
   const other = new RunCatalog({ stateDirs: () => [stateDir] });
@@ -420,8 +420,8 @@ test('a step skipped while it ran (the run was cancelled) shows its final durati
   assert.equal(step.status, 'skipped');
   const shown = (now: number) => runStepNodes(runNodes([run], now)[0]!, now)[0]!.view.description;
   const final = formatDuration(Date.parse(step.endedAt!) - Date.parse(step.startedAt!));
-  assert.equal(shown(Date.now()), `skipped · ${final}`);
-  assert.equal(shown(Date.now() + 3_600_000), `skipped · ${final}`, 'an hour later it is the same');
+  assert.equal(shown(Date.now()), `skipped · run cancelled · ${final}`);
+  assert.equal(shown(Date.now() + 3_600_000), `skipped · run cancelled · ${final}`, 'an hour later it is the same');
   // A journal from before skipped steps recorded their end: no duration rather than a growing one.
   const old = { ...run, steps: [stepState('wait', 'skipped', { startedAt: step.startedAt! })] };
   assert.equal(runStepNodes(runNodes([old])[0]!, Date.now() + 3_600_000)[0]!.view.description, 'skipped');
@@ -566,4 +566,107 @@ test('durations read as users expect; one that ends before it starts (two hosts\
   assert.equal(step('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:04.210Z'), 'completed · 4.2s');
   assert.equal(step('2026-01-01T00:00:00.000Z', '2026-01-01T00:02:05.000Z'), 'completed · 2m 05s');
   assert.equal(step('2026-01-01T00:00:05.000Z', '2026-01-01T00:00:00.000Z'), 'completed');
+});
+
+// ---- the graph: parallel steps, matrix instances, re-runs -----------------------------------
+
+/** Steps held by the test: each `hold` step runs until `release()`; `started` counts the steps that began. */
+function holdingActions() {
+  const registry = createActionRegistry();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const started: string[] = [];
+  registry.register('hold', async (_params, ctx) => {
+    started.push(ctx.step.id);
+    await released;
+  });
+  return { registry, release, started };
+}
+
+test('a parallel run: both running steps show running at once; the run and the status bar say how many run', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  const hold = holdingActions();
+  const file = writeFile(dir, 'pair.yaml', 'name: Pair\nmax_parallel: 2\nsteps:\n  - name: Left\n    id: left\n    action: hold\n  - name: Right\n    id: right\n    needs: []\n    action: hold\n  - name: Join\n    id: join\n    needs: [left, right]\n    action: log\n    params: { message: joined }\n');
+  const loaded = loadWorkflowFile(file, { actions: hold.registry });
+  assert.ok(loaded.workflow, JSON.stringify(loaded.diagnostics));
+  const handle = startRun({ workflow: loaded.workflow, source: loaded.source, file, stateDir, cwd: dir, actions: hold.registry });
+  t.after(async () => {
+    hold.release();
+    await handle.result;
+  });
+  await waitFor('both held steps to start', () => hold.started.length === 2);
+
+  const catalog = new RunCatalog({ stateDirs: () => [stateDir] });
+  catalog.refresh();
+  const [node] = runNodes(catalog.list());
+  assert.match(node!.view.description ?? '', /^running · 2 running · 0\/3 · /);
+  assert.match(node!.view.tooltip ?? '', /^running: Left, Right$/m);
+  const steps = runStepNodes(node!);
+  assert.deepEqual(steps.map((s) => [s.view.label, s.view.icon]), [['Left', 'sync~spin'], ['Right', 'sync~spin'], ['Join', 'circle-outline']]);
+  assert.match(steps[2]!.view.tooltip ?? '', /^needs: left, right$/m, 'a graph\'s step says what it needs');
+  assert.equal(statusOf(catalog.active())?.text, '$(sync~spin) Pair 2 running · 0/3');
+
+  hold.release();
+  await handle.result;
+  catalog.refresh();
+  assert.equal(runNodes(catalog.list())[0]!.view.description?.startsWith('completed · 3/3 · '), true);
+});
+
+test('a matrix step is expandable with its instances under it, each with its values, status and log', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  const file = writeFile(dir, 'matrix.yaml', matrixBuild);
+  const runId = await runToEnd(dir, stateDir, file);
+  const catalog = new RunCatalog({ stateDirs: () => [stateDir] });
+  catalog.refresh();
+  const [node] = runNodes(catalog.list());
+  assert.match(node!.view.description ?? '', /^completed · 3\/3 · /, 'the run counts the steps of its file, not the instances');
+  const steps = runStepNodes(node!);
+  assert.deepEqual(steps.map((s) => s.view.label), ['Prepare', 'Build', 'Publish']);
+  const build = steps[1]!;
+  assert.equal(build.view.collapsible, true);
+  assert.match(build.view.contextValue, /\bmatrix\b/);
+  assert.match(build.view.description ?? '', /^completed · 3\/3 instances · /);
+  const instances = runInstanceNodes(build);
+  assert.deepEqual(instances.map((i) => i.view.label), ['Build (20, linux)', 'Build (22, linux)', 'Build (24, alpine)']);
+  assert.equal(instances[0]!.view.id, `run:${runId}/build(node=20,os=linux)`);
+  assert.equal(instances[0]!.view.contextValue, 'step completed hasLog instance');
+  assert.match(instances[2]!.view.tooltip ?? '', /^matrix: node=24, os=alpine$/m);
+  assert.equal(runInstanceNodes(steps[0]!).length, 0);
+});
+
+test('skip reasons in the tree; a re-run of the failed steps marks what it reused from the old run', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  const file = writeFile(dir, 'graph.yaml', failingGraph);
+  const first = await runToEnd(dir, stateDir, file);
+  const second = await rerunRun({ of: first, select: { kind: 'failed' }, stateDir, cwd: dir, actions, env: { PATH: process.env.PATH ?? '' } }).result;
+  const catalog = new RunCatalog({ stateDirs: () => [stateDir] });
+  catalog.refresh();
+  const nodes = runNodes(catalog.list());
+  const old = nodes.find((n) => n.run.runId === first)!;
+  const again = nodes.find((n) => n.run.runId === second.runId)!;
+  assert.match(old.view.contextValue, /\bfailedSteps\b/);
+  assert.deepEqual(runStepNodes(old).map((s) => s.view.description?.replace(/ · \d+(\.\d)?m?s$/, '')), ['failed', 'completed', "skipped · needs 'unit' failed", "skipped · 'unit' failed (needed through 'report')"]);
+  assert.match(again.view.tooltip ?? '', new RegExp(`^re-run of ${first}$`, 'm'));
+  const lint = runStepNodes(again)[1]!;
+  assert.equal(lint.view.description, `completed · reused from ${first}`);
+  assert.match(lint.view.tooltip ?? '', /not run again/);
+  assert.equal(runStepNodes(again)[0]!.view.description?.startsWith('failed'), true, 'the failed step ran again (and failed again)');
+});
+
+test('the status bar with several steps running: `3 running · 5/12`; a matrix step counts once', () => {
+  const steps = [
+    ...['a', 'b', 'c', 'd', 'e'].map((id) => stepState(id, 'completed')),
+    stepState('x', 'running'),
+    stepState('y', 'running'),
+    stepState('m', 'pending', { instances: ['m(n=1)', 'm(n=2)'] }),
+    stepState('m(n=1)', 'running', { of: 'm' }),
+    stepState('m(n=2)', 'completed', { of: 'm' }),
+    ...['p', 'q', 'r', 's'].map((id) => stepState(id, 'pending')),
+  ];
+  const run = fakeEntry({ workflowName: 'Pipeline', steps });
+  assert.equal(statusOf([run])?.text, '$(sync~spin) Pipeline 3 running · 5/12');
+  assert.match(statusOf([run])?.tooltip ?? '', /running: X, Y, M\(N=1\)/);
+  const matrix = runStepNodes(runNodes([run])[0]!).find((s) => s.step.id === 'm')!;
+  assert.equal(matrix.view.icon, 'sync~spin', 'a matrix step runs while an instance runs');
+  assert.match(matrix.view.description ?? '', /^running · 1\/2 instances, 1 running/);
 });

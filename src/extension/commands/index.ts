@@ -5,6 +5,7 @@ import { cancelRunCommand } from './cancelRun';
 import type { BatonCommand, CommandContext } from './command';
 import { clearEventFilterCommand, emitEventCommand, filterEventsCommand, openEventLogCommand } from './eventCommands';
 import { newWorkflowCommand } from './newWorkflow';
+import { rerunFailedCommand, rerunFromCommand, rerunRunCommand } from './rerunRun';
 import { resumeRunCommand } from './resumeRun';
 import { runWorkflowCommand } from './runWorkflow';
 import { showRunLogCommand } from './showRunLog';
@@ -17,6 +18,9 @@ import { refreshCommand, revealRunCommand } from './viewCommands';
 export const commandTable: readonly BatonCommand[] = [
   runWorkflowCommand,
   resumeRunCommand,
+  rerunRunCommand,
+  rerunFailedCommand,
+  rerunFromCommand,
   cancelRunCommand,
   approveStepCommand,
   rejectStepCommand,

@@ -6,11 +6,13 @@
  * contextValue words (matched by `viewItem =~ /\bword\b/` in package.json menus):
  *   workflow: `workflow` + `valid` | `invalid`
  *   run:      `run` + its status + `cancellable` | `resumable` | `approvable` | `orphaned`
- *   step:     `step` + its status + `hasLog` + `approvable`
+ *             + `rerunnable` (ended or interrupted) + `failedSteps` (failed, cancelled or interrupted)
+ *   step:     `step` + its status + `hasLog` + `approvable` + `rerunFrom` (a step of an ended run)
+ *             + `matrix` (has instances) | `instance` (one instance of a matrix step)
  */
-import { formatDuration, type RunStatus, type Step, type StepState, type StepStatus } from '../../core/index';
+import { formatDuration, instanceCounts, isFinished, runsInOrder, stepGroups, type RunStatus, type Step, type StepState, type StepStatus } from '../../core/index';
 import type { RunEntry } from './runCatalog';
-import { runProgress } from './statusModel';
+import { runCounts, runProgress } from './statusModel';
 import type { WorkflowEntry } from './workflowCatalog';
 
 export interface NodeView {
@@ -31,7 +33,8 @@ export interface NodeView {
 export type WorkflowNode = { kind: 'workflow'; entry: WorkflowEntry; view: NodeView };
 export type WorkflowStepNode = { kind: 'workflowStep'; entry: WorkflowEntry; step: Step; view: NodeView };
 export type RunNode = { kind: 'run'; run: RunEntry; view: NodeView };
-export type RunStepNode = { kind: 'runStep'; run: RunEntry; step: StepState; view: NodeView };
+/** A step of a run, or one instance of a matrix step (`step.of` set); `instances` are a matrix step's. */
+export type RunStepNode = { kind: 'runStep'; run: RunEntry; step: StepState; instances: StepState[]; view: NodeView };
 
 type LastRunOf = (workflowId: string) => RunEntry | undefined;
 
@@ -120,16 +123,19 @@ export function runNodes(runs: readonly RunEntry[], now = Date.now()): RunNode[]
 function runView(run: RunEntry, now: number): NodeView {
   const status = runDisplayStatus(run);
   const look = runLook[status];
-  const done = run.steps.filter((s) => s.status === 'completed').length;
+  const counts = runCounts(run);
   const waiting = run.steps.find((s) => s.status === 'waiting_approval');
+  const active = status === 'running' || status === 'paused';
   const words = ['run', status];
-  if (status === 'running' || status === 'paused' || status === 'interrupted') words.push('cancellable');
-  if (status === 'failed' || status === 'cancelled' || status === 'interrupted') words.push('resumable');
+  if (active || status === 'interrupted') words.push('cancellable');
+  if (status === 'failed' || status === 'cancelled' || status === 'interrupted') words.push('resumable', 'failedSteps');
+  if (isFinished(run.status) || status === 'interrupted') words.push('rerunnable');
   if (waiting && status === 'paused') words.push('approvable');
   const duration = elapsed(run.startedAt, run.endedAt, !run.orphaned, now);
+  const progress = runProgress(run);
   const description = [
     waiting && status === 'paused' ? `waiting for approval: ${waiting.name}` : status,
-    status === 'running' || status === 'paused' ? `step ${runProgress(run)}` : `${done}/${run.steps.length}`,
+    active ? (counts.running > 1 ? progress : `step ${progress}`) : `${counts.completed}/${counts.total}`,
     duration,
     run.runId,
   ].filter(Boolean);
@@ -140,6 +146,8 @@ function runView(run: RunEntry, now: number): NodeView {
     tooltip: [
       `${run.workflowName} — run ${run.runId}`,
       `status: ${status}${run.orphaned ? ' (no process owns it any more; resume or cancel it)' : ''}`,
+      counts.runningNames.length > 0 ? `running: ${counts.runningNames.join(', ')}` : undefined,
+      run.rerunOf ? `re-run of ${run.rerunOf}` : undefined,
       run.owner ? `owner: pid ${run.owner.pid} on ${run.owner.host}` : undefined,
       run.startedAt ? `started: ${run.startedAt}` : undefined,
       run.error ? `error: ${run.error}` : undefined,
@@ -153,34 +161,70 @@ function runView(run: RunEntry, now: number): NodeView {
   };
 }
 
-export function runStepNodes(node: RunNode, now = Date.now()): RunStepNode[] {
+/**
+ * The steps of a run in file order, every running one shown running at once; a matrix step is
+ * expandable, its instances under it (`runInstanceNodes`).
+ */
+export function runStepNodes(node: Pick<RunNode, 'run'>, now = Date.now()): RunStepNode[] {
   const run = node.run;
-  return run.steps.map((step) => {
-    const look = run.orphaned && step.status === 'running' ? runLook.interrupted : stepLook[step.status];
-    const words = ['step', step.status];
-    if (step.attempt > 0) words.push('hasLog');
-    if (step.status === 'waiting_approval' && !run.orphaned) words.push('approvable');
-    const interrupted = run.orphaned && step.status === 'running';
-    // Only a step that runs right now has a growing duration; one interrupted or skipped without an end shows none.
-    const duration = elapsed(step.startedAt, step.endedAt, step.status === 'running' && !run.orphaned, now);
-    const attempt = step.maxAttempts > 1 && step.attempt > 0 ? `attempt ${step.attempt}/${step.maxAttempts}` : undefined;
-    const status = step.status === 'waiting_approval' ? 'waiting for approval' : interrupted ? 'interrupted' : step.status;
-    return {
-      kind: 'runStep',
-      run,
-      step,
-      view: {
-        id: `run:${run.runId}/${step.id}`,
-        label: step.name,
-        description: [status, attempt, duration].filter(Boolean).join(' · '),
-        tooltip: [step.name, step.error ? `error: ${step.error}` : undefined, step.approvedBy ? `approved by ${step.approvedBy}` : undefined].filter(Boolean).join('\n'),
-        icon: look.icon,
-        ...(look.color ? { color: look.color } : {}),
-        contextValue: words.join(' '),
-        collapsible: false,
-      },
-    };
+  const rerunnable = isFinished(run.status) || run.orphaned;
+  // Steps one after another need no "needs" in their tooltips; a graph's do.
+  const showNeeds = !runsInOrder(run.steps.filter((s) => s.of === undefined));
+  return stepGroups(run.steps).map((group) => {
+    const view = stepView(run, group.step, group.status, group.startedAt, now, { showNeeds, rerunnable, instances: group.instances });
+    return { kind: 'runStep', run, step: group.step, instances: group.instances, view };
   });
+}
+
+/** A matrix step's instances, each with its own status, attempt, duration and log. */
+export function runInstanceNodes(node: RunStepNode, now = Date.now()): RunStepNode[] {
+  return node.instances.map((instance) => ({ kind: 'runStep', run: node.run, step: instance, instances: [], view: stepView(node.run, instance, instance.status, instance.startedAt, now, {}) }));
+}
+
+function stepView(run: RunEntry, step: StepState, shown: StepStatus, startedAt: string | undefined, now: number, options: { showNeeds?: boolean; rerunnable?: boolean; instances?: readonly StepState[] }): NodeView {
+  const instances = options.instances ?? [];
+  const interrupted = run.orphaned && shown === 'running';
+  const look = interrupted ? runLook.interrupted : stepLook[shown];
+  const words = ['step', shown];
+  if (step.attempt > 0) words.push('hasLog');
+  if (shown === 'waiting_approval' && step.status === 'waiting_approval' && !run.orphaned) words.push('approvable');
+  if (step.of !== undefined) words.push('instance');
+  if (instances.length > 0) words.push('matrix');
+  if (options.rerunnable && step.of === undefined) words.push('rerunFrom');
+  // Only a step that runs right now has a growing duration; one interrupted or skipped without an end shows none.
+  const duration = elapsed(startedAt, step.endedAt, shown === 'running' && !run.orphaned, now);
+  const attempt = step.maxAttempts > 1 && step.attempt > 0 && instances.length === 0 ? `attempt ${step.attempt}/${step.maxAttempts}` : undefined;
+  const status = shown === 'waiting_approval' ? 'waiting for approval' : interrupted ? 'interrupted' : shown;
+  const counts = instances.length > 0 ? instanceText(instances) : undefined;
+  const reason = shown === 'skipped' ? step.skipReason : undefined;
+  const reused = step.reusedFrom ? `reused from ${step.reusedFrom}` : undefined;
+  const values = step.matrix ? Object.entries(step.matrix).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : undefined;
+  return {
+    id: `run:${run.runId}/${step.id}`,
+    label: step.name,
+    description: [status, counts, reason, reused, attempt, duration].filter(Boolean).join(' · '),
+    tooltip: [
+      step.name,
+      values ? `matrix: ${values}` : undefined,
+      options.showNeeds ? `needs: ${step.needs?.length ? step.needs.join(', ') : 'none'}` : undefined,
+      counts ? `instances: ${counts}` : undefined,
+      reason ? `skipped: ${reason}` : undefined,
+      reused ? `${reused} (not run again)` : undefined,
+      step.error ? `error: ${step.error}` : undefined,
+      step.approvedBy ? `approved by ${step.approvedBy}` : undefined,
+    ].filter(Boolean).join('\n'),
+    icon: look.icon,
+    ...(look.color ? { color: look.color } : {}),
+    contextValue: words.join(' '),
+    collapsible: instances.length > 0,
+  };
+}
+
+/** `3/4 instances` (`, 1 failed`, `, 2 running`). */
+function instanceText(instances: readonly StepState[]): string {
+  const c = instanceCounts(instances);
+  const rest = [c.running ? `${c.running} running` : '', c.failed ? `${c.failed} failed` : '', c.skipped ? `${c.skipped} skipped` : ''].filter(Boolean);
+  return `${c.completed}/${c.total} instances${rest.length ? `, ${rest.join(', ')}` : ''}`;
 }
 
 /** From start to end; without an end, up to `now` only while it is `live` (else unknown: none). */

@@ -1,5 +1,5 @@
 /**
- * Starts `baton run` / `baton resume` as a detached child process, so the run survives Reload
+ * Starts `baton run` / `baton resume` / `baton rerun` as a detached child process, so the run survives Reload
  * Window and its work stays off the extension host's thread. The child owns the run; this window
  * talks to it only through files (journal to read, control file to cancel/approve), exactly like
  * any other client. The run id is chosen here and handed over with `--run-id`; a triggering event
@@ -8,12 +8,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatonError, ensurePrivateDir, ensureStateDir, newRunId, runPaths } from '../../core/index';
+import { BatonError, ensurePrivateDir, ensureStateDir, newRunId, runPaths, type RerunSelection } from '../../core/index';
 import type { BatonEvent } from '../../events/index';
 
 export type CliCommand =
   | { kind: 'run'; file: string; inputs?: Record<string, string>; trigger?: BatonEvent }
-  | { kind: 'resume'; runId: string };
+  | { kind: 'resume'; runId: string }
+  /** A new run of run `of`'s snapshot (`baton rerun`): all steps, the failed ones, or from a step on. */
+  | { kind: 'rerun'; of: string; select: RerunSelection; inputs?: Record<string, string> };
 
 export interface CliLaunch {
   /** `dist/cli.js` of this extension. */
@@ -47,10 +49,13 @@ export async function launchCli(options: CliLaunch): Promise<LaunchedRun> {
   const runId = command.kind === 'resume' ? command.runId : newRunId(Date.now());
   const outputFile = join(launches, `${runId}-${Date.now().toString(36)}.log`);
   const triggerFile = command.kind === 'run' && command.trigger ? writeTriggerFile(options.stateDir, runId, command.trigger) : undefined;
+  const inputArgs = (inputs: Record<string, string> = {}) => Object.entries(inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`]);
   const args =
     command.kind === 'resume'
       ? ['resume', runId]
-      : ['run', command.file, '--run-id', runId, ...Object.entries(command.inputs ?? {}).flatMap(([k, v]) => ['--input', `${k}=${v}`]), ...(triggerFile ? ['--trigger-file', triggerFile] : [])];
+      : command.kind === 'rerun'
+        ? ['rerun', command.of, '--run-id', runId, ...selectionArgs(command.select), ...inputArgs(command.inputs)]
+        : ['run', command.file, '--run-id', runId, ...inputArgs(command.inputs), ...(triggerFile ? ['--trigger-file', triggerFile] : [])];
   const journal = runPaths(options.stateDir, runId).journal;
   const sizeBefore = journalSize(journal);
   const out = openSync(outputFile, 'a', 0o600);
@@ -93,6 +98,13 @@ export async function launchCli(options: CliLaunch): Promise<LaunchedRun> {
   } finally {
     forget();
   }
+}
+
+function selectionArgs(select: RerunSelection): string[] {
+  if (select.kind === 'failed') return ['--failed'];
+  // `--from=<id>`: a step id starting with `-` stays a value.
+  if (select.kind === 'from') return [`--from=${select.stepId}`];
+  return [];
 }
 
 /** The event for `--trigger-file`: private to the user (0600, in the 0700 state folder), removed once the CLI has read it. */

@@ -11,9 +11,9 @@
  *
  * Either way the run is driven through files only: journal, control file, owner.
  */
-import { builtinActions, loadWorkflowFile, runPaths, type ActionRegistry, type RunHandle, type Workflow } from '../../core/index';
+import { builtinActions, loadWorkflowFile, readRun, runPaths, type ActionRegistry, type RerunSelection, type RunHandle, type Workflow } from '../../core/index';
 import type { BatonEvent } from '../../events/index';
-import { resumeHostedRun, startHostedRun, type HostContext } from '../../host/index';
+import { rerunHostedRun, resumeHostedRun, startHostedRun, type HostContext } from '../../host/index';
 import { admit, type ConcurrencyDeps } from './concurrency';
 import { launchCli } from './cliLauncher';
 import type { WorkflowEntry } from '../model/workflowCatalog';
@@ -105,6 +105,36 @@ export class RunLauncher {
     });
     this.deps.log(`resumed run ${runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
     return { runId, mode: 'cli', done: ended.promise };
+  }
+
+  /**
+   * Re-runs run `of` as a new run (all steps, the failed ones, or from a step on), where its
+   * workflow can run: in the CLI, or here when it needs this editor. The workflow's `concurrency`
+   * applies as to any start.
+   */
+  async rerun(stateDir: string, of: string, select: RerunSelection, cwd: string): Promise<StartedRun | { skipped: string }> {
+    const old = readRun(stateDir, of);
+    const snapshot = loadWorkflowFile(runPaths(stateDir, of).workflow, { actions: this.deps.actions() });
+    if (snapshot.workflow) {
+      const admission = await admit({ ...snapshot.workflow, id: old.workflowId }, this.deps.concurrency, this.closing.signal);
+      if (!admission.start) return { skipped: admission.reason };
+    }
+    const context = await this.deps.context(stateDir);
+    if (snapshot.workflow && needsEditor(snapshot.workflow)) {
+      const handle = rerunHostedRun(context, { of, select, cwd, actions: this.deps.actions() });
+      return { runId: handle.runId, mode: 'in-process', done: this.track(handle) };
+    }
+    const ended = exitSignal();
+    const launched = await launchCli({
+      ...this.cliBase(cwd, context),
+      command: { kind: 'rerun', of, select },
+      onExit: (code, runId) => {
+        this.deps.log(`run ${runId} (re-run of ${of}): baton CLI exited with code ${code}`);
+        ended.resolve();
+      },
+    });
+    this.deps.log(`re-running ${of} (${select.kind === 'from' ? `from ${select.stepId}` : select.kind}) as run ${launched.runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
+    return { runId: launched.runId, mode: 'cli', done: ended.promise };
   }
 
   /** Runs executing in this extension host now. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Baton } from '../baton';
-import { runNodes, runStepNodes, type RunNode, type RunStepNode } from '../model/treeModel';
+import type { RunEntry } from '../model/runCatalog';
+import { runInstanceNodes, runNodes, runStepNodes, type RunNode, type RunStepNode } from '../model/treeModel';
 import { toTreeItem } from './treeItems';
 
 export type RunsNode = RunNode | RunStepNode;
@@ -26,7 +27,9 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
-    const expand = node.kind === 'run' && (node.run.status === 'running' || node.run.status === 'paused') && !node.run.orphaned;
+    // An active run is open, and so is a matrix step while its instances run.
+    const live = (node.run.status === 'running' || node.run.status === 'paused') && !node.run.orphaned;
+    const expand = live && (node.kind === 'run' || node.instances.some((i) => i.status === 'running' || i.status === 'waiting_approval'));
     return toTreeItem(node.view, expand);
   }
 
@@ -35,13 +38,25 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       this.roots = runNodes(this.baton.runs.list().slice(0, this.baton.settings().runsMaxShown));
       return this.roots;
     }
-    if (node.kind !== 'run') return [];
     const fresh = this.baton.runs.find(node.run.runId);
-    return runStepNodes(fresh ? { ...node, run: fresh } : node);
+    if (node.kind === 'runStep') {
+      // A matrix step's instances, from the run as it is now (they appear once it fans out).
+      if (!fresh) return runInstanceNodes(node);
+      const step = this.stepsOf(fresh).find((s) => s.step.id === node.step.id);
+      return step ? runInstanceNodes(step) : [];
+    }
+    return this.stepsOf(fresh ?? node.run);
   }
 
   getParent(node: RunsNode): RunsNode | undefined {
-    return node.kind === 'runStep' ? this.getChildren().find((r) => r.kind === 'run' && r.run.runId === node.run.runId) : undefined;
+    if (node.kind === 'run') return undefined;
+    const run = this.getChildren().find((r) => r.kind === 'run' && r.run.runId === node.run.runId);
+    if (node.step.of === undefined || !run) return run;
+    return this.getChildren(run).find((s) => s.kind === 'runStep' && s.step.id === node.step.of);
+  }
+
+  private stepsOf(run: RunEntry): RunStepNode[] {
+    return runStepNodes({ run });
   }
 
   /** Shows a run in the view (status bar click, after starting a run). */
