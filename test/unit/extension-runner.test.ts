@@ -15,7 +15,7 @@ import { launchCli } from '../../src/extension/runner/cliLauncher';
 import { admit, type ConcurrencyDeps } from '../../src/extension/runner/concurrency';
 import { RunLauncher, needsEditor } from '../../src/extension/runner/runLauncher';
 import { cliEnv, cliPath, processGone, tempDir, waitFor, writeFile } from '../support/cli';
-import { gatedDeploy } from '../support/workflows';
+import { failingGraph, gatedDeploy } from '../support/workflows';
 
 const actions = createActionRegistry();
 
@@ -261,4 +261,49 @@ test('the run launcher runs built-in workflows in the CLI and editor-only ones i
   const refused = await launcher.start(skip, stateDir);
   assert.deepEqual(refused, { skipped: `'Gated deploy' is already running (${active.runId}) and its concurrency is skip` });
   assert.equal(readdirSync(join(stateDir, 'runs')).length, runsBefore, 'no run was created');
+});
+
+test('the run launcher re-runs: the failed steps through a detached `baton rerun` (rerunof, reused steps), from a step in process for an editor-only workflow', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  const host = createActionRegistry();
+  let greeted = 0;
+  host.register('editor_greet', async () => ({ greeted: ++greeted }));
+  const logs: string[] = [];
+  const launcher = new RunLauncher({
+    cliPath,
+    nodePath: process.execPath,
+    actions: () => host,
+    context: async (sd) => ({ stateDir: sd, env: cliEnv(dir), frontEnd: 'vscode', warn: (m) => logs.push(m) }),
+    concurrency: realDeps(stateDir, []),
+    onInProcessChange: () => {},
+    log: (m) => logs.push(m),
+  });
+  t.after(() => launcher.dispose());
+
+  const graph = entryOf(dir, 'graph.yaml', failingGraph);
+  const first = startRun({ workflow: graph.workflow!, source: graph.loaded.source, file: graph.file, stateDir, cwd: dir, actions, env: { PATH: process.env.PATH ?? '' } });
+  assert.equal((await first.result).status, 'failed');
+  const again = await launcher.rerun(stateDir, first.runId, { kind: 'failed' }, dir);
+  assert.ok('mode' in again && again.mode === 'cli', JSON.stringify(again));
+  // The detached child is unref'd: poll its journal, as the Runs view does.
+  await waitFor('the re-run to end', () => readRun(stateDir, again.runId).status === 'failed');
+  const rerun = readRun(stateDir, again.runId);
+  assert.equal(rerun.rerunOf, first.runId);
+  assert.equal(rerun.steps.find((s) => s.id === 'lint')?.reusedFrom, first.runId);
+  assert.equal(rerun.steps.find((s) => s.id === 'unit')?.reusedFrom, undefined, 'the failed step ran again');
+  assert.match(logs.join('\n'), new RegExp(`re-running ${first.runId} \\(failed\\) as run ${again.runId} \\(baton CLI`));
+
+  const editorFile = writeFile(dir, 'editor.yaml', 'name: In editor\nsteps:\n  - name: Greet\n    id: greet\n    action: editor_greet\n  - name: Again\n    id: again\n    action: editor_greet\n');
+  const editorLoaded = loadWorkflowFile(editorFile, { actions: host });
+  const done = await startRun({ workflow: editorLoaded.workflow!, source: editorLoaded.source, file: editorFile, stateDir, cwd: dir, actions: host }).result;
+  const from = await launcher.rerun(stateDir, done.runId, { kind: 'from', stepId: 'again' }, dir);
+  assert.ok('mode' in from && from.mode === 'in-process', JSON.stringify(from));
+  await from.done;
+  const fromRun = readRun(stateDir, from.runId);
+  assert.equal(fromRun.status, 'completed');
+  assert.deepEqual(fromRun.steps.map((s) => [s.id, s.reusedFrom ?? 'ran', s.outputs.greeted]), [['greet', done.runId, 1], ['again', 'ran', 3]]);
+
+  const gatedEntry = entryOf(dir, 'gated.yaml', gatedDeploy);
+  const waiting = await waitingRun(t, dir, stateDir, gatedEntry.workflow!, gatedEntry.loaded.source);
+  await assert.rejects(launcher.rerun(stateDir, waiting.runId, { kind: 'all' }, dir), /is still paused; wait for it or cancel it/);
 });

@@ -41,7 +41,6 @@ export const rerunFromCommand: BatonCommand = {
 };
 
 async function rerun({ baton, runsView }: CommandContext, run: RunEntry, select: RerunSelection): Promise<StartedRun | undefined> {
-  if (!rerunnable(run)) throw new BatonError('usage', `run ${run.runId} is still ${run.status}; wait for it or cancel it before re-running it`);
   const started = await baton.launcher.rerun(run.stateDir, run.runId, select, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd());
   if ('skipped' in started) {
     void vscode.window.showInformationMessage(`Baton: ${started.skipped}.`);

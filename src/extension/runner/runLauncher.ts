@@ -11,7 +11,7 @@
  *
  * Either way the run is driven through files only: journal, control file, owner.
  */
-import { builtinActions, loadWorkflowFile, readRun, runPaths, type ActionRegistry, type RerunSelection, type RunHandle, type Workflow } from '../../core/index';
+import { BatonError, builtinActions, isFinished, loadWorkflowFile, readRun, runPaths, type ActionRegistry, type RerunSelection, type RunHandle, type Workflow } from '../../core/index';
 import type { BatonEvent } from '../../events/index';
 import { rerunHostedRun, resumeHostedRun, startHostedRun, type HostContext } from '../../host/index';
 import { admit, type ConcurrencyDeps } from './concurrency';
@@ -114,6 +114,8 @@ export class RunLauncher {
    */
   async rerun(stateDir: string, of: string, select: RerunSelection, cwd: string): Promise<StartedRun | { skipped: string }> {
     const old = readRun(stateDir, of);
+    // Refused before waiting for a slot: under `queue` the run itself would be what is waited for.
+    if (!isFinished(old.status) && !old.orphaned) throw new BatonError('usage', `run ${of} is still ${old.status}; wait for it or cancel it before re-running it`);
     const snapshot = loadWorkflowFile(runPaths(stateDir, of).workflow, { actions: this.deps.actions() });
     if (snapshot.workflow) {
       const admission = await admit({ ...snapshot.workflow, id: old.workflowId }, this.deps.concurrency, this.closing.signal);
