@@ -59,7 +59,7 @@ steps:
         include: [{ node: 24, os: alpine }]
       max_parallel: 2
     action: shell
-    params: { command: "echo building; echo artifact=built >> \\"$BATON_OUTPUT\\"" }
+    params: { command: "echo building for node \${{ matrix.node }} on \${{ matrix.os }}; echo artifact=node\${{ matrix.node }}-\${{ matrix.os }} >> \\"$BATON_OUTPUT\\"" }
   - name: Publish
     id: publish
     action: shell

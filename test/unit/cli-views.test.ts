@@ -117,7 +117,7 @@ test('without a TTY each line names its step or matrix instance; a matrix step s
     assert.match(out, new RegExp(`^\\[2/3\\] ${name.replace(/[()]/g, '\\$&')} …$`, 'm'), `a start line for ${name}`);
     assert.match(out, new RegExp(`^✓ \\[2/3\\] ${name.replace(/[()]/g, '\\$&')} \\(`, 'm'), `an end line for ${name}`);
   }
-  assert.match(out, /^ {2}│ \[build\(node=22,os=linux\)\] building$/m);
+  assert.match(out, /^ {2}│ \[build\(node=22,os=linux\)\] building for node 22 on linux$/m);
   assert.match(out, /^✓ \[2\/3\] Build \(3 instances, .*\)$/m);
 
   const status = terminal(dir, false);

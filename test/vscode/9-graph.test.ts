@@ -73,7 +73,7 @@ suite('the graph: parallel steps, matrix instances, re-runs', () => {
     assert.strictEqual(api._test.ctx.runsView.getParent(instances[0]!)?.view.label, 'Build', 'reveal finds an instance under its step');
     const log = await vscode.commands.executeCommand<vscode.Uri>('baton.showRunLog', instances[1]);
     assert.ok(log);
-    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /building build\(node=22,os=linux\)/);
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /building for node 22 on linux/);
   });
 
   test('Re-run Failed Steps (run node): a new run with rerunof runs the failed step and what needs it; the rest is marked reused', async () => {
