@@ -133,6 +133,19 @@ test('without a TTY each line names its step or matrix instance; a matrix step s
   ], 'a file without needs lists its steps in order, each matrix instance under its step');
 });
 
+test('--json keeps its shape on a graph: one lifecycle record per line, baton.step.expanded among them', async (t) => {
+  const dir = folder(t);
+  writeFileSync(join(dir, 'matrix.yaml'), matrixBuild);
+  const term = terminal(dir, true);
+  assert.equal(await baton(term, 'run', 'matrix.yaml', '--json'), 0);
+  const records = term.raw().trim().split('\n').map((line) => JSON.parse(line) as { type: string; stepId?: string; data: { instances?: Array<{ id: string }> } });
+  assert.equal(records[0]?.type, 'baton.workflow.started');
+  assert.equal(records.at(-1)?.type, 'baton.workflow.completed');
+  const expanded = records.find((r) => r.type === 'baton.step.expanded');
+  assert.deepEqual(expanded?.data.instances?.map((i) => i.id), ['build(node=20,os=linux)', 'build(node=22,os=linux)', 'build(node=24,os=alpine)']);
+  assert.ok(records.findIndex((r) => r.type === 'baton.step.expanded') < records.findIndex((r) => r.type === 'baton.step.started' && r.stepId?.startsWith('build(')), 'announced before its instances start');
+});
+
 test('step output is kept whole per step when steps run side by side (a partial line waits for its end)', () => {
   const term = terminal(tmpdir(), false);
   const view = new ProgressView(term.io);
