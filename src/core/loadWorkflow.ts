@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { Document, isMap, LineCounter, parseDocument } from 'yaml';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { defaultActions } from './actions/defaultActions';
 import type { Diagnostic, DiagnosticCode, Range } from './diagnostic';
@@ -10,6 +10,7 @@ import { bytePosition, firstInvalidUtf8 } from './utf8';
 import { buildWorkflow, type WorkflowDefaults } from './buildWorkflow';
 import { validateWorkflowDocument } from './validateWorkflow';
 import type { Workflow } from './workflowModel';
+import { parseInPieces } from './yamlPieces';
 import { maxDepth, offsetRange, unclosedQuoteStart } from './yamlPositions';
 
 /** Files larger than this are refused before parsing. @default 2 MiB */
@@ -18,6 +19,14 @@ export const maxWorkflowBytes = 2 * 1024 * 1024;
 export const maxNestingDepth = 64;
 /** Aliases beyond this are treated as an alias bomb. @default 100 */
 export const maxAliasCount = 100;
+/**
+ * Larger texts are first parsed in pieces (yamlPieces.ts), so a 10,000-step run never holds the
+ * whole file's syntax tree; any problem sends the file down the one-document path for its positions.
+ * @default 256 Ki characters
+ */
+export const piecesAboveChars = 256 * 1024;
+
+const parseOptions = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
 export interface LoadOptions {
   /** Actions the file may use. @default defaultActions (the built-ins and every `registerAction`) */
@@ -59,8 +68,17 @@ export function parseWorkflow(input: string | Uint8Array, file: string, options:
   const text = decoded.text.replace(/^\uFEFF/, '');
   if (Buffer.byteLength(text) > maxWorkflowBytes) return tooLarge(file, Buffer.byteLength(text));
 
+  const actions = options.actions ?? defaultActions;
+  const extraActionNames = options.extraActionNames ?? [];
+  if (text.length > piecesAboveChars) {
+    const data = parseInPieces(text, { parse: parseOptions, maxAliasCount, maxDepth: maxNestingDepth });
+    // Without the document there are no positions: a file with any diagnostic is parsed again whole.
+    const problems = data && validateWorkflowDocument({ doc: new Document(), data, lineCounter: new LineCounter(), file, text, actions, extraActionNames });
+    if (problems?.length === 0) return { file, source: text, diagnostics: [], workflow: buildWorkflow(data as Record<string, unknown>, defaultIdFor(file), options.defaults) };
+  }
+
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { ...parseOptions, lineCounter });
   const diagnostics = yamlDiagnostics(doc, lineCounter, file, text);
   if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
 
@@ -79,8 +97,7 @@ export function parseWorkflow(input: string | Uint8Array, file: string, options:
     };
   }
 
-  const actions = options.actions ?? defaultActions;
-  diagnostics.push(...validateWorkflowDocument({ doc, data, lineCounter, file, text, actions, extraActionNames: options.extraActionNames ?? [] }));
+  diagnostics.push(...validateWorkflowDocument({ doc, data, lineCounter, file, text, actions, extraActionNames }));
   if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
   return { file, source: text, diagnostics, workflow: buildWorkflow(data as Record<string, unknown>, defaultIdFor(file), options.defaults) };
 }
