@@ -1,3 +1,4 @@
+import { anySignal } from './anySignal';
 import type { Clock } from './clock';
 import { formatDuration } from './formatDuration';
 import { CancelledError } from './errors';
@@ -100,7 +101,8 @@ export async function awaitApproval(options: {
   runSignal: AbortSignal;
 }): Promise<ApprovalDecision> {
   const settled = new AbortController();
-  const signal = AbortSignal.any([settled.signal, options.runSignal]);
+  const linked = anySignal([settled.signal, options.runSignal]);
+  const { signal } = linked;
   const request: ApprovalRequest = { ...options.request, signal };
   const timeout = options.clock
     .sleep(Math.max(0, options.remainingMs), signal)
@@ -111,6 +113,7 @@ export async function awaitApproval(options: {
     return decision;
   } finally {
     settled.abort();
+    linked.dispose();
     for (const candidate of candidates) candidate.catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
+import { AttemptSignal } from './attemptSignal';
 import { editorOnlyActionNames } from './actions/actionRegistry';
 import { awaitApproval, type ApprovalDecision, type ApprovalInbox, type Approver } from './approvalGate';
 import { decisionText } from './decisionText';
@@ -156,43 +157,77 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     ...(run.matrix ? { matrix: run.matrix } : {}),
   });
   const { params, env: templateEnv } = renderParams(step.params, definition.shellParams ?? [], expressions);
-  const timeoutMs = step.timeoutSeconds * 1000;
-  const timeout = run.clock.timeout(timeoutMs);
-  const timeoutSignal = timeout.signal;
-  const signal = AbortSignal.any([run.runSignal, timeoutSignal]);
-  const context: ActionContext = {
-    signal,
+  const attemptSignal = new AttemptSignal(run.runSignal, run.clock, step.timeoutSeconds * 1000);
+  const context = new AttemptContext(attemptSignal, {
     runId: run.runId,
     workflow: run.workflow,
     state: run.getState(),
     step,
     attempt,
     cwd: run.cwd,
-    env: { ...run.env, ...templateEnv },
+    env: Object.assign({}, run.env, templateEnv), // not a spread: see lifecycleRecord
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
     trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
     output: (text, stream = 'stdout') => write(text, stream),
-  };
-  // The action may ignore its signal; the attempt still ends at the timeout or cancel.
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(timeoutSignal.aborted && !run.runSignal.aborted ? new StepTimeoutError(step.timeoutSeconds) : new CancelledError());
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
   });
-  aborted.catch(() => {});
+  let onAbort = () => {};
+  let signal: AbortSignal | undefined;
   try {
-    const outputs = await Promise.race([Promise.resolve(definition.run(params, context)), aborted]);
+    const result = definition.run(params, context);
+    if (!isPromiseLike(result)) return result ?? {}; // a synchronous action has already finished: nothing to race
+    // The action may ignore its signal; the attempt still ends at the timeout or cancel.
+    const raced = (signal = attemptSignal.signal);
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(attemptSignal.timedOut ? new StepTimeoutError(step.timeoutSeconds) : new CancelledError());
+      if (raced.aborted) onAbort();
+      raced.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => {});
+    const outputs = await Promise.race([result, aborted]);
     return outputs ?? {};
   } catch (error) {
-    if (timeoutSignal.aborted && !run.runSignal.aborted) throw new StepTimeoutError(step.timeoutSeconds);
+    if (attemptSignal.timedOut) throw new StepTimeoutError(step.timeoutSeconds);
     throw error;
   } finally {
-    timeout.clear();
-    signal.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
+    attemptSignal.dispose();
   }
+}
+
+/**
+ * What an action gets, with `signal` made on first use (see AttemptSignal). A class rather than an
+ * object literal with a getter: V8 (Node 20) keeps objects of such literals past young collections,
+ * so one per step became old-generation garbage in long runs.
+ */
+class AttemptContext implements ActionContext {
+  readonly #attemptSignal: AttemptSignal;
+  declare runId: string;
+  declare workflow: ActionContext['workflow'];
+  declare step: ActionContext['step'];
+  declare state: ActionContext['state'];
+  declare attempt: number;
+  declare cwd: string;
+  declare env: Record<string, string>;
+  declare logPath: string;
+  declare output: ActionContext['output'];
+  declare trackProcessGroup: ActionContext['trackProcessGroup'];
+  declare clock: ActionContext['clock'];
+  declare host: ActionContext['host'];
+
+  constructor(attemptSignal: AttemptSignal, fields: Omit<ActionContext, 'signal'>) {
+    this.#attemptSignal = attemptSignal;
+    Object.assign(this, fields);
+  }
+
+  get signal(): AbortSignal {
+    return this.#attemptSignal.signal;
+  }
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
 /**
