@@ -70,16 +70,12 @@ export function fromLifecycleEvent(
   event: LifecycleEvent,
   extra: { source?: string; notifySlack?: boolean } = {},
 ): SlackInput {
-  return {
-    type: event.type,
-    time: event.time,
-    runId: event.runId,
-    workflowId: event.workflowId,
-    workflowName: event.workflowName,
-    ...(event.stepId === undefined ? {} : { stepId: event.stepId }),
-    data: { ...event.data },
-    ...extra,
-  };
+  // Built for every lifecycle event before the policy picks a few: Object.assign, not spreads (see
+  // core's lifecycleRecord for why that matters in a long run).
+  const input: SlackInput = { type: event.type, time: event.time, runId: event.runId, workflowId: event.workflowId, workflowName: event.workflowName };
+  if (event.stepId !== undefined) input.stepId = event.stepId;
+  input.data = Object.assign({}, event.data) as Record<string, unknown>;
+  return Object.assign(input, extra);
 }
 
 export function fromCloudEvent(event: CloudEventLike): SlackInput {
