@@ -98,17 +98,21 @@ const statusIcon: Record<string, string> = {
 /** `results` as documented in `slackInput.ts`: per-step lines, key/value lines, or text. */
 export function resultsSection(data: Record<string, unknown> | undefined): SectionBlock | undefined {
   const value = readValue(data, 'results');
-  let lines: string[] = [];
+  // Only the lines shown are built: a 10,000-step run's results arrive here whole.
+  let shown: string[] = [];
+  let total = 0;
   if (typeof value === 'string' && value.trim() !== '') {
     return section(`*Results*\n${safeText(value, budgets.results)}`);
   } else if (Array.isArray(value)) {
-    lines = value.map(resultLine);
+    total = value.length;
+    shown = value.slice(0, budgets.resultLines).map(resultLine);
   } else if (isRecord(value)) {
-    lines = Object.entries(value).map(([k, v]) => `• *${safeText(k, 80)}*: ${safeText(scalar(v), 200)}`);
+    const entries = Object.entries(value);
+    total = entries.length;
+    shown = entries.slice(0, budgets.resultLines).map(([k, v]) => `• *${safeText(k, 80)}*: ${safeText(scalar(v), 200)}`);
   }
-  if (lines.length === 0) return undefined;
-  const shown = lines.slice(0, budgets.resultLines);
-  if (lines.length > shown.length) shown.push(`${ELLIPSIS} ${lines.length - shown.length} more`);
+  if (shown.length === 0) return undefined;
+  if (total > shown.length) shown.push(`${ELLIPSIS} ${total - shown.length} more`);
   return section(`*Results*\n${shown.join('\n')}`);
 }
 
