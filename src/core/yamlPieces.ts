@@ -7,7 +7,7 @@ export interface PieceOptions {
   maxAliasCount: number;
   /** Deeper nesting gives up here, so the whole-document path reports it at its position. */
   maxDepth: number;
-  /** Items of `steps` are parsed in groups of about this many characters: small enough that a group's tree dies young, before V8 moves it to the old generation. @default 2 KiB */
+  /** Items of `steps` are parsed in groups of about this many characters: small enough that a group's tree dies young, before V8 moves it to the old generation. @default 1 KiB */
   pieceChars?: number;
 }
 
@@ -74,7 +74,7 @@ function stepsEntry(text: string, start: number, end: number, options: PieceOpti
   while (at < end && isBlankOrComment(text, at)) at = nextLine(text, at);
   const indent = /^( *)-(?:[ \t]|\r?$)/.exec(lineAt(text, at))?.[1]?.length;
   if (indent === undefined) return undefined;
-  const pieceChars = options.pieceChars ?? 2048;
+  const pieceChars = options.pieceChars ?? 1024;
   const items: unknown[] = [];
   let groupStart = at;
   for (let line = at; line < end; line = nextLine(text, line)) {
