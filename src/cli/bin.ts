@@ -1,5 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
 import { toleratePipeClose } from './io';
 import { main } from './main';
+
+// V8 doubles its young generation (up to 2 × 16 MiB) once enough objects have survived young
+// collections, which loading and running a 10,000-step workflow always does; at the size module
+// loading left it, that run stays under its 100 MB budget (DESIGN §17) at no measurable CPU cost
+// (bench/memory.bench.ts). The flag is read at each resize, so setting it now takes effect.
+setFlagsFromString('--semi-space-growth-factor=1');
 
 // The bin only wires the process: signals become an AbortSignal, the result an exit code.
 const controller = new AbortController();
