@@ -11,6 +11,7 @@ type Bench = () => Promise<Record<string, number>>;
 
 const suites: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'engine', file: 'engine.bench.ts', exportName: 'benchEngine' },
+  { name: 'memory', file: 'memory.bench.ts', exportName: 'benchMemory' },
   { name: 'eventLog', file: 'eventLog.bench.ts', exportName: 'benchEventLog' },
   { name: 'triggers', file: 'triggers.bench.ts', exportName: 'benchTriggers' },
   { name: 'slack', file: 'slack.bench.ts', exportName: 'benchSlack' },
