@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, each beside its baseline measured in the same process,
  * reported as ratios. Figures are printed and written to bench/results/latest.json.
- * Budgets (DESIGN §8) are checked by reading these figures, never by timed tests.
+ * Budgets (DESIGN §8, §17) are checked by reading these figures, never by timed tests.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,6 +12,8 @@ type Bench = () => Promise<Record<string, number>>;
 const suites: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'engine', file: 'engine.bench.ts', exportName: 'benchEngine' },
   { name: 'memory', file: 'memory.bench.ts', exportName: 'benchMemory' },
+  { name: 'shell', file: 'shell.bench.ts', exportName: 'benchShell' },
+  { name: 'pipeline', file: 'pipeline.bench.ts', exportName: 'benchPipeline' },
   { name: 'eventLog', file: 'eventLog.bench.ts', exportName: 'benchEventLog' },
   { name: 'triggers', file: 'triggers.bench.ts', exportName: 'benchTriggers' },
   { name: 'slack', file: 'slack.bench.ts', exportName: 'benchSlack' },

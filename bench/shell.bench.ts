@@ -1,0 +1,89 @@
+/**
+ * Short shell steps through the bundled CLI, beside the same commands run without Baton:
+ *   - 200 sequential steps of `echo x >> file` vs a shell loop running `sh -c "echo x >> file"`;
+ *   - a 200-instance matrix of it with max_parallel 8 vs `xargs -P 8` (DESIGN §17: ≤ 1.5×).
+ * Baton's figure is the run's own time (first step started → last step completed, from its
+ * journal), so Node's start-up and the file's validation are not counted; the floors are whole
+ * commands. Each figure is the median of 3 rounds, floor and Baton alternating.
+ *
+ *   npm run build && node --import tsx bench/shell.bench.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printTable, round } from './stats';
+import { matrixShellYaml, sequentialShellYaml } from './workflows';
+
+const cli = join(__dirname, '..', 'dist', 'cli.js');
+const count = 200;
+const command = 'echo x >> out.txt';
+
+/** Wall time of a shell command line, in ms. */
+function shellMs(dir: string, script: string): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/bin/sh', ['-c', script], { cwd: dir, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`floor failed: ${script}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** The run's own time from its journal, and the whole command's wall time, in ms. */
+export function batonRunMs(dir: string, file: string): { run: number; wall: number } {
+  const state = join(dir, 'state');
+  rmSync(state, { recursive: true, force: true });
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [cli, 'run', file, '--quiet', '--yes'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WORKFLOW_STATE_DIR: state } });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`baton run ${file} exited ${result.status}: ${result.stderr}`);
+  const [runId] = readdirSync(join(state, 'runs'));
+  const records = readFileSync(join(state, 'runs', runId!, 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; time: string });
+  const first = records.find((r) => r.type === 'baton.step.started')!;
+  const last = records.filter((r) => r.type === 'baton.step.completed').at(-1)!;
+  return { run: Date.parse(last.time) - Date.parse(first.time), wall };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** Median over rounds of Baton's run time, the floor, and their ratio (per round, floor beside Baton). */
+function compare(dir: string, file: string, floorScript: string, rounds = 3) {
+  const samples: Array<{ baton: number; wall: number; floor: number }> = [];
+  for (let i = 0; i < rounds; i++) {
+    const floor = shellMs(dir, `rm -f out.txt; ${floorScript}`);
+    const baton = batonRunMs(dir, file);
+    samples.push({ baton: baton.run, wall: baton.wall, floor });
+  }
+  const ratio = median(samples.map((s) => s.baton / s.floor));
+  const middle = samples.find((s) => s.baton / s.floor === ratio)!;
+  return { baton: middle.baton, wall: middle.wall, floor: middle.floor, ratio };
+}
+
+export async function benchShell(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(process.cwd(), '.bench-shell-'));
+  try {
+    writeFileSync(join(dir, 'sequence.yaml'), sequentialShellYaml(count, command));
+    writeFileSync(join(dir, 'fanout.yaml'), matrixShellYaml(count, 8, command));
+    batonRunMs(dir, join(dir, 'sequence.yaml')); // warm the disk and the page cache
+    const sequence = compare(dir, join(dir, 'sequence.yaml'), `i=0; while [ $i -lt ${count} ]; do sh -c ${JSON.stringify(command)}; i=$((i+1)); done`);
+    const fanout = compare(dir, join(dir, 'fanout.yaml'), `seq 1 ${count} | xargs -P 8 -I{} sh -c ${JSON.stringify(command)}`);
+    const figures = {
+      sequence_200_ms: round(sequence.baton, 0),
+      sequence_200_wall_ms: round(sequence.wall, 0),
+      shell_loop_200_ms: round(sequence.floor, 0),
+      sequence_ratio: round(sequence.ratio, 2),
+      fanout_200_ms: round(fanout.baton, 0),
+      fanout_200_wall_ms: round(fanout.wall, 0),
+      xargs_p8_200_ms: round(fanout.floor, 0),
+      fanout_ratio: round(fanout.ratio, 2),
+    };
+    printTable('Shell steps (200 × `echo x >> file`; Baton: the run itself, whole command in brackets)', [
+      ['200 sequential steps', `${figures.sequence_200_ms} ms [${figures.sequence_200_wall_ms} ms], shell loop ${figures.shell_loop_200_ms} ms: ${figures.sequence_ratio}×`],
+      ['200-instance matrix, max_parallel 8', `${figures.fanout_200_ms} ms [${figures.fanout_200_wall_ms} ms], xargs -P 8 ${figures.xargs_p8_200_ms} ms: ${figures.fanout_ratio}× (budget ≤ 1.5×)`],
+    ]);
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) void benchShell();
