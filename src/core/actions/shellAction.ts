@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BatonError, CancelledError } from '../errors';
@@ -31,41 +31,19 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
   const command = String(params.command);
   const cwd = typeof params.cwd === 'string' ? (isAbsolute(params.cwd) ? params.cwd : resolve(ctx.cwd, params.cwd)) : ctx.cwd;
   const shell = typeof params.shell === 'string' ? params.shell : '/bin/sh';
-  const output = outputFileFor(ctx.logPath);
-  const env = { ...ctx.env, ...stringValues(params.env), BATON_OUTPUT: output.file, BATON_RUN_ID: ctx.runId, BATON_STEP_ID: ctx.step.id };
+  const outputDir = mkdtempSync(join(tmpdir(), 'baton-out-'));
+  const outputFile = join(outputDir, 'output');
+  const env = { ...ctx.env, ...stringValues(params.env), BATON_OUTPUT: outputFile, BATON_RUN_ID: ctx.runId, BATON_STEP_ID: ctx.step.id };
   try {
     const exitCode = await spawnGroup(shell, ['-c', command], cwd, env, ctx);
-    const outputs = parseOutputFile(output.file);
+    const outputs = parseOutputFile(outputFile);
     if (exitCode !== 0) {
       throw new BatonError('step_failed', `command exited with code ${exitCode}`, { retryable: true });
     }
     return outputs;
   } finally {
-    output.remove();
+    rmSync(outputDir, { recursive: true, force: true });
   }
-}
-
-/**
- * Where the command writes `key=value` outputs: beside the step's log in the run's private
- * `steps/` folder (`<step>.output`, removed when the attempt ends, and before it starts in case a
- * killed attempt left one), else in a private temporary folder. A folder made and removed per
- * step cost two directory updates — each making the next journal fdatasync longer — on every step.
- */
-function outputFileFor(logPath: string): { file: string; remove(): void } {
-  if (logPath.endsWith('.log')) {
-    const file = `${logPath.slice(0, -'.log'.length)}.output`;
-    const remove = () => {
-      try {
-        unlinkSync(file);
-      } catch {
-        // no outputs were written
-      }
-    };
-    remove();
-    return { file, remove };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'baton-out-'));
-  return { file: join(dir, 'output'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
