@@ -19,7 +19,7 @@ import {
   type RerunSelection,
   type RunHandle,
   type RunOptions,
-  type Workflow,
+  type StartOptions,
 } from '../core/index';
 import { connectRun, type RunConnections } from './runConnections';
 import { stepEnvironment, type HostContext } from './hostContext';
@@ -38,16 +38,8 @@ export interface HostedRunOptions {
   signal?: AbortSignal;
 }
 
-export interface StartHostedOptions extends HostedRunOptions {
-  workflow: Workflow;
-  /** The file's exact text (snapshotted into the run folder). */
-  source: string;
-  file?: string;
-  inputs?: Record<string, string>;
-  /** The event that triggered the run: readable as `${{ event.* }}`; the run's events carry its chain. */
-  trigger?: Record<string, unknown>;
-  runId?: string;
-}
+/** What a new run needs besides the front end's part: the engine's own start options, unchanged. */
+export interface StartHostedOptions extends HostedRunOptions, Pick<StartOptions, 'workflow' | 'source' | 'file' | 'inputs' | 'trigger' | 'runId'> {}
 
 /** Starts a run; its `result` settles once the run ended and Slack was flushed. */
 export function startHostedRun(context: HostContext, options: StartHostedOptions): RunHandle {
