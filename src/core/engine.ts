@@ -271,7 +271,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
       runSignal,
       publish,
       getStep: (id) => builder.step(id),
-      condition: (step, status) => evaluateCondition(step.if, contextFor(step), status),
+      // The context is built only for a step that has a condition to read it (most have none).
+      condition: (step, status) => (step.if === undefined ? status.success() : evaluateCondition(step.if, contextFor(step), status)),
       combinations: (step) => expandMatrix(evaluateStrategy(step.strategy!, contextFor(step))),
       runUnit: (unit, signal, acquire) =>
         runStep({

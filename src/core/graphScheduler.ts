@@ -14,6 +14,7 @@ import type { Publish } from './engine';
 import { matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance } from './matrix';
 import type { StepState } from './runState';
 import { maxAttempts } from './retryPolicy';
+import { ReadyQueue } from './readyQueue';
 import { Slots } from './slots';
 import type { StepOutcome } from './stepExecution';
 import type { Step, Workflow } from './workflowModel';
@@ -50,6 +51,9 @@ export interface GraphResult {
   failed?: { stepId: string; error: string };
 }
 
+/** How long steps may chain through microtasks alone before the scheduler lets the event loop turn. */
+const yieldEveryMs = 20;
+
 export async function runGraph(deps: GraphDeps): Promise<GraphResult> {
   const ended = new Map<string, Ended>();
   /** For each step that failed, or was skipped because of a failure above it: the step that failed first. `failure()` looks up through these. */
@@ -61,19 +65,24 @@ export async function runGraph(deps: GraphDeps): Promise<GraphResult> {
     if (state?.status === 'completed') ended.set(step.id, 'completed');
     else if (state?.status === 'failed' && state.continued) ended.set(step.id, 'continued');
   }
-  const running = new Map<string, Promise<void>>();
-  const waiting = deps.workflow.steps.filter((s) => !ended.has(s.id));
+  const queue = new ReadyQueue(deps.workflow.steps, ended);
+  let running = 0;
+  let wake: (() => void) | undefined;
 
   const start = (step: Step) => {
-    const done = runOne(step).then((outcome) => {
-      running.delete(step.id);
-      if (outcome.ended === 'cancelled') return; // the run is being cancelled: nothing more starts
-      ended.set(step.id, outcome.ended);
-      if (outcome.ended === 'failed') failedUpstream.set(step.id, step.id);
-      else if (outcome.ended === 'skipped' && outcome.failedAbove) failedUpstream.set(step.id, outcome.failedAbove);
-      if (outcome.ended === 'failed' && !result.failed) result.failed = { stepId: step.id, error: outcome.error ?? 'failed' };
+    running++;
+    void runOne(step).then((outcome) => {
+      running--;
+      if (outcome.ended !== 'cancelled') {
+        // A cancelled step ends nothing its dependents could start on: the run is being cancelled.
+        ended.set(step.id, outcome.ended);
+        if (outcome.ended === 'failed') failedUpstream.set(step.id, step.id);
+        else if (outcome.ended === 'skipped' && outcome.failedAbove) failedUpstream.set(step.id, outcome.failedAbove);
+        if (outcome.ended === 'failed' && !result.failed) result.failed = { stepId: step.id, error: outcome.error ?? 'failed' };
+        queue.ended(step.id);
+      }
+      wake?.();
     });
-    running.set(step.id, done);
   };
 
   const runOne = async (step: Step): Promise<StepEnd> => {
@@ -101,18 +110,17 @@ export async function runGraph(deps: GraphDeps): Promise<GraphResult> {
     return endOf(outcome, deps.getStep(step.id)?.error);
   };
 
+  let yielded = performance.now();
   for (;;) {
-    if (!deps.runSignal.aborted) {
-      for (let i = 0; i < waiting.length; ) {
-        const step = waiting[i]!;
-        if (step.needs.every((id) => ended.has(id))) {
-          waiting.splice(i, 1);
-          start(step);
-        } else i++;
-      }
+    if (!deps.runSignal.aborted) for (let step = queue.next(); step; step = queue.next()) start(step);
+    if (running === 0) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+    // Steps that finish without I/O (no-op actions, skipped branches) chain through microtasks
+    // only; give timers, signals and the control-file watcher a turn now and then.
+    if (performance.now() - yielded >= yieldEveryMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
     }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
   }
   return result;
 }
