@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { expandMatrix, parseWorkflow, readJournal, rerunRun, startRun, type RunResult, type Step, type Workflow } from '../../src/core/index';
+import { createActionRegistry, expandMatrix, parseWorkflow, readJournal, rerunRun, startRun, type LifecycleEvent, type RunResult, type Step, type Workflow } from '../../src/core/index';
 
 function folder(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'baton-graph-'));
@@ -160,4 +160,22 @@ test('re-run: --failed reruns the failed step and what needs it, reusing the res
   assert.equal(all.status, 'completed');
   assert.deepEqual([count('plan'), count('lint'), count('build'), count('ship')], [2, 2, 4, 3]);
   assert.throws(() => rerunRun({ of: again.runId, select: { kind: 'from', stepId: 'nope' }, stateDir, cwd: dir }), (e: Error & { code?: string }) => e.code === 'not_found');
+});
+
+test('a cancel arrives during a long run of quick steps: the steps that finish without I/O still let the event loop turn', async (t) => {
+  const dir = folder(t);
+  const actions = createActionRegistry();
+  actions.register('noop', () => {});
+  const count = 3000;
+  const source = `name: Quick\nsteps:\n${Array.from({ length: count }, (_, i) => `  - name: s${i}\n    action: noop\n`).join('')}`;
+  const loaded = parseWorkflow(source, 'quick.yaml', { actions });
+  assert.ok(loaded.workflow);
+  const cancel = new AbortController();
+  // Like Ctrl-C: the cancel comes from outside the run's own promise chain (a macrotask).
+  const onStart = (event: LifecycleEvent) => {
+    if (event.type === 'baton.step.started' && event.stepId === 's10') setImmediate(() => cancel.abort());
+  };
+  const result = await startRun({ workflow: loaded.workflow, source, actions, stateDir: join(dir, '.baton'), cwd: dir, signal: cancel.signal, listeners: [onStart] }).result;
+  assert.equal(result.status, 'cancelled');
+  assert.ok(result.state.steps.filter((s) => s.status === 'completed').length < count, 'the cancel stopped the run before its last step');
 });
