@@ -3,10 +3,13 @@ import { toleratePipeClose } from './io';
 import { main } from './main';
 
 // V8 doubles its young generation (up to 2 × 16 MiB) once enough objects have survived young
-// collections, which loading and running a 10,000-step workflow always does; at the size module
-// loading left it, that run stays under its 100 MB budget (DESIGN §17) at no measurable CPU cost
-// (bench/memory.bench.ts). The flag is read at each resize, so setting it now takes effect.
+// collections, and grows the old one eagerly, which loading and running a 10,000-step workflow
+// always provokes. Keeping the young generation at the size module loading left it and letting
+// V8 size the heap for memory rather than speed keeps that run at ~85 MB peak RSS instead of
+// ~105 (budget 100 MB, DESIGN §17) for ~5–10 % more CPU on such a run (bench/memory.bench.ts).
+// Both flags are read as the heap resizes, so setting them now takes effect.
 setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--optimize-for-size');
 
 // The bin only wires the process: signals become an AbortSignal, the result an exit code.
 const controller = new AbortController();
