@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 import type { ActionHost } from './actions/action';
@@ -209,6 +210,9 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     writeStop.abort(error);
   };
   const runSignal = AbortSignal.any([...(options.signal ? [options.signal] : []), cancel.signal, writeStop.signal]);
+  // Every running step listens to the run's signal (its timeout, its process group): with
+  // max_parallel above 10 that is no leak, so Node's leak warning must not reach the user.
+  setMaxListeners(0, runSignal);
   // Decisions already journaled (by `decisionId`): whichever way one arrives again, it is not re-applied.
   const appliedDecisions = new Set<string>();
   const noteDecision = (event: LifecycleEvent) => {

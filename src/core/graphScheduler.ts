@@ -8,6 +8,7 @@
  * The scheduler decides *what* runs *when*; running one step (approval, attempts, journal
  * records) is stepExecution.ts's, and every transition goes through the engine's `publish`.
  */
+import { setMaxListeners } from 'node:events';
 import { BatonError, errorMessage } from './errors';
 import type { StatusFunctions } from './expressions';
 import type { Publish } from './engine';
@@ -147,6 +148,7 @@ async function runMatrix(deps: GraphDeps, step: Step, slots: Slots): Promise<Ste
   if (!known) deps.publish('baton.step.expanded', { instances }, step.id);
   const siblings = new AbortController();
   const signal = AbortSignal.any([deps.runSignal, siblings.signal]);
+  setMaxListeners(0, signal); // one listener per running instance, as on the run's signal
   const own = new Slots(strategy.maxParallel ?? instances.length);
   let firstFailure: { id: string; error: string } | undefined;
   await Promise.all(

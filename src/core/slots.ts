@@ -4,7 +4,9 @@
  */
 export class Slots {
   private free: number;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ turn: () => void; fail: (reason: unknown) => void; signal: AbortSignal | undefined }> = [];
+  /** The signals a listener is on: one each, however many units wait with it (a 200-instance matrix waits with one). */
+  private readonly watched = new Set<AbortSignal>();
 
   constructor(size: number) {
     this.free = Math.max(1, Math.floor(size));
@@ -20,24 +22,26 @@ export class Slots {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.turn();
       else this.free++;
     };
   }
 
   private wait(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const turn = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(turn);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal?.reason);
-      };
-      this.waiting.push(turn);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    if (signal && !this.watched.has(signal)) {
+      this.watched.add(signal);
+      signal.addEventListener('abort', () => this.abortWaiting(signal), { once: true });
+    }
+    return new Promise<void>((turn, fail) => this.waiting.push({ turn, fail, signal }));
+  }
+
+  private abortWaiting(signal: AbortSignal): void {
+    this.watched.delete(signal);
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const waiter = this.waiting[i]!;
+      if (waiter.signal !== signal) continue;
+      this.waiting.splice(i, 1);
+      waiter.fail(signal.reason);
+    }
   }
 }

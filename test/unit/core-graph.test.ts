@@ -179,3 +179,20 @@ test('a cancel arrives during a long run of quick steps: the steps that finish w
   assert.equal(result.status, 'cancelled');
   assert.ok(result.state.steps.filter((s) => s.status === 'completed').length < count, 'the cancel stopped the run before its last step');
 });
+
+test('a 200-instance matrix with max_parallel 50 runs without a listener-leak warning reaching the user', async (t) => {
+  const dir = folder(t);
+  const actions = createActionRegistry();
+  actions.register('pause', () => new Promise<void>((resolve) => setTimeout(resolve, 5)));
+  const source = `name: Wide\nmax_parallel: 50\nsteps:\n  - name: fan\n    action: pause\n    strategy:\n      matrix: { i: [${Array.from({ length: 200 }, (_, i) => i).join(', ')}] }\n      max_parallel: 50\n`;
+  const loaded = parseWorkflow(source, 'wide.yaml', { actions });
+  assert.ok(loaded.workflow, JSON.stringify(loaded.diagnostics));
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const result = await startRun({ workflow: loaded.workflow, source, actions, stateDir: join(dir, '.baton'), cwd: dir }).result;
+  await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+});
