@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -23,3 +25,16 @@ export function ensureStateDir(stateDir: string): void {
 }
 
 export const privateFileMode = 0o600;
+
+/**
+ * An empty file only the user can read, under an unguessable name in the system's temporary
+ * folder, created exclusively (mkstemp's guarantees: nobody can have put a file or a link there
+ * first). A file rather than a `mkdtemp` folder: removing a folder frees a disk block, which on a
+ * disk mounted with `discard` costs milliseconds (~2.7 ms here, per shell step); an empty file
+ * frees none.
+ */
+export function createPrivateTempFile(prefix: string): string {
+  const path = join(tmpdir(), `${prefix}${randomUUID()}`);
+  closeSync(openSync(path, 'wx', privateFileMode));
+  return path;
+}

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { BatonError, CancelledError } from '../errors';
+import { createPrivateTempFile } from '../privateFiles';
 import type { ActionContext, ActionDefinition, ActionOutputs } from './action';
 
 /** How long a step's process group gets between SIGTERM and SIGKILL. @default 5000 */
@@ -31,8 +31,7 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
   const command = String(params.command);
   const cwd = typeof params.cwd === 'string' ? (isAbsolute(params.cwd) ? params.cwd : resolve(ctx.cwd, params.cwd)) : ctx.cwd;
   const shell = typeof params.shell === 'string' ? params.shell : '/bin/sh';
-  const outputDir = mkdtempSync(join(tmpdir(), 'baton-out-'));
-  const outputFile = join(outputDir, 'output');
+  const outputFile = createPrivateTempFile('baton-output-');
   const env = { ...ctx.env, ...stringValues(params.env), BATON_OUTPUT: outputFile, BATON_RUN_ID: ctx.runId, BATON_STEP_ID: ctx.step.id };
   try {
     const exitCode = await spawnGroup(shell, ['-c', command], cwd, env, ctx);
@@ -42,7 +41,7 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
     }
     return outputs;
   } finally {
-    rmSync(outputDir, { recursive: true, force: true });
+    rmSync(outputFile, { force: true });
   }
 }
 
