@@ -1,14 +1,16 @@
 /**
  * Short shell steps through the bundled CLI, beside the same commands run without Baton:
  *   - 200 sequential steps of `echo x >> file` vs a shell loop running `sh -c "echo x >> file"`;
- *   - a 200-instance matrix of it with max_parallel 8 vs `xargs -P 8` (DESIGN §17: ≤ 1.5×).
+ *   - a 200-instance matrix of it with max_parallel 8 vs `xargs -P 8` (DESIGN §17: ≤ 1.5×);
+ *   - both beside plain Node spawning the same commands (bench/floors/nodeSpawn.mjs), which shows
+ *     how much of the gap is Node's own `spawn` rather than Baton's work.
  * Baton's figure is the run's own time (first step started → last step completed, from its
  * journal), so Node's start-up and the file's validation are not counted; the floors are whole
  * commands. Each figure is the median of 3 rounds, floor and Baton alternating.
  *
  *   npm run build && node --import tsx bench/shell.bench.ts
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printTable, round } from './stats';
@@ -45,17 +47,23 @@ function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
-/** Median over rounds of Baton's run time, the floor, and their ratio (per round, floor beside Baton). */
-function compare(dir: string, file: string, floorScript: string, rounds = 3) {
-  const samples: Array<{ baton: number; wall: number; floor: number }> = [];
+/** Plain Node spawning the same commands (bench/floors/nodeSpawn.mjs): what any Node program pays. */
+function nodeSpawnMs(dir: string, parallel: number): number {
+  return Number(execFileSync(process.execPath, [join(__dirname, 'floors', 'nodeSpawn.mjs'), dir, String(count), String(parallel), command], { encoding: 'utf8' }));
+}
+
+/** Median over rounds of Baton's run time, the floor, and their ratio (per round, floor and peer beside Baton). */
+function compare(dir: string, file: string, floorScript: string, parallel: number, rounds = 3) {
+  const samples: Array<{ baton: number; wall: number; floor: number; node: number }> = [];
   for (let i = 0; i < rounds; i++) {
     const floor = shellMs(dir, `rm -f out.txt; ${floorScript}`);
+    const node = nodeSpawnMs(dir, parallel);
     const baton = batonRunMs(dir, file);
-    samples.push({ baton: baton.run, wall: baton.wall, floor });
+    samples.push({ baton: baton.run, wall: baton.wall, floor, node });
   }
   const ratio = median(samples.map((s) => s.baton / s.floor));
   const middle = samples.find((s) => s.baton / s.floor === ratio)!;
-  return { baton: middle.baton, wall: middle.wall, floor: middle.floor, ratio };
+  return { baton: middle.baton, wall: middle.wall, floor: middle.floor, ratio, node: middle.node };
 }
 
 export async function benchShell(): Promise<Record<string, number>> {
@@ -64,21 +72,27 @@ export async function benchShell(): Promise<Record<string, number>> {
     writeFileSync(join(dir, 'sequence.yaml'), sequentialShellYaml(count, command));
     writeFileSync(join(dir, 'fanout.yaml'), matrixShellYaml(count, 8, command));
     batonRunMs(dir, join(dir, 'sequence.yaml')); // warm the disk and the page cache
-    const sequence = compare(dir, join(dir, 'sequence.yaml'), `i=0; while [ $i -lt ${count} ]; do sh -c ${JSON.stringify(command)}; i=$((i+1)); done`);
-    const fanout = compare(dir, join(dir, 'fanout.yaml'), `seq 1 ${count} | xargs -P 8 -I{} sh -c ${JSON.stringify(command)}`);
+    const sequence = compare(dir, join(dir, 'sequence.yaml'), `i=0; while [ $i -lt ${count} ]; do sh -c ${JSON.stringify(command)}; i=$((i+1)); done`, 1);
+    const fanout = compare(dir, join(dir, 'fanout.yaml'), `seq 1 ${count} | xargs -P 8 -I{} sh -c ${JSON.stringify(command)}`, 8);
     const figures = {
       sequence_200_ms: round(sequence.baton, 0),
       sequence_200_wall_ms: round(sequence.wall, 0),
       shell_loop_200_ms: round(sequence.floor, 0),
       sequence_ratio: round(sequence.ratio, 2),
+      node_spawn_sequence_200_ms: round(sequence.node, 0),
+      sequence_vs_node_spawn_ratio: round(sequence.baton / sequence.node, 2),
       fanout_200_ms: round(fanout.baton, 0),
       fanout_200_wall_ms: round(fanout.wall, 0),
       xargs_p8_200_ms: round(fanout.floor, 0),
       fanout_ratio: round(fanout.ratio, 2),
+      node_spawn_p8_200_ms: round(fanout.node, 0),
+      fanout_vs_node_spawn_ratio: round(fanout.baton / fanout.node, 2),
     };
     printTable('Shell steps (200 × `echo x >> file`; Baton: the run itself, whole command in brackets)', [
       ['200 sequential steps', `${figures.sequence_200_ms} ms [${figures.sequence_200_wall_ms} ms], shell loop ${figures.shell_loop_200_ms} ms: ${figures.sequence_ratio}×`],
+      ['  plain Node spawn, one at a time (peer)', `${figures.node_spawn_sequence_200_ms} ms: Baton ${figures.sequence_vs_node_spawn_ratio}×`],
       ['200-instance matrix, max_parallel 8', `${figures.fanout_200_ms} ms [${figures.fanout_200_wall_ms} ms], xargs -P 8 ${figures.xargs_p8_200_ms} ms: ${figures.fanout_ratio}× (budget ≤ 1.5×)`],
+      ['  plain Node spawn, 8 at a time (peer)', `${figures.node_spawn_p8_200_ms} ms: Baton ${figures.fanout_vs_node_spawn_ratio}×`],
     ]);
     return figures;
   } finally {
