@@ -1,8 +1,9 @@
 """Command line for Baton's shared event log, for tools that are not Baton (PyCharm, scripts, CI).
+Installed with the package as ``baton-py``; the same as ``python3 baton_client.py``:
 
-    python3 baton_client.py emit test.completed --data '{"passed": 12}' [--source pycharm]
+    python3 baton_client.py emit test.completed --data '{"passed": 12}' [--source pycharm] [--subject s] [--json]
     python3 baton_client.py tail [--follow] [--type 'process.*'] [--source '*pycharm*'] [--limit N] [--json]
-    python3 baton_client.py approve <run-id> [--step <id>] [--reject] [--reason text] [--state-dir DIR]
+    python3 baton_client.py approve <run-id> [--step/-s <id>] [--reject] [--reason text] [--state-dir DIR]
     python3 baton_client.py cancel <run-id> [--reason text] [--state-dir DIR]
 
 The flags are the ``baton`` CLI's: ``tail --limit N`` (``-n N``) prints the newest N matching events
@@ -19,22 +20,30 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import sys
 from typing import List, Optional
 
 import baton_events
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="baton_client", description="Emit, tail and approve through Baton's shared event log.")
+def _program() -> str:
+    # `baton-py` when run as the installed script, `baton_client` as a file or with -m.
+    name = os.path.basename(sys.argv[0] if sys.argv and sys.argv[0] else "baton_client")
+    return name[:-3] if name.endswith(".py") else name
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Emit, tail and approve through Baton's shared event log.")
     parser.add_argument("--log", help="path of the event log (default: $BATON_EVENT_LOG or .baton/events.jsonl)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     emit = sub.add_parser("emit", help="append one event")
     emit.add_argument("type", help="event type, e.g. test.completed")
-    emit.add_argument("--data", help="JSON payload")
+    emit.add_argument("--data", "-d", help="JSON payload")
     emit.add_argument("--source", help="event source (default: baton://<host>/python/<pid>)")
     emit.add_argument("--subject", help="subject, e.g. a run id")
+    emit.add_argument("--json", action="store_true", help="print the whole event, not only its id")
 
     tail = sub.add_parser("tail", help="print the newest events (and follow the log with --follow)")
     tail.add_argument("--follow", "-f", action="store_true", help="then keep following the log (like tail -F)")
@@ -46,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     approve = sub.add_parser("approve", help="grant (or reject) a run's pending approval")
     approve.add_argument("run", help="run id")
-    approve.add_argument("--step", help="step id")
+    approve.add_argument("--step", "-s", help="step id")
     approve.add_argument("--reject", action="store_true", help="reject instead of granting")
     approve.add_argument("--reason", "--comment", dest="reason", help="why, for the record (--comment is the old name)")
     approve.add_argument("--state-dir", help="Baton's state folder holding the run (default: $WORKFLOW_STATE_DIR or .baton)")
@@ -72,15 +81,16 @@ def _human(event: dict) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    prog = _program()
+    args = _parser(prog).parse_args(argv)
     if args.command == "emit":
         try:
             data = None if args.data is None else json.loads(args.data)
         except ValueError as error:
-            print("baton_client: --data is not JSON: %s" % error, file=sys.stderr)
+            print("%s: --data is not JSON: %s" % (prog, error), file=sys.stderr)
             return 2
         event = baton_events.emit(args.type, data, args.source, args.log, subject=args.subject)
-        print(event["id"])
+        print(json.dumps(event, separators=(",", ":"), ensure_ascii=False) if args.json else event["id"])
         return 0
     if args.command in ("approve", "cancel"):
         try:
@@ -89,14 +99,14 @@ def main(argv: Optional[List[str]] = None) -> int:
             else:
                 event = baton_events.cancel(args.run, args.reason, path=args.log, state_dir=args.state_dir)
         except baton_events.ApprovalRefused as refused:
-            print("baton_client %s: %s" % (args.command, refused), file=sys.stderr)
+            print("%s %s: %s" % (prog, args.command, refused), file=sys.stderr)
             return 2
         print(event["id"])
         return 0
-    return _tail(args)
+    return _tail(args, prog)
 
 
-def _tail(args: argparse.Namespace) -> int:
+def _tail(args: argparse.Namespace, prog: str) -> int:
     """``baton tail``: the newest --limit matches (only those kept in memory), then, with --follow, new ones."""
     backlog: "collections.deque[dict]" = collections.deque(maxlen=0 if args.from_end else args.limit)
     live = False
@@ -112,7 +122,7 @@ def _tail(args: argparse.Namespace) -> int:
                 show(backlog.popleft())
 
     def bad(offset: int, raw: bytes, reason: str) -> None:
-        print("baton_client: bad line at byte %d: %s" % (offset, reason), file=sys.stderr)
+        print("%s: bad line at byte %d: %s" % (prog, offset, reason), file=sys.stderr)
 
     try:
         for event in baton_events.tail(args.log, follow=args.follow, on_bad_line=bad, on_caught_up=caught_up):

@@ -1,4 +1,5 @@
-"""Baton's shared event log from Python: emit, tail, approve and cancel. Standard library only.
+"""Baton's shared event log from Python: emit, tail, approve and cancel, and (from ``baton_hooks``) the
+``process`` decorator and the convenience emitters. Standard library only.
 
 The log is one CloudEvents 1.0 JSON object per line (see ``schemas/event.schema.json`` in the Baton
 repository). The rules that keep many writers safe are the same as on the Node side:
@@ -468,6 +469,21 @@ def tail(path: Optional[str] = None, follow: bool = True, from_end: bool = False
     finally:
         if fd is not None:
             os.close(fd)
+
+
+# The integration hooks (the decorator, the convenience emitters, the seed's names) live in their own
+# module and are part of this one's API: ``baton_events.process(...)``.
+from baton_hooks import (  # noqa: E402  (after the definitions baton_hooks reaches back for)
+    BatonLogWarning, Process, current_process, emit_mcp_tool_completed, emit_synthesis_completed,
+    emit_test_completed, json_safe, notify_mcp_tool_complete, notify_synthesis_complete,
+    notify_test_complete, process, summarize, with_workflow_notifications,
+)
+
+__all__ += [
+    "BatonLogWarning", "Process", "current_process", "emit_mcp_tool_completed", "emit_synthesis_completed",
+    "emit_test_completed", "json_safe", "notify_mcp_tool_complete", "notify_synthesis_complete",
+    "notify_test_complete", "process", "summarize", "with_workflow_notifications",
+]
 
 
 if __name__ == "__main__":
