@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { emitMcpToolCompleted, emitSynthesisCompleted, emitTestCompleted, withProcessEvents } from '../../src/index';
-import { cliEnv, describeResult, exitBoundMs, readJournal, repoRoot, runCli, startCli, stateDirOf, tempDir, waitFor, waitForRecord, writeFile, type CliResult } from '../support/cli';
+import { cliEnv, describeResult, exitBoundMs, readJournal, repoRoot, runCli, startCli, stateDirOf, tempDir, waitForRecord, writeFile, type CliResult } from '../support/cli';
 import { interrupt, logPathOf, readLog, startWatch, waitForEvents, type LoggedEvent } from '../support/eventLogCli';
 import { gatedDeploy } from '../support/workflows';
 
@@ -25,7 +25,9 @@ const bin = (name: string) => join(venv, 'bin', name);
 
 /** Runs a command to its end (bounded); never rejects on a non-zero exit. */
 function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; boundMs?: number }): Promise<CliResult> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? cliEnv(options.cwd), stdio: ['ignore', 'pipe', 'pipe'] });
+  // PYTHONDONTWRITEBYTECODE: running the tests in clients/python must not leave __pycache__ there.
+  const env = { ...(options.env ?? cliEnv(options.cwd)), PYTHONDONTWRITEBYTECODE: '1' };
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -67,7 +69,7 @@ test("a fresh venv installs clients/python offline with the README's line: the m
   assert.match(help.stdout, /^usage: baton-py .*\{emit,tail,approve,cancel\}/m);
   const plugin = await run(bin('python'), ['-m', 'pytest', '--help'], { cwd: tmpdir() });
   assert.match(plugin.stdout, /--baton\s+append test\.completed/);
-  assert.deepEqual(readdirSync(packageDir).sort(), ['README.md', '_build', 'baton_client.py', 'baton_events.py', 'baton_hooks.py', 'baton_pytest.py', 'pyproject.toml', 'tests'], 'building left nothing behind in the sources');
+  assert.deepEqual(readdirSync(packageDir).filter((f) => /^(build|dist)$|\.(egg|dist)-info$/.test(f)), [], 'building left nothing behind in the sources');
 });
 
 test('the decorator, context manager and plugin, by their pytest tests (sync, async, raising, threaded, one write per line)', async (t) => {
