@@ -25,6 +25,13 @@ await build({
 });
 chmodSync('dist/cli.js', 0o755);
 
+// `baton mcp` in its own bundle: the MCP SDK (and zod) load only when it runs, not with every command.
+await build({
+  ...common,
+  entryPoints: { mcp: 'src/mcp/index.ts' },
+  outdir: 'dist',
+});
+
 if (existsSync('src/extension/extension.ts')) {
   await build({
     ...common,

@@ -5,6 +5,7 @@ import { approveCommand } from './commands/approveCommand';
 import { cancelCommand } from './commands/cancelCommand';
 import { emitCommand } from './commands/emitCommand';
 import { execCommand } from './commands/execCommand';
+import { mcpCommand } from './commands/mcpCommand';
 import { rerunCommand } from './commands/rerunCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runCommand } from './commands/runCommand';
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   tailCommand,
   execCommand,
   watchCommand,
+  mcpCommand,
 ];
 
 /** The whole CLI as a function: tests call it in-process; the bin only wires `process`. */

@@ -65,6 +65,8 @@ export interface StartOptions extends RunOptions {
   trigger?: Record<string, unknown>;
   /** Pick the id (tests, triggers); @default a new time-sortable id */
   runId?: string;
+  /** Who asked for the run when it is not the person at this process (an AI assistant through `baton mcp`: `mcp:<client>`). */
+  startedBy?: string;
   /** A re-run: the run it re-runs, and that run's records of the steps it does not run again (see rerun.ts). */
   rerun?: { of: string; reuse: readonly LifecycleEvent[] };
 }
@@ -120,6 +122,7 @@ export function startRun(options: StartOptions): RunHandle {
       steps: stepPlan(workflow),
       ...(options.trigger ? { trigger: options.trigger } : {}),
       ...(options.rerun ? { rerunof: options.rerun.of } : {}),
+      ...(options.startedBy ? { startedBy: options.startedBy } : {}),
     },
   };
   if (options.file === undefined) delete started.data.file;

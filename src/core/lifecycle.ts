@@ -87,6 +87,8 @@ export interface LifecyclePayloads {
     trigger?: Record<string, unknown>;
     /** A re-run: the run it re-runs (`baton rerun`). */
     rerunof?: string;
+    /** Who asked for the run, when a front end says (`mcp:<client name>`). */
+    startedBy?: string;
   };
   'baton.workflow.resumed': {
     fromStep: string | null;

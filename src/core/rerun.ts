@@ -28,6 +28,8 @@ export interface RerunOptions extends RunOptions {
   /** Overrides the old run's inputs. */
   inputs?: Record<string, string>;
   runId?: string;
+  /** @see StartOptions.startedBy */
+  startedBy?: string;
 }
 
 export function rerunRun(options: RerunOptions): RunHandle {

@@ -44,6 +44,8 @@ export interface RunState {
   trigger?: Record<string, unknown>;
   /** The run this one re-runs. */
   rerunOf?: string;
+  /** Who asked for the run, when its front end said (`mcp:claude-code`). */
+  startedBy?: string;
   /** Every step, each matrix step followed by its instances. */
   steps: StepState[];
   error?: string;
@@ -107,6 +109,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       state.inputs = data.inputs ?? {};
       if (data.trigger) state.trigger = data.trigger;
       if (data.rerunof) state.rerunOf = data.rerunof;
+      if (data.startedBy) state.startedBy = data.startedBy;
       for (const s of data.steps ?? []) {
         const fresh: StepState = { id: s.id, name: s.name, status: 'pending', attempt: 0, maxAttempts: s.maxAttempts, outputs: {} };
         if (s.needs) fresh.needs = s.needs;

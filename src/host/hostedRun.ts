@@ -39,7 +39,7 @@ export interface HostedRunOptions {
 }
 
 /** What a new run needs besides the front end's part: the engine's own start options, unchanged. */
-export interface StartHostedOptions extends HostedRunOptions, Pick<StartOptions, 'workflow' | 'source' | 'file' | 'inputs' | 'trigger' | 'runId'> {}
+export interface StartHostedOptions extends HostedRunOptions, Pick<StartOptions, 'workflow' | 'source' | 'file' | 'inputs' | 'trigger' | 'runId' | 'startedBy'> {}
 
 /** Starts a run; its `result` settles once the run ended and Slack was flushed. */
 export function startHostedRun(context: HostContext, options: StartHostedOptions): RunHandle {
@@ -52,6 +52,7 @@ export function startHostedRun(context: HostContext, options: StartHostedOptions
       ...(options.inputs ? { inputs: options.inputs } : {}),
       ...(options.trigger ? { trigger: options.trigger } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
+      ...(options.startedBy ? { startedBy: options.startedBy } : {}),
     }),
   );
 }
@@ -70,6 +71,8 @@ export interface RerunHostedOptions extends HostedRunOptions {
   /** Overrides of the old run's inputs. */
   inputs?: Record<string, string>;
   runId?: string;
+  /** Who asked for the re-run (`mcp:<client>`). */
+  startedBy?: string;
 }
 
 /**
@@ -87,6 +90,7 @@ export function rerunHostedRun(context: HostContext, options: RerunHostedOptions
       select: options.select ?? { kind: 'all' },
       ...(options.inputs ? { inputs: options.inputs } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
+      ...(options.startedBy ? { startedBy: options.startedBy } : {}),
     }),
   );
 }

@@ -6,6 +6,7 @@ export { batonSecretVariables, eventLogPathOf, stepEnvironment, type FrontEnd, t
 export { rerunHostedRun, resumeHostedRun, startHostedRun, type HostedRunOptions, type RerunHostedOptions, type StartHostedOptions } from './hostedRun';
 export { requestApproval, requestCancel, type ApprovalRequestOptions, type CancelRequest } from './requests';
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
+export { loadWorkflowAt, loadWorkflowsIn, parseWorkflowText } from './workflowFiles';
 export { runInProcess, watchTriggers, type InProcessTriggerOptions, type WatchOptions } from './triggerWatcher';
 /** Front ends reach Slack only through the host; the Set Slack Webhook URL command checks a URL before storing it. */
 export { checkWebhookUrl } from '../slack/index';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { BatonError, defaultActions, defaultsFromEnv, editorOnlyActionNames, errorMessage, formatDiagnostic, hasErrors, loadWorkflowFile, readUserFile, requesterName, runIdPattern, statUserFile, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
-import { startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
+import { BatonError, errorMessage, formatDiagnostic, hasErrors, readUserFile, requesterName, runIdPattern, statUserFile, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
+import { loadWorkflowAt, startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
 import { validateEventObject, type BatonEvent } from '../../events/index';
 import { approveAll, promptApprover } from '../approvers';
 import type { Command, ParsedArgs } from '../command';
@@ -34,7 +34,7 @@ export const runCommand: Command = {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) throw new UsageError('give exactly one workflow file');
     statUserFile(resolve(io.cwd, file), file); // missing, a folder, a FIFO, no permission: one line, exit 2
-    const loaded = loadWorkflowFile(resolve(io.cwd, file), { actions: defaultActions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
+    const loaded = loadWorkflowAt(resolve(io.cwd, file), io.env);
     for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);
     if (!loaded.workflow || hasErrors(loaded.diagnostics)) return exitCodes.failed;
     const inputs = parseInputs((values.input as string[] | undefined) ?? [], Object.keys(loaded.workflow.inputs));

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { defaultActions, defaultsFromEnv, editorOnlyActionNames, findWorkflowFiles, formatDiagnostic, loadWorkflowFile } from '../../core/index';
+import { findWorkflowFiles, formatDiagnostic } from '../../core/index';
 import { createIngressServer, defaultSource, describeDecision, ensureEventLogFile, SharedLog, type TriggerTarget } from '../../events/index';
-import { eventLogPathOf, runInProcess, watchTriggers } from '../../host/index';
+import { eventLogPathOf, loadWorkflowAt, runInProcess, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';
 import { cliContext } from '../cliContext';
@@ -81,7 +81,7 @@ function workflowTargets(io: CliIo, globs: string[] | undefined): { get: () => T
     signature = next;
     cached = [];
     for (const file of files) {
-      const loaded = loadWorkflowFile(file, { actions: defaultActions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(io.env) });
+      const loaded = loadWorkflowAt(file, io.env);
       if (loaded.workflow) cached.push({ workflow: loaded.workflow, file, source: loaded.source });
       else for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file: relative(io.cwd, file) })}\n`);
     }
