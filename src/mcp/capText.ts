@@ -21,6 +21,7 @@ export function capText(text: string, keep: 'head' | 'tail' = 'head', limit = ma
 /** A JSON value within the limit: as it is when small, else its JSON text cut with the marker. */
 export function capValue(value: unknown, limit = maxResultBytes): unknown {
   if (value === undefined) return undefined;
+  if (typeof value === 'string') return capText(value, 'head', limit).text;
   const json = JSON.stringify(value);
   if (json === undefined || Buffer.byteLength(json, 'utf8') <= limit) return value;
   return capText(json, 'head', limit).text;

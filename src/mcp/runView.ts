@@ -9,6 +9,8 @@ import { capValue, cutMarker, maxResultBytes } from './capText';
 
 /** Steps listed per run; a 10,000-step run lists its first ones and says how many there are. @default 500 */
 export const maxStepsShown = 500;
+/** The most of one output value an answer carries. @default 16384 */
+export const maxOutputBytes = 16 * 1024;
 /** How much of a step's log get_run shows. @default 8192 */
 export const logTailBytes = 8 * 1024;
 
@@ -76,7 +78,8 @@ export function runLine(run: RunSummary): Record<string, unknown> {
 }
 
 function stepView(step: StepState): StepView {
-  const outputs = Object.keys(step.outputs).length > 0 ? capValue(step.outputs, 16 * 1024) : undefined;
+  // Each value on its own: one huge value is cut, the others stay whole.
+  const outputs = Object.keys(step.outputs).length > 0 ? Object.fromEntries(Object.entries(step.outputs).map(([k, v]) => [k, capValue(v, maxOutputBytes)])) : undefined;
   return {
     id: step.id,
     name: step.name,

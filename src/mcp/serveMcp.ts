@@ -1,8 +1,9 @@
 /**
  * `baton mcp`: the MCP server over stdio. stdout carries only protocol; Baton's warnings go to
- * stderr. The server ends when its client closes stdin (runs it started finish first, their
- * approvals then come from VS Code or `baton approve`) or on SIGINT/SIGTERM (those runs are
- * cancelled, as `baton run`'s are; resume_run or `baton resume` continues them).
+ * stderr. The server ends when its client closes stdin or on SIGINT/SIGTERM; the runs it started
+ * live in this process, so they are cancelled then (as `baton run`'s are on Ctrl-C), with the
+ * reason journaled; resume_run, `baton resume` or VS Code's Resume continue them. A client closes
+ * stdin and sends SIGTERM two seconds later (the MCP stdio shutdown), so lingering is no option.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Readable, Writable } from 'node:stream';
@@ -34,17 +35,20 @@ export async function serveMcp(options: ServeOptions): Promise<number> {
     frontEnd: 'mcp',
     warn: (message) => void options.stderr.write(`baton mcp: ${message}\n`),
   };
-  const session = new Session({ root: options.root, context, signal: options.signal, allowAssistantApprovals: options.allowAssistantApprovals ?? false });
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const session = new Session({ root: options.root, context, signal, allowAssistantApprovals: options.allowAssistantApprovals ?? false });
   const { server, close } = createBatonMcpServer(session, options.version ?? '0.1.0');
   const transport = new StdioServerTransport(options.stdin, options.stdout);
   const ended = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     options.stdin.once('end', () => resolve());
-    options.signal.addEventListener('abort', () => resolve(), { once: true });
+    signal.addEventListener('abort', () => resolve(), { once: true });
   });
   server.server.onerror = (error) => context.warn(`protocol: ${error.message}`);
   await server.connect(transport);
   await ended;
+  if (!signal.aborted) stop.abort(new Error('the assistant session ended (baton mcp stopped)'));
   close();
   await server.close().catch(() => undefined);
   await session.settled();
