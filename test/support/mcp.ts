@@ -37,7 +37,7 @@ export async function connectMcp(t: TestContext, cwd: string, options: McpSessio
     command: process.execPath,
     args: [cliPath, 'mcp', ...(options.args ?? [])],
     cwd,
-    env: options.env ?? (cliEnv(cwd) as Record<string, string>),
+    env: (options.env ?? cliEnv(cwd)) as Record<string, string>,
     stderr: 'pipe',
   });
   let stderr = '';
