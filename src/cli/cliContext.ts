@@ -1,13 +1,29 @@
-import type { HostContext } from '../host/index';
+import { resolve } from 'node:path';
+import { readSecretsFile, secretsFileVariable, type HostContext } from '../host/index';
 import type { CliIo } from './io';
 import { cliStateDir } from './stateDir';
 
-/** Where the CLI stands for the host: its state folder and environment; Baton's warnings go to stderr. */
-export function cliContext(io: CliIo, options: { slackEvents?: string } = {}): HostContext {
+export interface CliContextOptions {
+  /** `--slack-events`: wins over BATON_SLACK_EVENTS. */
+  slackEvents?: string;
+  /** `--secrets-file`: wins over BATON_SECRETS_FILE. */
+  secretsFile?: string;
+}
+
+/**
+ * Where the CLI stands for the host: its state folder and environment (the flags put where the
+ * host reads them); Baton's warnings go to stderr. A secrets file is checked now, so a file others
+ * can read stops the command before any run starts.
+ * @throws BatonError `unreadable_file` for a missing or non-private secrets file
+ */
+export function cliContext(io: CliIo, options: CliContextOptions = {}): HostContext {
+  const env = { ...io.env };
+  if (options.slackEvents) env.BATON_SLACK_EVENTS = options.slackEvents;
+  if (options.secretsFile) env[secretsFileVariable] = resolve(io.cwd, options.secretsFile);
+  if (env[secretsFileVariable]) readSecretsFile(env[secretsFileVariable]);
   return {
     stateDir: cliStateDir(io),
-    // `--slack-events` wins over BATON_SLACK_EVENTS, through the one place the host reads it.
-    env: options.slackEvents ? { ...io.env, BATON_SLACK_EVENTS: options.slackEvents } : io.env,
+    env,
     frontEnd: 'cli',
     warn: (message) => void io.stderr.write(`baton: ${message}\n`),
   };

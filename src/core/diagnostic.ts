@@ -49,6 +49,7 @@ export type DiagnosticCode =
   /** `steps.<id>.result`, `run.url`, ...: a property the context does not have. */
   | 'expression.unknown_property'
   | 'expression.secrets_in_if'
+  | 'expression.secret_name'
   /** `if:` with text beside a `${{ }}`: GitHub would read it as an always-true string. */
   | 'expression.condition_text'
   /** More than 256 instances of one matrix step (after include/exclude). */

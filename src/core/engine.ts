@@ -11,6 +11,7 @@ import { BatonError, CancelledError, errorMessage } from './errors';
 import { fileError, readUserFile } from './fileErrors';
 import { buildExpressionContext } from './expressionContext';
 import { evaluateCondition } from './expressions';
+import type { SecretSource } from './secrets';
 import { runGraph } from './graphScheduler';
 import { maxAttempts } from './retryPolicy';
 import { expandMatrix } from './matrix';
@@ -51,6 +52,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Values masked as `***` wherever step output or errors would show them (webhook URLs, tokens). */
   secrets?: readonly string[];
+  /** Where `${{ secrets.NAME }}` values come from, asked when a step reading one starts; every value given is masked too. */
+  secretSource?: SecretSource;
   /** A subscriber threw: reported here, never fatal to the run. */
   onListenerError?: (error: unknown) => void;
 }
@@ -224,6 +227,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   for (const event of options.history) noteDecision(event);
   const isDecisionApplied = (id: string) => appliedDecisions.has(id);
   const inbox = new ApprovalInbox(isDecisionApplied);
+  /** What is masked: the front end's secrets, and each secret a step resolves (added as steps start). */
+  const masks = [...(options.secrets ?? [])];
   const resumedAt = new Date(clock.now()).toISOString();
   let state!: RunState;
 
@@ -301,7 +306,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
           publish,
           getState: () => state,
           getStep: (id) => builder.step(id),
-          secrets: options.secrets ?? [],
+          secrets: masks,
+          ...(options.secretSource ? { secretSource: options.secretSource } : {}),
           onWriteError,
           writeFailure: () => writeFailure,
           acquireSlot: acquire,

@@ -16,6 +16,8 @@ export type BatonErrorCode =
   | 'disk_full'
   /** A `${{ }}` that does not parse or evaluate (at run time; validation reports it earlier). */
   | 'expression'
+  /** A `${{ secrets.NAME }}` the step reads is set nowhere (or its source refused, e.g. a secrets file others can read). */
+  | 'secret_missing'
   /** Any other failure to write Baton's own files. */
   | 'io';
 

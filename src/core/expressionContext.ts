@@ -30,6 +30,8 @@ export interface ContextSource {
   env: Record<string, string>;
   event?: unknown;
   matrix?: Record<string, unknown>;
+  /** The secrets this step reads, resolved when it started (see secrets.ts). */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -47,6 +49,7 @@ export function buildExpressionContext(source: ContextSource): ExpressionContext
     event: source.event ?? null,
     run: { id: source.state.runId, workflow_id: source.workflow.id, workflow_name: source.workflow.name },
     matrix: source.matrix ?? {},
+    ...(source.secrets ? { secrets: source.secrets } : {}),
   };
 }
 

@@ -32,3 +32,4 @@ export { globToRegExp, type GlobOptions } from './glob';
 export { defaultWorkflowGlobs, findWorkflowFiles } from './workflowFiles';
 export { expandMatrix, matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance, type MatrixSpec } from './matrix';
 export { rerunRun, selectSteps, type RerunOptions, type RerunSelection } from './rerun';
+export { resolveSecrets, secretNamePattern, secretNamesRead, type SecretSource } from './secrets';

@@ -14,6 +14,7 @@ import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
 import { SecretMasker } from './secretMasker';
+import { resolveSecrets, secretNamesRead, type SecretSource } from './secrets';
 import { StepOutput } from './stepOutput';
 import { canRetry, maxAttempts as attemptsAllowed, retryDelayMs } from './retryPolicy';
 import type { Combination } from './matrix';
@@ -42,7 +43,10 @@ export interface StepRun {
   publish: Publish;
   getState: () => RunState;
   getStep: (id: string) => StepState | undefined;
-  secrets: readonly string[];
+  /** Values to mask: Baton's own secrets, and each `${{ secrets.* }}` value a step of the run resolved (the engine's list, added to here). */
+  secrets: string[];
+  /** Where `${{ secrets.NAME }}` values come from; absent, a step reading one fails with its name. */
+  secretSource?: SecretSource;
   /** Waits for a free `max_parallel` slot (after the approval gate: a step waiting for a human holds none). */
   acquireSlot?: () => Promise<() => void>;
   /** The instance's matrix values, for a matrix step. */
@@ -72,14 +76,21 @@ export async function runStep(run: StepRun): Promise<StepOutcome> {
     return 'cancelled'; // the run (or a fail_fast sibling) was cancelled while waiting for a slot
   }
   try {
-    return await attempts(run);
+    let secrets: Record<string, string>;
+    try {
+      secrets = await resolveSecrets(secretNamesRead(step.params), run.secretSource);
+    } catch (error) {
+      return fail(run, errorMessage(error), isBatonError(error) ? error.code : 'secret_missing', 0, '');
+    }
+    for (const value of Object.values(secrets)) if (!run.secrets.includes(value)) run.secrets.push(value);
+    return await attempts(run, secrets);
   } finally {
     release();
   }
 }
 
 /** The attempts of a step, with timeout and exponential backoff between them. */
-async function attempts(run: StepRun): Promise<StepOutcome> {
+async function attempts(run: StepRun, secrets: Record<string, string>): Promise<StepOutcome> {
   const { step, publish } = run;
   const maxAttempts = attemptsAllowed(step.retry);
   const firstAttempt = 1;
@@ -90,7 +101,7 @@ async function attempts(run: StepRun): Promise<StepOutcome> {
     if (attempt > 1) output.write(`--- attempt ${attempt} of ${maxAttempts} ---\n`);
     const masked = maskedOutput(run, output);
     try {
-      const outputs = masked.maskValues(await attemptOnce(run, attempt, masked.write));
+      const outputs = masked.maskValues(await attemptOnce(run, attempt, masked.write, secrets));
       masked.end();
       output.close();
       publish('baton.step.completed', { attempt, durationMs: run.clock.now() - started, outputs }, step.id, true);
@@ -139,7 +150,7 @@ function maskedOutput(run: StepRun, output: StepOutput) {
   };
 }
 
-async function attemptOnce(run: StepRun, attempt: number, write: (text: string, stream: 'stdout' | 'stderr') => void) {
+async function attemptOnce(run: StepRun, attempt: number, write: (text: string, stream: 'stdout' | 'stderr') => void, secrets: Record<string, string>) {
   const { step } = run;
   const definition = run.actions.get(step.action);
   if (!definition) {
@@ -155,6 +166,7 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     env: run.env,
     event: run.trigger,
     ...(run.matrix ? { matrix: run.matrix } : {}),
+    secrets,
   });
   const { params, env: templateEnv } = renderParams(step.params, definition.shellParams ?? [], expressions);
   const attemptSignal = new AttemptSignal(run.runSignal, run.clock, step.timeoutSeconds * 1000);

@@ -1,3 +1,4 @@
+import { secretNamePattern } from './secrets';
 import { isScalar, type Document, type LineCounter } from 'yaml';
 import type { ActionRegistry } from './actions/actionRegistry';
 import type { DiagnosticCode, Range } from './diagnostic';
@@ -133,7 +134,11 @@ function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reade
       }
       return undefined;
     case 'secrets':
+      if (reader.place === 'env' || reader.place === 'matrix') return ['expression.not_allowed', `${written}: a secret is read in a step's params (resolved when that step starts), not in ${reader.place === 'env' ? 'the workflow\'s env' : 'strategy.matrix'}`];
       if (reader.place === 'if') return ['expression.secrets_in_if', `${written}: secrets cannot be read in if: (as in GitHub Actions); compare them in the step instead`];
+      if (typeof name === 'string' && name !== '*' && !secretNamePattern.test(name)) {
+        return ['expression.secret_name', `${written}: a secret's name is upper case letters, digits and _ (like ${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}), so BATON_SECRET_<NAME> can hold it`];
+      }
       return undefined;
     default:
       return undefined;

@@ -5,6 +5,7 @@
  * secrets the same way, from this one value.
  */
 import { resolveEventLogPath } from '../events/index';
+import { secretValuesIn, secretVariablePrefix } from './secretSource';
 
 /** The front ends, as they appear in event sources (`baton://<host>/<kind>/<pid>`) and requester names. */
 export type FrontEnd = 'cli' | 'vscode' | 'mcp';
@@ -19,6 +20,8 @@ export interface HostContext {
    */
   env: NodeJS.ProcessEnv;
   frontEnd: FrontEnd;
+  /** The front end's own store of `${{ secrets.NAME }}` values (VS Code's SecretStorage); asked first. */
+  storedSecret?: (name: string) => Promise<string | undefined>;
   /** Baton's own warnings (a Slack message not sent, the log not writable): stderr, an output channel. */
   warn(message: string): void;
 }
@@ -31,11 +34,15 @@ export function eventLogPathOf(context: Pick<HostContext, 'stateDir' | 'env'>): 
   return resolveEventLogPath({ stateDir: context.stateDir, env: context.env });
 }
 
-/** The environment steps get (the context's, without Baton's secrets) and the values to mask. */
+/**
+ * The environment steps get — the context's, without Baton's secrets and without the
+ * `BATON_SECRET_*` values (a step reads one only through `${{ secrets.NAME }}`) — and the values
+ * to mask.
+ */
 export function stepEnvironment(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; secrets: string[] } {
   const secret = new Set<string>(batonSecretVariables);
   return {
-    env: Object.fromEntries(Object.entries(env).filter(([key]) => !secret.has(key))),
-    secrets: batonSecretVariables.map((key) => env[key] ?? '').filter((value) => value !== ''),
+    env: Object.fromEntries(Object.entries(env).filter(([key]) => !secret.has(key) && !key.startsWith(secretVariablePrefix))),
+    secrets: [...batonSecretVariables.map((key) => env[key] ?? ''), ...secretValuesIn(env)].filter((value) => value !== ''),
   };
 }

@@ -22,6 +22,7 @@ import {
   type StartOptions,
 } from '../core/index';
 import { connectRun, type RunConnections } from './runConnections';
+import { hostSecretSource } from './secretSource';
 import { stepEnvironment, type HostContext } from './hostContext';
 
 export interface HostedRunOptions {
@@ -104,6 +105,7 @@ function launch(context: HostContext, options: HostedRunOptions, connections: Ru
       cwd: options.cwd,
       env,
       secrets,
+      secretSource: hostSecretSource(context),
       actions: options.actions ?? defaultActions,
       host: connections.host,
       approvers: [...connections.approvers, ...(options.approvers ?? [])],

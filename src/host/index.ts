@@ -7,6 +7,7 @@ export { rerunHostedRun, resumeHostedRun, startHostedRun, type HostedRunOptions,
 export { requestApproval, requestCancel, type ApprovalRequestOptions, type CancelRequest } from './requests';
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
 export { loadWorkflowAt, loadWorkflowsIn, parseWorkflowText } from './workflowFiles';
+export { hostSecretSource, readSecretsFile, secretsFileVariable, secretVariablePrefix } from './secretSource';
 export { runInProcess, watchTriggers, type InProcessTriggerOptions, type WatchOptions } from './triggerWatcher';
 /** Front ends reach Slack only through the host; the Set Slack Webhook URL command checks a URL before storing it. */
 export { checkWebhookUrl } from '../slack/index';

@@ -8,7 +8,7 @@ import { followRun, parseInputs, runFlags } from './runCommand';
 export const rerunCommand: Command = {
   name: 'rerun',
   summary: "Re-run a run's workflow as a new run, reusing the steps not selected",
-  usage: 'baton rerun <run> [--failed | --from <step>] [--input key=value]... [--yes] [--quiet] [--json] [--slack-events <globs>] [--run-id <id>]',
+  usage: 'baton rerun <run> [--failed | --from <step>] [--input key=value]... [--yes] [--quiet] [--json] [--slack-events <globs>] [--secrets-file <file>] [--run-id <id>]',
   details: [
     'The new run (a new id; its started event says `rerunof`) runs the old run\'s snapshot of the workflow.',
     'No flag: every step runs again. --failed: the failed, skipped and cancelled steps and everything that needs them; the rest keep their old results, shown as "reused from <run>".',
@@ -24,6 +24,7 @@ export const rerunCommand: Command = {
     quiet: { type: 'boolean', short: 'q' },
     json: { type: 'boolean' },
     'slack-events': { type: 'string' },
+    'secrets-file': { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }, io) {

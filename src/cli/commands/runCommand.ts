@@ -12,12 +12,13 @@ import { UsageError } from '../usageError';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a workflow file',
-  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet] [--json] [--slack-events <globs>] [--run-id <id>] [--trigger-file <event.json>]',
+  usage: 'baton run <file> [--input key=value]... [--yes] [--quiet] [--json] [--slack-events <globs>] [--secrets-file <file>] [--run-id <id>] [--trigger-file <event.json>]',
   details: [
     'Approvals: with --yes every step is approved; on a terminal you are asked; otherwise the run waits for `baton approve`.',
     'Ctrl-C cancels the run (exit 130); `baton resume <run>` continues it.',
     '--json prints each lifecycle event as one JSON line instead of the progress display (step output goes to stderr).',
     '--slack-events takes comma-separated globs of the event types sent to Slack, e.g. "baton.workflow.*,!baton.workflow.started" (default: failures, approvals, completions; or BATON_SLACK_EVENTS).',
+    '--secrets-file names a dotenv file (mode 0600) of values for ${{ secrets.NAME }}, after BATON_SECRET_NAME (or BATON_SECRETS_FILE).',
     '--run-id picks the run id (for tools that start runs, e.g. the VS Code extension); --trigger-file names a JSON CloudEvent that triggered the run (readable as ${{ event.* }}).',
   ].join('\n'),
   options: {
@@ -25,6 +26,7 @@ export const runCommand: Command = {
     'run-id': { type: 'string' },
     'trigger-file': { type: 'string' },
     'slack-events': { type: 'string' },
+    'secrets-file': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     quiet: { type: 'boolean', short: 'q' },
     json: { type: 'boolean' },
@@ -63,7 +65,7 @@ export async function followRun(io: CliIo, flags: RunFlags, start: (context: Hos
   if (flags.yes) approvers.push(approveAll);
   else if (io.stdin.isTTY) approvers.push(promptApprover(io, requesterName('cli')));
   try {
-    const handle = start(cliContext(io, flags.slackEvents ? { slackEvents: flags.slackEvents } : {}), {
+    const handle = start(cliContext(io, flags), {
       cwd: io.cwd,
       approvers,
       signal: io.signal,
@@ -90,11 +92,18 @@ export interface RunFlags {
   /** Lifecycle events as JSON lines on stdout, for programs. */
   json: boolean;
   slackEvents?: string;
+  secretsFile?: string;
 }
 
-/** The flags `run` and `resume` share. */
+/** The flags `run`, `resume` and `rerun` share. */
 export function runFlags(values: ParsedArgs['values']): RunFlags {
-  return { yes: values.yes === true, quiet: values.quiet === true, json: values.json === true, ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}) };
+  return {
+    yes: values.yes === true,
+    quiet: values.quiet === true,
+    json: values.json === true,
+    ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}),
+    ...(typeof values['secrets-file'] === 'string' ? { secretsFile: values['secrets-file'] } : {}),
+  };
 }
 
 function readTrigger(path: string, shownAs: string): BatonEvent {

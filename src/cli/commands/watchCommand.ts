@@ -14,7 +14,7 @@ import { wholeNumber, wholeNumberFlag } from '../wholeNumber';
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'Run workflows whose `on.events` match events in the shared log (headless trigger runner)',
-  usage: 'baton watch [--workflows <glob>]... [--max-depth <n>] [--yes] [--listen 127.0.0.1:PORT] [--slack-events <globs>]',
+  usage: 'baton watch [--workflows <glob>]... [--max-depth <n>] [--yes] [--listen 127.0.0.1:PORT] [--slack-events <globs>] [--secrets-file <file>]',
   details: [
     'Several watchers (and VS Code windows) may watch one log: each event starts each matching workflow exactly once.',
     'A workflow is never triggered by its own events, and trigger chains deeper than --max-depth (default 5) are refused.',
@@ -26,6 +26,7 @@ export const watchCommand: Command = {
     yes: { type: 'boolean', short: 'y' },
     listen: { type: 'string' },
     'slack-events': { type: 'string' },
+    'secrets-file': { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, io) {
@@ -34,7 +35,10 @@ export const watchCommand: Command = {
     const maxDepth = depthFromEnv ? wholeNumber(depthFromEnv, 'BATON_TRIGGERS_MAX_DEPTH', { min: 1 }) : wholeNumberFlag(values, 'max-depth', 5, { min: 1 });
     // Check --listen before anything starts: a usage error must not leave a tailer holding the process open.
     const listenAt = values.listen ? listenAddress(io, String(values.listen)) : undefined;
-    const context = cliContext(io, typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {});
+    const context = cliContext(io, {
+      ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}),
+      ...(typeof values['secrets-file'] === 'string' ? { secretsFile: values['secrets-file'] } : {}),
+    });
     const logPath = eventLogPathOf(context);
     // The tailer watches the log's folder; it must exist, or only the slow poll would notice events.
     ensureEventLogFile(logPath);
