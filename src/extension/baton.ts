@@ -15,6 +15,7 @@ import { WorkflowCatalog, type WorkflowEntry, type WorkflowFile } from './model/
 import { RunLauncher } from './runner/runLauncher';
 import { readSettings, type Settings } from './settings';
 import { SlackSecret } from './slackSecret';
+import { WorkflowSecrets } from './workflowSecrets';
 
 const inProcessRunsKey = 'baton.inProcessRuns';
 /** Journals are also polled (stat-only unless one changed): file watchers miss events on some file systems, and a dead owner changes no file. */
@@ -26,6 +27,8 @@ export class Baton implements vscode.Disposable {
   readonly workflows = new WorkflowCatalog(() => this.loadOptions());
   readonly runs = new RunCatalog({ stateDirs: () => this.folders().map((f) => f.stateDir), limit: 200 });
   readonly slack: SlackSecret;
+  /** `${{ secrets.NAME }}` values (Baton: Set Secret). */
+  readonly secrets: WorkflowSecrets;
   readonly launcher: RunLauncher;
   private readonly disposables: vscode.Disposable[] = [];
   private feed?: EventFeed;
@@ -43,11 +46,14 @@ export class Baton implements vscode.Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.slack = new SlackSecret(context.secrets);
+    this.secrets = new WorkflowSecrets(context.secrets, context.globalState);
     this.launcher = new RunLauncher({
       cliPath: context.asAbsolutePath(join('dist', 'cli.js')),
       nodePath: process.execPath,
       actions: () => this.actions,
-      context: async (stateDir) => ({ ...this.hostContext(stateDir), env: await this.runEnv() }),
+      // SecretStorage is asked again when a step reading a secret starts (in-process runs); a run
+      // the CLI executes gets the stored secrets as BATON_SECRET_<NAME> (see runEnv).
+      context: async (stateDir) => ({ ...this.hostContext(stateDir), env: await this.runEnv(), storedSecret: (name) => this.secrets.get(name) }),
       concurrency: {
         activeRunsOf: (id) => {
           this.refreshRuns();
@@ -62,7 +68,7 @@ export class Baton implements vscode.Disposable {
       onInProcessChange: (ids) => void context.workspaceState.update(inProcessRunsKey, ids),
       log: (m) => this.output.info(m),
     });
-    this.disposables.push(this.output, this.feedChanged, { dispose: () => this.launcher.dispose() });
+    this.disposables.push(this.output, this.feedChanged, this.secrets, { dispose: () => this.launcher.dispose() });
     this.watch();
   }
 
@@ -231,7 +237,7 @@ export class Baton implements vscode.Disposable {
   }
 
   private async runEnv(): Promise<NodeJS.ProcessEnv> {
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(await this.secrets.asEnvironment()) };
     const url = await this.slack.get();
     if (url) env.SLACK_WEBHOOK_URL = url;
     env.BATON_EVENT_LOG = this.eventLogPath();

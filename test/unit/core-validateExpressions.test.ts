@@ -129,6 +129,13 @@ describe('if:', () => {
     assert.deepEqual(d.range.start, { line: 6, col: 9 });
   });
 
+  test("a secret's name is upper case (BATON_SECRET_<NAME> can hold it); the workflow's env cannot read one", () => {
+    expectOne(workflow(step('a', 'params: { message: "${{ secrets.api_token }}" }')), 'expression.secret_name', '${{');
+    const env = `name: E\nenv: { TOKEN: "\${{ secrets.TOKEN }}" }\nsteps:\n${step('a', 'params: { message: hi }')}`;
+    expectOne(env, 'expression.not_allowed', '${{');
+    assert.deepEqual(found(workflow(step('a', 'params: { message: "${{ secrets.API_TOKEN }}" }'))), []);
+  });
+
   test('text beside a ${{ }} (an always-true string in GitHub) is refused', () => {
     expectOne(workflow(step('a', "if: ${{ inputs.target }} == 'production'")), 'expression.condition_text', '${{');
   });

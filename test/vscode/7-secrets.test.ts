@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { batonApi, waitFor, waitForRunStatus, workflowUri, workspacePath } from './helpers';
+import { batonApi, waitFor, waitForRunStatus, workflowNodes, workflowUri, workspacePath } from './helpers';
 
 type Started = { runId: string; mode: string };
 
@@ -83,5 +83,31 @@ suite('secrets', () => {
     } finally {
       noop.dispose();
     }
+  });
+
+  test('Set Secret: the name shows under Secrets, a run reads ${{ secrets.API_TOKEN }} masked; after Delete Secret the step fails naming it', async () => {
+    const api = await batonApi();
+    const value = `tok-${Math.random().toString(36).slice(2, 14)}`;
+    assert.strictEqual(await vscode.commands.executeCommand('baton.setSecret', 'API_TOKEN', value), true);
+    const roots = await workflowNodes();
+    const secrets = roots.find((n) => n.kind === 'secrets')!;
+    assert.ok(secrets, 'a Secrets node in the Workflows view');
+    assert.strictEqual(secrets.view.description, '1 stored');
+    const names = api._test.workflowsView.getChildren(secrets);
+    assert.deepStrictEqual(names.map((n) => n.view.label), ['API_TOKEN']);
+    assert.ok(!JSON.stringify(names.map((n) => n.view)).includes(value), 'the view shows names only');
+
+    const started = await vscode.commands.executeCommand<Started>('baton.runWorkflow', workflowUri('secret-token.yaml'));
+    const run = await waitForRunStatus(started!.runId, ['completed']);
+    const log = readFileSync(join(run.stateDir, 'runs', started!.runId, 'steps', 'use.log'), 'utf8');
+    assert.match(log, /token=\[\*\*\*\]/, 'the step got the value; its output shows ***');
+    assert.strictEqual(run.steps.find((s) => s.id === 'use')?.outputs.token, '***');
+    for (const { file, text } of filesUnder(workspacePath('.baton'))) assert.ok(!text.includes(value), `the secret is in ${file}`);
+
+    assert.strictEqual(await vscode.commands.executeCommand('baton.deleteSecret', 'API_TOKEN'), true);
+    assert.strictEqual((await workflowNodes()).find((n) => n.kind === 'secrets')?.view.description, 'none — Baton: Set Secret');
+    const again = await vscode.commands.executeCommand<Started>('baton.runWorkflow', workflowUri('secret-token.yaml'));
+    const failed = await waitForRunStatus(again!.runId, ['failed']);
+    assert.match(failed.steps.find((s) => s.id === 'use')?.error ?? '', /secret 'API_TOKEN' is not set/);
   });
 });

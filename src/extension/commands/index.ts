@@ -12,6 +12,7 @@ import { showRunLogCommand } from './showRunLog';
 import { clearSlackWebhookUrlCommand, setSlackWebhookUrlCommand } from './slackWebhook';
 import { UntrustedError } from './targets';
 import { validateWorkflowCommand } from './validateWorkflow';
+import { deleteSecretCommand, setSecretCommand } from './workflowSecretCommands';
 import { refreshCommand, revealRunCommand } from './viewCommands';
 
 /** Every command; ids, titles and menus are declared in package.json. */
@@ -31,6 +32,8 @@ export const commandTable: readonly BatonCommand[] = [
   newWorkflowCommand,
   setSlackWebhookUrlCommand,
   clearSlackWebhookUrlCommand,
+  setSecretCommand,
+  deleteSecretCommand,
   filterEventsCommand,
   clearEventFilterCommand,
   revealRunCommand,

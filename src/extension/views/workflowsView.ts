@@ -1,18 +1,20 @@
 import * as vscode from 'vscode';
 import type { Baton } from '../baton';
+import { secretNodes, secretsNode, type SecretNode, type SecretsNode } from '../model/secretNodes';
 import { workflowNodes, workflowStepNodes, type WorkflowNode, type WorkflowStepNode } from '../model/treeModel';
 import { toTreeItem } from './treeItems';
 
-export type WorkflowsNode = WorkflowNode | WorkflowStepNode;
+export type WorkflowsNode = WorkflowNode | WorkflowStepNode | SecretsNode | SecretNode;
 
-/** Workflows view: definitions → steps; the icon is the last run's result; invalid files show their first error. */
+/** Workflows view: definitions → steps; the icon is the last run's result; invalid files show their first error. Last, the Secrets node (names only). */
 export class WorkflowsView implements vscode.TreeDataProvider<WorkflowsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly baton: Baton) {
-    this.unsubscribe = [baton.workflows.on(() => this.changed.fire()), baton.runs.on(() => this.changed.fire())];
+    const secrets = baton.secrets.onDidChange(() => this.changed.fire());
+    this.unsubscribe = [baton.workflows.on(() => this.changed.fire()), baton.runs.on(() => this.changed.fire()), () => secrets.dispose()];
   }
 
   getTreeItem(node: WorkflowsNode): vscode.TreeItem {
@@ -22,8 +24,14 @@ export class WorkflowsView implements vscode.TreeDataProvider<WorkflowsNode>, vs
   }
 
   getChildren(node?: WorkflowsNode): WorkflowsNode[] {
-    if (!node) return workflowNodes(this.baton.workflows.list(), (id) => this.baton.runs.lastOf(id));
-    return node.kind === 'workflow' ? workflowStepNodes(node) : [];
+    if (!node) {
+      const workflows = workflowNodes(this.baton.workflows.list(), (id) => this.baton.runs.lastOf(id));
+      const names = this.baton.secrets.names();
+      // An empty view keeps its welcome text ("No workflows yet"): the Secrets node comes with something else.
+      return workflows.length || names.length ? [...workflows, secretsNode(names)] : [];
+    }
+    if (node.kind === 'workflow') return workflowStepNodes(node);
+    return node.kind === 'secrets' ? secretNodes(node.names) : [];
   }
 
   dispose(): void {
