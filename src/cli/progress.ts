@@ -11,6 +11,17 @@ interface Running {
   attempt: number;
   maxAttempts: number;
   since: number;
+  /** A workflow step: its child run's progress (`→ run <id>: 2/4`). */
+  child?: string;
+}
+
+/** A child run (`action: workflow`) of this run, or of one of its children, shown on its calling step. */
+interface ChildRun {
+  /** The step of this run it belongs to (for a grandchild, the step that called its parent). */
+  stepId: string;
+  done: number;
+  total: number;
+  plan: Set<string>;
 }
 
 /**
@@ -40,12 +51,17 @@ export class ProgressView {
   /** Steps may run side by side: output lines carry their step id. */
   private graph = false;
   private readonly partial = new Map<string, string>();
+  /** The run shown; events of other runs are its children's (the host hands them to the same view). */
+  private runId?: string;
+  private readonly children = new Map<string, ChildRun>();
 
   constructor(private readonly io: CliIo, private readonly quiet = false, private readonly now: () => number = Date.now) {
     this.tty = io.stdout.isTTY === true && io.env.TERM !== 'dumb';
   }
 
   readonly onEvent = (event: LifecycleEvent): void => {
+    if (this.runId === undefined && (event.type === 'baton.workflow.started' || event.type === 'baton.workflow.resumed')) this.runId = event.runId;
+    if (this.runId !== undefined && event.runId !== this.runId) return this.onChildEvent(event);
     const id = event.stepId ?? '';
     switch (event.type) {
       case 'baton.workflow.started':
@@ -117,6 +133,51 @@ export class ProgressView {
         break;
     }
   };
+
+  /** A child run's events, one line each on the calling step: `call → run <id>: 2/4`. */
+  private onChildEvent(event: LifecycleEvent): void {
+    if (event.type === 'baton.workflow.started' || event.type === 'baton.workflow.resumed') {
+      const parent = event.type === 'baton.workflow.started' ? event.data.parent : undefined;
+      const known = this.children.get(event.runId);
+      const stepId = known?.stepId ?? (parent ? (this.children.get(parent.runId)?.stepId ?? parent.stepId) : '');
+      const done = event.type === 'baton.workflow.resumed' ? event.data.stepsCompleted : 0;
+      this.children.set(event.runId, { stepId, done, total: event.data.stepsTotal, plan: new Set(event.data.steps.map((s) => s.id)) });
+    }
+    const child = this.children.get(event.runId);
+    if (!child) return;
+    const head = `  ${child.stepId} → run ${event.runId}`;
+    const step = event.stepId ?? '';
+    const update = (line: string) => {
+      const running = this.running.get(child.stepId);
+      if (running) running.child = `→ run ${event.runId}: ${child.done}/${child.total}`;
+      this.print(line);
+    };
+    switch (event.type) {
+      case 'baton.workflow.started':
+        return update(`${head} (${event.workflowName}): 0/${child.total}`);
+      case 'baton.workflow.resumed':
+        return update(`${head} (${event.workflowName}) resumed: ${child.done}/${child.total}`);
+      case 'baton.step.completed':
+        if (child.plan.has(step)) child.done++;
+        return update(`${head}: ${child.done}/${child.total} ${symbols.completed} ${step}`);
+      case 'baton.step.failed':
+        return update(`${head}: ${symbols.failed} ${step}: ${event.data.error}`);
+      case 'baton.step.waiting_approval':
+        this.waiting.add(`${event.runId}/${step}`);
+        return update(`${head}: ${symbols.waiting} ${event.data.stepName} needs approval — approve with: baton approve ${event.runId} --step ${step}  (or --reject)`);
+      case 'baton.approval.granted':
+      case 'baton.approval.rejected':
+        this.waiting.delete(`${event.runId}/${step}`);
+        return update(decisionText(`${head}: ${event.type.endsWith('granted') ? '✓ approved' : '✗ rejected'} ${step}`, event.data.by, event.data.reason));
+      case 'baton.workflow.completed':
+      case 'baton.workflow.failed':
+      case 'baton.workflow.cancelled':
+        for (const key of this.waiting) if (key.startsWith(`${event.runId}/`)) this.waiting.delete(key);
+        return update(`${head}: ${event.type.slice('baton.workflow.'.length)}`);
+      default:
+        return undefined;
+    }
+  }
 
   /** A step's output: indented under the progress lines (prefixed with the step when steps run side by side). */
   output(stepId: string, text: string): void {
@@ -220,7 +281,7 @@ export class ProgressView {
     const now = this.now();
     const entries = [...this.running];
     const shown = entries.length > maxLiveLines ? entries.slice(0, maxLiveLines - 1) : entries;
-    const lines = shown.map(([id, r]) => `⠿ ${this.position(id)} ${r.name} — running${attemptText(r)} ${formatDuration(now - r.since)}`);
+    const lines = shown.map(([id, r]) => `⠿ ${this.position(id)} ${r.name} — running${attemptText(r)} ${formatDuration(now - r.since)}${r.child ? ` ${r.child}` : ''}`);
     if (shown.length < entries.length) lines.push(`⠿ … and ${entries.length - shown.length} more running`);
     this.liveShown = lines.length;
     return lines.map((line) => cut(line, width)).join('\n');

@@ -22,6 +22,9 @@ export function defaultsFromEnv(env: NodeJS.ProcessEnv): WorkflowDefaults {
 
 type Raw = Record<string, unknown>;
 
+/** An `action: workflow` step's timeout unless it says otherwise. @default 86400 (a day) */
+export const calledWorkflowTimeoutSeconds = 86_400;
+
 /** Builds the engine's model from data that already passed validation. */
 export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<WorkflowDefaults> = {}): Workflow {
   const timeoutSeconds = defaults.timeoutSeconds ?? 300;
@@ -38,6 +41,7 @@ export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<Wo
     on: { save: on.save ?? [], events: on.events ?? [] },
     maxParallel: typeof raw.max_parallel === 'number' ? raw.max_parallel : availableParallelism(),
     steps: [],
+    outputs: Object.fromEntries(Object.entries((raw.outputs ?? {}) as Raw).map(([k, v]) => [k, String(v)])),
   };
   let previous: string | undefined;
   for (const rawStep of raw.steps as Raw[]) {
@@ -60,7 +64,9 @@ function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number, previou
     requiresApproval: raw.requires_approval === true,
     approvalTimeoutMinutes: seconds('approval_timeout_minutes', 60),
     continueOnFailure: raw.continue_on_failure === true,
-    timeoutSeconds: seconds('timeout_seconds', timeoutSeconds),
+    // A called workflow's steps have their own timeouts; the calling step waits for them all, so
+    // the per-step default (300 s) would cut a long child short. A day is the bound unless written.
+    timeoutSeconds: seconds('timeout_seconds', raw.action === 'workflow' ? calledWorkflowTimeoutSeconds : timeoutSeconds),
     retry: retryPolicy({
       // WORKFLOW_MAX_RETRIES=2.5 means two retries, not two and a half.
       maxRetries: Math.min(seconds('retry_count', retryDefaults.maxRetries), Math.floor(maxRetries)),

@@ -15,15 +15,16 @@ import type { SecretSource } from './secrets';
 import { runGraph } from './graphScheduler';
 import { maxAttempts } from './retryPolicy';
 import { expandMatrix } from './matrix';
-import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type StepPlan, type StepResult } from './lifecycle';
+import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type ParentRef, type StepPlan, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
-import { renderEnv } from './renderParams';
+import { renderEnv, renderParams } from './renderParams';
+import { SecretMasker } from './secretMasker';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
 import { stopOrphanedGroups } from './orphanProcesses';
 import { newRunId } from './runId';
 import { watchControl } from './runControl';
 import { RunJournal, readJournal } from './runJournal';
-import { foldRun, RunStateBuilder, type RunState, type RunStatus } from './runState';
+import { foldRun, RunStateBuilder, type RunState, type RunStatus, type StepState } from './runState';
 import { acquireOwnership, runPaths } from './runStore';
 import { instanceCounts, stepGroups } from './stepGroups';
 import { runStep } from './stepExecution';
@@ -72,6 +73,8 @@ export interface StartOptions extends RunOptions {
   startedBy?: string;
   /** A re-run: the run it re-runs, and that run's records of the steps it does not run again (see rerun.ts). */
   rerun?: { of: string; reuse: readonly LifecycleEvent[] };
+  /** A child run (`action: workflow`): the run and step that called it. */
+  parent?: ParentRef;
 }
 
 export interface RunResult {
@@ -126,6 +129,7 @@ export function startRun(options: StartOptions): RunHandle {
       ...(options.trigger ? { trigger: options.trigger } : {}),
       ...(options.rerun ? { rerunof: options.rerun.of } : {}),
       ...(options.startedBy ? { startedBy: options.startedBy } : {}),
+      ...(options.parent ? { parent: options.parent } : {}),
     },
   };
   if (options.file === undefined) delete started.data.file;
@@ -317,6 +321,15 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
         }),
     });
     let failure = graph.failed;
+    // The file's `outputs:` are evaluated once every step has ended, reading any step.
+    let outputs: Record<string, unknown> | undefined;
+    if (!failure && !runSignal.aborted && !writeFailure && Object.keys(workflow.outputs).length > 0) {
+      try {
+        outputs = renderOutputs(workflow, state, (id) => builder.step(id), env, options.trigger, options.secrets ?? []);
+      } catch (error) {
+        failure = { stepId: '', error: `outputs: ${errorMessage(error)}` };
+      }
+    }
     // Stopped by the journal refusing a record: the run fails at the step that record was about
     // (or, for a record of the run itself, the first step it had not finished).
     if (writeFailure && !failure) {
@@ -348,7 +361,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
       skipRest(`step '${failure.stepId}' failed`);
       publish('baton.workflow.failed', { ...summary(), failedStep: failure.stepId, error: failure.error, results: collectResults(state) }, undefined, true);
     } else {
-      publish('baton.workflow.completed', { ...summary(), results: collectResults(state) }, undefined, true);
+      publish('baton.workflow.completed', { ...summary(), results: collectResults(state), ...(outputs ? { outputs } : {}) }, undefined, true);
     }
     // Read after the last publish: the final record itself may be the one the disk refused.
     const stoppedBy = writeFailure as BatonError | undefined;
@@ -398,6 +411,14 @@ function collectResults(state: RunState): StepResult[] {
       ...(step.reusedFrom ? { reusedFrom: step.reusedFrom } : {}),
     };
   });
+}
+
+/** The file's `outputs:` rendered over every step's results, secrets masked (they land in the journal and the caller's outputs). */
+function renderOutputs(workflow: Workflow, state: RunState, step: (id: string) => StepState | undefined, env: Record<string, string>, event: unknown, secrets: readonly string[]): Record<string, unknown> {
+  const context = buildExpressionContext({ state, workflow, reader: { needs: workflow.steps.map((s) => s.id) }, step, env, event });
+  const masker = new SecretMasker(secrets);
+  const rendered = renderParams(workflow.outputs, [], context).params;
+  return Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, typeof value === 'string' ? masker.mask(value) : value]));
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -19,7 +19,11 @@ export type BatonErrorCode =
   /** A `${{ secrets.NAME }}` the step reads is set nowhere (or its source refused, e.g. a secrets file others can read). */
   | 'secret_missing'
   /** Any other failure to write Baton's own files. */
-  | 'io';
+  | 'io'
+  /** `action: workflow`: the child run failed or was cancelled (the message says how). */
+  | 'child_failed'
+  /** `action: workflow`: calls nested deeper than the limit (5). */
+  | 'call_depth';
 
 export class BatonError extends Error {
   readonly code: BatonErrorCode;

@@ -2,7 +2,8 @@
  * Baton's library entry: load and validate workflows, run and resume them, register actions.
  * Everything here runs under plain Node; the VS Code extension and the CLI are built on it.
  */
-export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, ActionOutputs } from './actions/action';
+export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, ActionOutputs, ChildRunRequest, ChildRunResult } from './actions/action';
+export { maxCallDepth } from './actions/workflowAction';
 export { ActionRegistry, builtinActions, createActionRegistry, editorOnlyActionNames } from './actions/actionRegistry';
 export { defaultActions, registerAction } from './actions/defaultActions';
 export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate';
@@ -12,7 +13,7 @@ export { resumeRun, startRun, type RunHandle, type RunOptions, type RunResult, t
 export { decisionText } from './decisionText';
 export { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError, type BatonErrorCode } from './errors';
 export { fileError, isDiskFull, readUserFile, statUserFile } from './fileErrors';
-export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type RunEndSummary, type InstancePlan, type StepPlan, type StepResult } from './lifecycle';
+export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type ParentRef, type RunEndSummary, type InstancePlan, type StepPlan, type StepResult } from './lifecycle';
 export { ListenerSet } from './listenerSet';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
 export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';

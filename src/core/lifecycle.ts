@@ -32,6 +32,14 @@ export interface Reused {
   reusedFrom?: string;
 }
 
+/** The run and step that called a child run, in the child's started record. */
+export interface ParentRef {
+  runId: string;
+  stepId: string;
+  /** Calls deep: 1 for a child of a top-level run. */
+  depth: number;
+}
+
 /** What every end of a run reports. */
 export interface RunEndSummary {
   durationMs: number;
@@ -89,6 +97,8 @@ export interface LifecyclePayloads {
     rerunof?: string;
     /** Who asked for the run, when a front end says (`mcp:<client name>`). */
     startedBy?: string;
+    /** A child run (`action: workflow`): the run and step that called it, and how deep it is (1 for a run a top-level run called). */
+    parent?: ParentRef;
   };
   'baton.workflow.resumed': {
     fromStep: string | null;
@@ -98,12 +108,18 @@ export interface LifecyclePayloads {
     stepsCompleted: number;
     steps: StepPlan[];
   };
-  'baton.workflow.completed': RunEndSummary & { results: StepResult[] };
+  'baton.workflow.completed': RunEndSummary & {
+    results: StepResult[];
+    /** The file's top-level `outputs:`, evaluated at the end (a calling step's outputs). */
+    outputs?: Record<string, unknown>;
+  };
   'baton.workflow.failed': RunEndSummary & { failedStep: string; error: string; results?: StepResult[] };
   'baton.workflow.cancelled': RunEndSummary & { reason: string; results?: StepResult[] };
   'baton.step.started': { attempt: number; maxAttempts: number; stepName: string; action: string };
   'baton.step.completed': Reused & { attempt: number; durationMs: number; outputs: Record<string, unknown> };
   'baton.step.expanded': { instances: InstancePlan[] };
+  /** An `action: workflow` step started (or will start) this child run; journaled first, so a resume finds the child instead of starting another. */
+  'baton.step.called': { childRunId: string; file: string };
   'baton.step.failed': Reused & {
     stepName: string;
     attempt: number;
@@ -141,6 +157,7 @@ export const lifecycleTypes = [
   'baton.step.completed',
   'baton.step.failed',
   'baton.step.expanded',
+  'baton.step.called',
   'baton.step.retrying',
   'baton.step.skipped',
   'baton.step.waiting_approval',

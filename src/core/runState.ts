@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from './lifecycle';
+import type { LifecycleEvent, ParentRef } from './lifecycle';
 
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'waiting_approval';
 export type RunStatus = 'created' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -29,6 +29,8 @@ export interface StepState {
   matrix?: Record<string, unknown>;
   /** A re-run reused this step's record from that run instead of running it. */
   reusedFrom?: string;
+  /** An `action: workflow` step: the child run it called. */
+  childRunId?: string;
 }
 
 export interface RunState {
@@ -46,6 +48,10 @@ export interface RunState {
   rerunOf?: string;
   /** Who asked for the run, when its front end said (`mcp:claude-code`). */
   startedBy?: string;
+  /** A child run: who called it (`action: workflow`). */
+  parent?: ParentRef;
+  /** The file's `outputs:` as evaluated when the run completed. */
+  outputs?: Record<string, unknown>;
   /** Every step, each matrix step followed by its instances. */
   steps: StepState[];
   error?: string;
@@ -110,6 +116,7 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       if (data.trigger) state.trigger = data.trigger;
       if (data.rerunof) state.rerunOf = data.rerunof;
       if (data.startedBy) state.startedBy = data.startedBy;
+      if (data.parent) state.parent = data.parent;
       for (const s of data.steps ?? []) {
         const fresh: StepState = { id: s.id, name: s.name, status: 'pending', attempt: 0, maxAttempts: s.maxAttempts, outputs: {} };
         if (s.needs) fresh.needs = s.needs;
@@ -135,6 +142,10 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
     case 'baton.workflow.completed':
       state.status = 'completed';
       state.endedAt = event.time;
+      if (event.data.outputs) state.outputs = event.data.outputs;
+      break;
+    case 'baton.step.called':
+      if (step) step.childRunId = event.data.childRunId;
       break;
     case 'baton.workflow.failed':
       state.status = 'failed';

@@ -183,6 +183,7 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     host: run.host,
     trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
     output: (text, stream = 'stdout') => write(text, stream),
+    noteChildRun: (childRunId, file) => run.publish('baton.step.called', { childRunId, file }, step.id, true),
   });
   let onAbort = () => {};
   let signal: AbortSignal | undefined;
@@ -227,6 +228,7 @@ class AttemptContext implements ActionContext {
   declare trackProcessGroup: ActionContext['trackProcessGroup'];
   declare clock: ActionContext['clock'];
   declare host: ActionContext['host'];
+  declare noteChildRun: ActionContext['noteChildRun'];
 
   constructor(attemptSignal: AttemptSignal, fields: Omit<ActionContext, 'signal'>) {
     this.#attemptSignal = attemptSignal;

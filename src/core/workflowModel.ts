@@ -15,6 +15,8 @@ export interface Workflow {
   /** Units (steps and matrix instances) running at once. @default the number of CPUs */
   maxParallel: number;
   steps: Step[];
+  /** Top-level `outputs:` (templates), evaluated when the run completes: what a calling `action: workflow` step gets. */
+  outputs: Record<string, string>;
 }
 
 export type InputValue = string | number | boolean;

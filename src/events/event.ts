@@ -51,6 +51,8 @@ export interface CreateEventOptions {
   stepid?: string;
   causationid?: string;
   chaindepth?: number;
+  /** The run that called this event's run (`action: workflow`). */
+  parentrunid?: string;
 }
 
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -115,6 +117,7 @@ export function createEvent(type: string, data?: unknown, opts: CreateEventOptio
   if (opts.stepid !== undefined) event.stepid = opts.stepid;
   if (opts.causationid !== undefined) event.causationid = opts.causationid;
   if (opts.chaindepth !== undefined) event.chaindepth = opts.chaindepth;
+  if (opts.parentrunid !== undefined) event.parentrunid = opts.parentrunid;
   return event;
 }
 
@@ -125,7 +128,7 @@ export function createEvent(type: string, data?: unknown, opts: CreateEventOptio
 export function fromLifecycle(
   e: LifecycleEvent,
   source: string,
-  chain: { causationid?: string; chaindepth?: number } = {},
+  chain: { causationid?: string; chaindepth?: number; parentrunid?: string } = {},
 ): BatonEvent {
   // Object.assign, not spreads: this runs for every lifecycle event, and on Node 20 object
   // spreads on a hot path end up as old-generation garbage (see core's lifecycleRecord).

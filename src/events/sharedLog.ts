@@ -15,6 +15,8 @@ import { compileFilter, type EventFilter } from './match';
 export interface CausalChain {
   causationid?: string;
   chaindepth?: number;
+  /** A child run's events: the run that called it (`action: workflow`). */
+  parentrunid?: string;
 }
 
 export interface SharedLogOptions extends Omit<EventLogOptions, 'path'> {

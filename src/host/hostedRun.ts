@@ -4,17 +4,25 @@
  * log's approvers raced with the front end's own (a prompt, `--yes`), cancels from the log
  * handed to the control file. The front end adds only what it shows (progress, a view).
  */
+import { existsSync } from 'node:fs';
 import {
   BatonError,
   defaultActions,
+  defaultsFromEnv,
+  editorOnlyActionNames,
   errorMessage,
+  formatDiagnostic,
   isFinished,
+  loadWorkflowFile,
   readRun,
   rerunRun,
   resumeRun,
+  runPaths,
   startRun,
   type ActionRegistry,
   type Approver,
+  type ChildRunRequest,
+  type ChildRunResult,
   type LifecycleListener,
   type RerunSelection,
   type RunHandle,
@@ -40,11 +48,11 @@ export interface HostedRunOptions {
 }
 
 /** What a new run needs besides the front end's part: the engine's own start options, unchanged. */
-export interface StartHostedOptions extends HostedRunOptions, Pick<StartOptions, 'workflow' | 'source' | 'file' | 'inputs' | 'trigger' | 'runId' | 'startedBy'> {}
+export interface StartHostedOptions extends HostedRunOptions, Pick<StartOptions, 'workflow' | 'source' | 'file' | 'inputs' | 'trigger' | 'runId' | 'startedBy' | 'parent'> {}
 
 /** Starts a run; its `result` settles once the run ended and Slack was flushed. */
 export function startHostedRun(context: HostContext, options: StartHostedOptions): RunHandle {
-  return launch(context, options, connectRun(context, options.trigger), (common) =>
+  return launch(context, options, connectRun(context, options.trigger, options.parent?.runId), (common) =>
     startRun({
       ...common,
       workflow: options.workflow,
@@ -54,14 +62,15 @@ export function startHostedRun(context: HostContext, options: StartHostedOptions
       ...(options.trigger ? { trigger: options.trigger } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
       ...(options.startedBy ? { startedBy: options.startedBy } : {}),
+      ...(options.parent ? { parent: options.parent } : {}),
     }),
   );
 }
 
 /** Resumes a run; a triggered run's new events keep pointing at the event that started it. */
 export function resumeHostedRun(context: HostContext, options: HostedRunOptions & { runId: string }): RunHandle {
-  const trigger = readRun(context.stateDir, options.runId).trigger;
-  return launch(context, options, connectRun(context, trigger), (common) => resumeRun({ ...common, runId: options.runId }));
+  const { trigger, parent } = readRun(context.stateDir, options.runId);
+  return launch(context, options, connectRun(context, trigger, parent?.runId), (common) => resumeRun({ ...common, runId: options.runId }));
 }
 
 export interface RerunHostedOptions extends HostedRunOptions {
@@ -107,7 +116,7 @@ function launch(context: HostContext, options: HostedRunOptions, connections: Ru
       secrets,
       secretSource: hostSecretSource(context),
       actions: options.actions ?? defaultActions,
-      host: connections.host,
+      host: { ...connections.host, runWorkflow: (request) => runChild(context, options, request) },
       approvers: [...connections.approvers, ...(options.approvers ?? [])],
       listeners: [...(options.listeners ?? []), ...connections.listeners],
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
@@ -120,4 +129,37 @@ function launch(context: HostContext, options: HostedRunOptions, connections: Ru
   }
   connections.attach(handle.runId);
   return { ...handle, result: handle.result.finally(() => connections.dispose()) };
+}
+
+/**
+ * The child run of an `action: workflow` step, through this same composition (its own shared-log
+ * mirror and Slack, Baton's secrets masked) with the front end's approvers, views and output, so a
+ * prompt, `--yes` or a view covers the child too. The id was journaled on the calling step first:
+ * a child of that id on disk is resumed (completed steps stay done) or, completed, only read.
+ */
+async function runChild(context: HostContext, options: HostedRunOptions, request: ChildRunRequest): Promise<ChildRunResult> {
+  const common: HostedRunOptions = {
+    cwd: options.cwd,
+    signal: request.signal,
+    ...(options.actions ? { actions: options.actions } : {}),
+    ...(options.approvers ? { approvers: options.approvers } : {}),
+    ...(options.listeners ? { listeners: options.listeners } : {}),
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+  };
+  const { runId } = request;
+  const existing = existsSync(runPaths(context.stateDir, runId).journal) ? readRun(context.stateDir, runId) : undefined;
+  if (existing?.status === 'completed') return { runId, status: 'completed', outputs: existing.outputs ?? {} };
+  let handle: RunHandle;
+  if (existing) handle = resumeHostedRun(context, { ...common, runId });
+  else {
+    const loaded = loadWorkflowFile(request.file, { actions: options.actions ?? defaultActions, extraActionNames: editorOnlyActionNames, defaults: defaultsFromEnv(context.env) });
+    const first = loaded.diagnostics.find((d) => d.severity === 'error');
+    if (!loaded.workflow || first) throw new BatonError('invalid_workflow', first ? formatDiagnostic(first) : `${request.file} does not load`);
+    const declared = Object.keys(loaded.workflow.inputs);
+    const unknown = Object.keys(request.inputs).find((key) => !declared.includes(key));
+    if (unknown !== undefined) throw new BatonError('invalid_workflow', `unknown input '${unknown}' for ${request.file}; it declares ${declared.length ? declared.join(', ') : 'no inputs'}`);
+    handle = startHostedRun(context, { ...common, workflow: loaded.workflow, source: loaded.source, file: request.file, inputs: request.inputs, runId, parent: request.parent });
+  }
+  const result = await handle.result;
+  return { runId, status: result.status, outputs: result.state.outputs ?? {}, ...(result.error ? { error: result.error } : {}) };
 }

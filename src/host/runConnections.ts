@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener } from '../core/index';
-import { chainFrom, defaultSource, SharedLog } from '../events/index';
+import { chainFrom, defaultSource, SharedLog, type CausalChain } from '../events/index';
 import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
 import { eventLogPathOf, type HostContext } from './hostContext';
 
@@ -29,9 +29,13 @@ export interface RunConnections {
 /** How long a run's end waits for Slack. @default 3000 */
 export const slackFlushMs = 3000;
 
-/** `trigger`: the event that started the run (a triggered run's events carry its id and depth + 1). */
-export function connectRun(context: HostContext, trigger?: Record<string, unknown>): RunConnections {
-  const chain = typeof trigger?.id === 'string' ? chainFrom({ id: trigger.id, chaindepth: trigger.chaindepth }) : {};
+/**
+ * `trigger`: the event that started the run (a triggered run's events carry its id and depth + 1);
+ * `parentRunId`: the run that called this one (`action: workflow`), carried by its events as `parentrunid`.
+ */
+export function connectRun(context: HostContext, trigger?: Record<string, unknown>, parentRunId?: string): RunConnections {
+  const chain: CausalChain = typeof trigger?.id === 'string' ? chainFrom({ id: trigger.id, chaindepth: trigger.chaindepth }) : {};
+  if (parentRunId !== undefined) chain.parentrunid = parentRunId;
   const source = defaultSource(context.frontEnd);
   const log = new SharedLog({ path: eventLogPathOf(context), source });
   const slack = createSlack(context, log);

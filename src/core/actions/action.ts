@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
-import type { RunState } from '../runState';
+import type { ParentRef } from '../lifecycle';
+import type { RunState, RunStatus } from '../runState';
 import type { EventFilter, Step, Workflow } from '../workflowModel';
 
 /** What an action handler receives besides its (already rendered) params. */
@@ -25,6 +26,31 @@ export interface ActionContext {
   clock: Clock;
   /** Capabilities of the host (CLI, VS Code, a library user); absent ones make their actions fail clearly. */
   host: ActionHost;
+  /**
+   * Journals (durably, before it returns) that this step calls the child run `childRunId`, so a
+   * resume of this run finds that child (`state`'s step `childRunId`) instead of starting another.
+   */
+  noteChildRun(childRunId: string, file: string): void;
+}
+
+/** What `action: workflow` asks the host for: a child run composed like any other run. */
+export interface ChildRunRequest {
+  /** The called file (absolute). */
+  file: string;
+  inputs: Record<string, string>;
+  /** The child's id, journaled on the calling step: a run of that id on disk is resumed (or, completed, just read), else one is started. */
+  runId: string;
+  parent: ParentRef;
+  /** The calling step's signal: aborting it cancels the child. */
+  signal: AbortSignal;
+}
+
+export interface ChildRunResult {
+  runId: string;
+  status: RunStatus;
+  /** The called file's `outputs:` (when it completed). */
+  outputs: Record<string, unknown>;
+  error?: string;
 }
 
 /** What the outer layers lend to actions, so the core names no sink. */
@@ -41,6 +67,8 @@ export interface ActionHost {
     options?: { since?: number; exclude?: ReadonlySet<string> },
   ): Promise<{ id: string; type: string; source: string; data: unknown; matched?: number }>;
   notify?(message: { text: string; level: string; nextSteps: string[]; workflow: Workflow; runId: string }): void;
+  /** Starts, resumes or reads the child run of an `action: workflow` step and resolves when it ended. */
+  runWorkflow?(request: ChildRunRequest): Promise<ChildRunResult>;
   [capability: string]: unknown;
 }
 

@@ -1,6 +1,7 @@
 import type { ActionDefinition, ActionHandler } from './action';
 import { delayAction, emitAction, logAction, notifyAction, waitForEventAction } from './basicActions';
 import { shellAction } from './shellAction';
+import { workflowAction } from './workflowAction';
 
 /** Actions by name. The validator reads it (unknown action, params schema); the engine runs from it. */
 export class ActionRegistry {
@@ -43,7 +44,7 @@ function requireHandler(handler: ActionHandler | undefined): ActionHandler {
   return handler;
 }
 
-export const builtinActions: readonly ActionDefinition[] = [shellAction, logAction, delayAction, notifyAction, emitAction, waitForEventAction];
+export const builtinActions: readonly ActionDefinition[] = [shellAction, logAction, delayAction, notifyAction, emitAction, waitForEventAction, workflowAction];
 
 /** Actions known to exist only inside VS Code; the CLI's validator still accepts them by name. */
 export const editorOnlyActionNames = ['vscode_command', 'vscode_task'] as const;
