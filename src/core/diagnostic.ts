@@ -56,7 +56,13 @@ export type DiagnosticCode =
   | 'matrix.too_large'
   /** `matrix.<key>` naming a key the step's matrix lacks, or read by a step without a matrix. */
   | 'matrix.unknown_key'
-  | 'matrix.no_matrix';
+  | 'matrix.no_matrix'
+  /** `action: workflow`: the called file cannot be read, does not validate, calls back into a caller, nests deeper than 5, lacks an input. */
+  | 'call.not_found'
+  | 'call.invalid'
+  | 'call.cycle'
+  | 'call.depth'
+  | 'call.unknown_input';
 
 /** `schema.<keyword>` for a keyword ajv reported, closed over the known set. */
 export function schemaKeyword(keyword: string): SchemaKeyword {

@@ -145,7 +145,7 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
   const state = foldRun(events);
   if (!state) throw new BatonError('corrupt_journal', `run ${options.runId} has no readable records in ${paths.journal}`);
   if (state.status === 'completed') throw new BatonError('usage', `run ${options.runId} already completed; nothing to resume`);
-  const loaded = parseWorkflow(readUserFile(paths.workflow).toString('utf8'), paths.workflow, { actions: options.actions ?? defaultActions });
+  const loaded = parseWorkflow(readUserFile(paths.workflow).toString('utf8'), paths.workflow, { actions: options.actions ?? defaultActions, followCalls: false });
   if (!loaded.workflow) {
     const first = loaded.diagnostics[0];
     throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${first ? first.message : 'unknown error'}`);

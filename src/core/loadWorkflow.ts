@@ -8,6 +8,7 @@ import { isBatonError } from './errors';
 import { readUserFile, statUserFile } from './fileErrors';
 import { bytePosition, firstInvalidUtf8 } from './utf8';
 import { buildWorkflow, type WorkflowDefaults } from './buildWorkflow';
+import type { CallFollower } from './validateCalls';
 import { validateWorkflowDocument } from './validateWorkflow';
 import type { Workflow } from './workflowModel';
 import { parseInPieces } from './yamlPieces';
@@ -34,6 +35,13 @@ export interface LoadOptions {
   /** Action names accepted without a definition (e.g. `vscode_task` outside VS Code). */
   extraActionNames?: readonly string[];
   defaults?: Partial<WorkflowDefaults>;
+  /**
+   * Follow `action: workflow` calls into the files they name (cycles, depth, their outputs and
+   * inputs). Off for a run's snapshot, whose relative paths point nowhere. @default true
+   */
+  followCalls?: boolean;
+  /** The files that called this one, outermost first (set while following calls). */
+  callStack?: readonly string[];
 }
 
 export interface LoadedWorkflow {
@@ -70,10 +78,12 @@ export function parseWorkflow(input: string | Uint8Array, file: string, options:
 
   const actions = options.actions ?? defaultActions;
   const extraActionNames = options.extraActionNames ?? [];
+  const calls: CallFollower | undefined =
+    options.followCalls === false ? undefined : { stack: options.callStack ?? [], load: (called, stack) => loadWorkflowFile(called, { ...options, callStack: stack }) };
   if (text.length > piecesAboveChars) {
     const data = parseInPieces(text, { parse: parseOptions, maxAliasCount, maxDepth: maxNestingDepth });
     // Without the document there are no positions: a file with any diagnostic is parsed again whole.
-    const problems = data && validateWorkflowDocument({ doc: new Document(), data, lineCounter: new LineCounter(), file, text, actions, extraActionNames });
+    const problems = data && validateWorkflowDocument({ doc: new Document(), data, lineCounter: new LineCounter(), file, text, actions, extraActionNames, ...(calls ? { calls } : {}) });
     if (problems?.length === 0) return { file, source: text, diagnostics: [], workflow: buildWorkflow(data as Record<string, unknown>, defaultIdFor(file), options.defaults) };
   }
 
@@ -97,7 +107,7 @@ export function parseWorkflow(input: string | Uint8Array, file: string, options:
     };
   }
 
-  diagnostics.push(...validateWorkflowDocument({ doc, data, lineCounter, file, text, actions, extraActionNames }));
+  diagnostics.push(...validateWorkflowDocument({ doc, data, lineCounter, file, text, actions, extraActionNames, ...(calls ? { calls } : {}) }));
   if (hasErrors(diagnostics)) return { file, source: text, diagnostics };
   return { file, source: text, diagnostics, workflow: buildWorkflow(data as Record<string, unknown>, defaultIdFor(file), options.defaults) };
 }

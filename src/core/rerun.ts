@@ -38,7 +38,7 @@ export function rerunRun(options: RerunOptions): RunHandle {
   const old = foldRun(events);
   if (!old) throw new BatonError('not_found', `run ${options.of} has no readable journal`);
   const source = readUserFile(paths.workflow).toString('utf8');
-  const loaded = parseWorkflow(source, paths.workflow, { actions: options.actions ?? defaultActions });
+  const loaded = parseWorkflow(source, paths.workflow, { actions: options.actions ?? defaultActions, followCalls: false });
   if (!loaded.workflow) throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${loaded.diagnostics[0]?.message ?? 'unknown error'}`);
   const workflow: Workflow = { ...loaded.workflow, id: old.workflowId };
   const selected = selectSteps(workflow, old, options.select);

@@ -24,6 +24,8 @@ export interface ExpressionCheckInput {
   actions: ActionRegistry;
   /** Undefined when `inputs` itself is malformed: reads of inputs are then not judged. */
   declaredInputs: ReadonlySet<string> | undefined;
+  /** Per `action: workflow` step index: the called file's declared outputs. */
+  calledOutputs?: ReadonlyMap<number, ReadonlySet<string>>;
   report: Reporter;
 }
 
@@ -31,7 +33,7 @@ type Raw = Record<string, unknown>;
 
 /** Where an expression stands, which decides what it may read. */
 interface Reader {
-  place: 'params' | 'if' | 'matrix' | 'env';
+  place: 'params' | 'if' | 'matrix' | 'env' | 'outputs';
   /** The step's index; undefined for the workflow's env. */
   index?: number;
   /** Present for a matrix step; `keys` undefined when the matrix is one expression (known at run time only). */
@@ -49,6 +51,10 @@ export function checkExpressions(input: ExpressionCheckInput): void {
   const env = input.workflow.env;
   if (isRecord(env)) {
     for (const [key, value] of Object.entries(env)) if (typeof value === 'string') checkText(input, value, ['env', key], { place: 'env' });
+  }
+  const outputs = input.workflow.outputs;
+  if (isRecord(outputs)) {
+    for (const [key, value] of Object.entries(outputs)) if (typeof value === 'string') checkText(input, value, ['outputs', key], { place: 'outputs' });
   }
   input.steps.forEach((step, index) => {
     if (!isRecord(step)) return;
@@ -105,6 +111,13 @@ function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reade
   switch (root) {
     case 'steps':
     case 'needs': {
+      if (reader.place === 'outputs') {
+        // Evaluated once every step has ended: any step may be read, by its id.
+        if (root === 'needs') return ['expression.not_allowed', `${written}: outputs read steps.<id>.outputs; needs is for a step's own needs`];
+        if (typeof name !== 'string' || name === '*') return undefined;
+        if (!input.graph.indexOf.has(name)) return ['expression.unknown_step', `${written}: no step has the id '${name}'${didYouMean(name, input.graph.indexOf.keys())}`];
+        return judgeStepProperty(input, root, name, property, key, written);
+      }
       if (reader.index === undefined) return ['expression.not_allowed', `${written}: the workflow's env is set before any step runs; it can read inputs, env, event and run`];
       if (typeof name !== 'string' || name === '*') return undefined;
       const { graph } = input;
@@ -127,7 +140,7 @@ function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reade
       if (typeof name === 'string' && name !== '*' && !runFields.includes(name)) return ['expression.unknown_property', `${written}: run has ${runFields.join(', ')}`];
       return undefined;
     case 'matrix':
-      if (reader.place === 'matrix' || reader.place === 'env') return ['expression.not_allowed', `${written}: matrix values are known only inside a matrix step's params, env and if`];
+      if (reader.place === 'matrix' || reader.place === 'env' || reader.place === 'outputs') return ['expression.not_allowed', `${written}: matrix values are known only inside a matrix step's params, env and if`];
       if (!reader.matrix) return ['matrix.no_matrix', `${written}: this step has no strategy.matrix, so matrix is empty here`];
       if (typeof name === 'string' && name !== '*' && reader.matrix.keys && !reader.matrix.keys.has(name)) {
         return ['matrix.unknown_key', `${written}: the matrix has no key '${name}'${didYouMean(name, reader.matrix.keys)}; its keys are ${[...reader.matrix.keys].join(', ')}`];
@@ -153,7 +166,12 @@ function judgeStepProperty(input: ExpressionCheckInput, root: 'steps' | 'needs',
     return ['expression.unknown_property', `${written}: ${root}.${name} has outputs and ${status}${property === 'status' || property === 'result' ? `; ${other}` : ''}`];
   }
   if (property !== 'outputs' || typeof key !== 'string' || key === '*') return undefined;
-  const step = input.steps[input.graph.indexOf.get(name)!] as Raw;
+  const index = input.graph.indexOf.get(name)!;
+  const step = input.steps[index] as Raw;
+  const called = input.calledOutputs?.get(index);
+  if (called && !called.has(key)) {
+    return ['expression.unknown_output', `step '${name}' calls ${String((step.params as Raw).path)}, which declares no output '${key}'${called.size ? `; its outputs: ${[...called].join(', ')}` : '; it declares no `outputs:`'}`];
+  }
   const definition = typeof step.action === 'string' ? input.actions.get(step.action) : undefined;
   const outputs = definition?.outputs;
   if (Array.isArray(outputs) && !outputs.includes(key)) {

@@ -5,6 +5,7 @@ import type { ActionRegistry } from './actions/actionRegistry';
 import { didYouMean } from './didYouMean';
 import { schemaKeyword, type Diagnostic, type DiagnosticCode, type Range } from './diagnostic';
 import { githubKeyHint } from './githubKeys';
+import { checkCalls, type CallFollower } from './validateCalls';
 import { checkExpressions } from './validateExpressions';
 import { checkNeeds, type Reporter } from './validateGraph';
 import { checkMatrixSizes } from './validateMatrix';
@@ -20,6 +21,8 @@ export interface ValidationInput {
   text: string;
   actions: ActionRegistry;
   extraActionNames: readonly string[];
+  /** Follows `action: workflow` calls into their files; without it they are not judged. */
+  calls?: CallFollower;
 }
 
 /**
@@ -118,7 +121,8 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
   });
   const reporter: Reporter = { at, push: (code, message, range) => push(code, message, range) };
   const graph = checkNeeds(steps, reporter);
-  checkExpressions({ doc, lineCounter, text: input.text, workflow, steps, graph, actions: input.actions, declaredInputs, report: reporter });
+  const calledOutputs = input.calls ? checkCalls(steps, file, input.calls, reporter) : new Map<number, ReadonlySet<string>>();
+  checkExpressions({ doc, lineCounter, text: input.text, workflow, steps, graph, actions: input.actions, declaredInputs, calledOutputs, report: reporter });
   checkMatrixSizes(steps, reporter);
   // In file order, as a compiler prints them (the schema's and the semantic checks' interleaved).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);

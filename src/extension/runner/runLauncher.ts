@@ -88,7 +88,7 @@ export class RunLauncher {
   }
 
   async resume(stateDir: string, runId: string, cwd: string): Promise<StartedRun> {
-    const snapshot = loadWorkflowFile(runPaths(stateDir, runId).workflow, { actions: this.deps.actions() });
+    const snapshot = loadWorkflowFile(runPaths(stateDir, runId).workflow, { actions: this.deps.actions(), followCalls: false });
     const context = await this.deps.context(stateDir);
     if (snapshot.workflow && needsEditor(snapshot.workflow)) {
       const handle = resumeHostedRun(context, { runId, cwd, actions: this.deps.actions() });
@@ -116,7 +116,7 @@ export class RunLauncher {
     const old = readRun(stateDir, of);
     // Refused before waiting for a slot: under `queue` the run itself would be what is waited for.
     if (!isFinished(old.status) && !old.orphaned) throw new BatonError('usage', `run ${of} is still ${old.status}; wait for it or cancel it before re-running it`);
-    const snapshot = loadWorkflowFile(runPaths(stateDir, of).workflow, { actions: this.deps.actions() });
+    const snapshot = loadWorkflowFile(runPaths(stateDir, of).workflow, { actions: this.deps.actions(), followCalls: false });
     if (snapshot.workflow) {
       const admission = await admit({ ...snapshot.workflow, id: old.workflowId }, this.deps.concurrency, this.closing.signal);
       if (!admission.start) return { skipped: admission.reason };
