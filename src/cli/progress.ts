@@ -137,7 +137,7 @@ export class ProgressView {
   /** A child run's events, one line each on the calling step: `call → run <id>: 2/4`. */
   private onChildEvent(event: LifecycleEvent): void {
     if (event.type === 'baton.workflow.started' || event.type === 'baton.workflow.resumed') {
-      const parent = event.type === 'baton.workflow.started' ? event.data.parent : undefined;
+      const { parent } = event.data;
       const known = this.children.get(event.runId);
       const stepId = known?.stepId ?? (parent ? (this.children.get(parent.runId)?.stepId ?? parent.stepId) : '');
       const done = event.type === 'baton.workflow.resumed' ? event.data.stepsCompleted : 0;

@@ -170,6 +170,7 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
         stepsCompleted: state.steps.filter((s) => s.status === 'completed' && !s.of).length,
         // As in `started`, so a subscriber that joins at the resume (the CLI's progress) knows the steps.
         steps: stepPlan(workflow),
+        ...(state.parent ? { parent: state.parent } : {}),
       },
     },
     ...(state.trigger ? { trigger: state.trigger } : {}),

@@ -107,6 +107,8 @@ export interface LifecyclePayloads {
     stepsTotal: number;
     stepsCompleted: number;
     steps: StepPlan[];
+    /** A child run: who called it (as in its started record). */
+    parent?: ParentRef;
   };
   'baton.workflow.completed': RunEndSummary & {
     results: StepResult[];

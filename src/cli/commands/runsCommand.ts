@@ -29,7 +29,7 @@ export const runsCommand: Command = {
     if (runs.length === 0) io.stdout.write(`no runs yet in ${stateDir}\n`);
     for (const run of runs) {
       const done = run.steps.filter((s) => s.status === 'completed').length;
-      io.stdout.write(`${run.runId}  ${run.workflowId.padEnd(28)} ${displayStatus(run).padEnd(10)} ${done}/${run.steps.length} steps  ${run.startedAt ?? ''}\n`);
+      io.stdout.write(`${run.runId}  ${run.workflowId.padEnd(28)} ${displayStatus(run).padEnd(10)} ${done}/${run.steps.length} steps  ${run.startedAt ?? ''}${run.parent ? `  (called by ${run.parent.runId})` : ''}\n`);
     }
     return exitCodes.ok;
   },

@@ -32,6 +32,7 @@ function printRun(io: CliIo, run: RunSummary): void {
   io.stdout.write(`status: ${displayStatus(run)}${why}${duration ? `, ${duration}` : ''}${run.owner ? `, owner pid ${run.owner.pid}` : ''}\n`);
   if (run.rerunOf) io.stdout.write(`re-run of ${run.rerunOf}\n`);
   if (run.startedBy) io.stdout.write(`started by ${run.startedBy}\n`);
+  if (run.parent) io.stdout.write(`called by run ${run.parent.runId}, step ${run.parent.stepId}\n`);
   if (run.journalProblems > 0) io.stdout.write(`note: ${run.journalProblems} unreadable journal line(s) were skipped\n`);
   const groups = stepGroups(run.steps);
   // Steps one after another (the original format) read as a numbered list; a graph shows each step's needs.
@@ -62,6 +63,12 @@ function instanceText(instances: readonly StepState[]): string {
 
 /** Why it was skipped, its error, who approved it, and where a re-run took it from. */
 function details(step: StepState): string {
-  const parts = [step.status === 'skipped' && step.skipReason ? `skipped: ${step.skipReason}` : '', step.error ?? '', step.approvedBy ? `approved by ${step.approvedBy}` : '', step.reusedFrom ? `reused from ${step.reusedFrom}` : ''].filter(Boolean);
+  const parts = [
+    step.childRunId ? `run ${step.childRunId}` : '',
+    step.status === 'skipped' && step.skipReason ? `skipped: ${step.skipReason}` : '',
+    step.error ?? '',
+    step.approvedBy ? `approved by ${step.approvedBy}` : '',
+    step.reusedFrom ? `reused from ${step.reusedFrom}` : '',
+  ].filter(Boolean);
   return parts.length ? ` — ${parts.join(' — ')}` : '';
 }
