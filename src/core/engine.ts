@@ -326,7 +326,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     let outputs: Record<string, unknown> | undefined;
     if (!failure && !runSignal.aborted && !writeFailure && Object.keys(workflow.outputs).length > 0) {
       try {
-        outputs = renderOutputs(workflow, state, (id) => builder.step(id), env, options.trigger, options.secrets ?? []);
+        outputs = renderOutputs(workflow, state, (id) => builder.step(id), env, options.trigger, masks);
       } catch (error) {
         failure = { stepId: '', error: `outputs: ${errorMessage(error)}` };
       }

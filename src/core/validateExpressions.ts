@@ -38,6 +38,8 @@ interface Reader {
   index?: number;
   /** Present for a matrix step; `keys` undefined when the matrix is one expression (known at run time only). */
   matrix?: { keys?: ReadonlySet<string> };
+  /** Why `secrets` cannot be read here, if they cannot. */
+  noSecrets?: string;
 }
 
 const problemCodes: Record<ExpressionProblemCode, DiagnosticCode> = {
@@ -54,13 +56,16 @@ export function checkExpressions(input: ExpressionCheckInput): void {
   }
   const outputs = input.workflow.outputs;
   if (isRecord(outputs)) {
-    for (const [key, value] of Object.entries(outputs)) if (typeof value === 'string') checkText(input, value, ['outputs', key], { place: 'outputs' });
+    const noSecrets = "outputs land in the journal and the caller's outputs; a secret would only show as ***";
+    for (const [key, value] of Object.entries(outputs)) if (typeof value === 'string') checkText(input, value, ['outputs', key], { place: 'outputs', noSecrets });
   }
   input.steps.forEach((step, index) => {
     if (!isRecord(step)) return;
     const at = (...rest: PathSegment[]): PathSegment[] => ['steps', index, ...rest];
     const matrix = matrixOf(step.strategy);
-    walkStrings(step.params, at('params'), (value, path) => checkText(input, value, path, { place: 'params', index, ...(matrix ? { matrix } : {}) }));
+    // A called workflow's inputs are journaled in its started record: it reads the secret itself (same sources).
+    const callInputs = step.action === 'workflow' ? { noSecrets: "a called workflow's inputs are journaled; let it read the secret itself with ${{ secrets.NAME }}" } : {};
+    walkStrings(step.params, at('params'), (value, path) => checkText(input, value, path, { place: 'params', index, ...(matrix ? { matrix } : {}), ...(path[3] === 'inputs' ? callInputs : {}) }));
     if (typeof step.if === 'string') checkCondition(input, step.if, at('if'), { place: 'if', index, ...(matrix ? { matrix } : {}) });
     if (isRecord(step.strategy)) {
       const reader: Reader = { place: 'matrix', index };
@@ -147,6 +152,7 @@ function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reade
       }
       return undefined;
     case 'secrets':
+      if (reader.noSecrets) return ['expression.not_allowed', `${written}: ${reader.noSecrets}`];
       if (reader.place === 'env' || reader.place === 'matrix') return ['expression.not_allowed', `${written}: a secret is read in a step's params (resolved when that step starts), not in ${reader.place === 'env' ? 'the workflow\'s env' : 'strategy.matrix'}`];
       if (reader.place === 'if') return ['expression.secrets_in_if', `${written}: secrets cannot be read in if: (as in GitHub Actions); compare them in the step instead`];
       if (typeof name === 'string' && name !== '*' && !secretNamePattern.test(name)) {

@@ -72,6 +72,10 @@ test('top-level outputs: the schema and what their expressions read, at their po
   assert.deepEqual(errs(`name: O\noutputs:\n  "bad key": x\n${steps}`), ['schema.pattern@3:3', 'schema.propertyNames@3:3']); // as env: keys reports both
   assert.deepEqual(errs(`name: O\noutputs:\n  x: "\${{ steps.b.outputs.y }}"\n  y: "\${{ needs.a.outputs.y }}"\n  z: "\${{ steps.a.outputs.z }}"\n${steps}`), ['expression.unknown_step@3:7', 'expression.not_allowed@4:7', 'expression.unknown_output@5:7']);
   assert.deepEqual(errs(`name: O\noutputs:\n  x: "\${{ steps.a.status }}-\${{ inputs.k }}"\ninputs: { k: v }\n${steps}`), []);
+  // Secrets reach neither outputs nor a called workflow's inputs (both are journaled).
+  assert.deepEqual(errs(`name: O\noutputs:\n  x: "\${{ secrets.TOKEN }}"\n${steps}`), ['expression.not_allowed@3:7']);
+  const call = 'name: W\nsteps:\n  - name: C\n    action: workflow\n    params: { path: x.yaml, inputs: { t: "${{ secrets.TOKEN }}" } }\n';
+  assert.deepEqual(parseWorkflow(call, 'w.yaml', { followCalls: false }).diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.col}`), ['expression.not_allowed@5:43']);
   // A workflow step without timeout_seconds is bounded by its child's own steps, not the 300 s default.
   assert.equal(parseWorkflow('name: W\nsteps:\n  - name: C\n    action: workflow\n    params: { path: x.yaml }\n', 'w.yaml', { followCalls: false }).workflow?.steps[0]?.timeoutSeconds, 86_400);
 });
