@@ -32,6 +32,9 @@ await build({
   outdir: 'dist',
 });
 
+// The language server: `baton lsp --stdio` loads it, the VS Code extension starts it as a module.
+await build({ ...common, entryPoints: { lsp: 'src/lsp/main.ts' }, outdir: 'dist' });
+
 if (existsSync('src/extension/extension.ts')) {
   await build({
     ...common,

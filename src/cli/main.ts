@@ -6,6 +6,7 @@ import { cancelCommand } from './commands/cancelCommand';
 import { emitCommand } from './commands/emitCommand';
 import { execCommand } from './commands/execCommand';
 import { mcpCommand } from './commands/mcpCommand';
+import { lspCommand } from './commands/lspCommand';
 import { rerunCommand } from './commands/rerunCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runCommand } from './commands/runCommand';
@@ -35,6 +36,7 @@ export const commands: Command[] = [
   execCommand,
   watchCommand,
   mcpCommand,
+  lspCommand,
 ];
 
 /** The whole CLI as a function: tests call it in-process; the bin only wires `process`. */

@@ -92,6 +92,11 @@ export interface ParsedExpression {
   calls: Array<{ name: string; offset: number }>;
 }
 
+/** Every function an expression may call, as written in docs (`startsWith`), with its description; the status functions last. */
+export const expressionFunctions: ReadonlyArray<{ name: string; description: string; statusOnly: boolean }> = [
+  ...Object.values(wellKnownFunctions).map((f) => ({ name: /`(\w+)\(/.exec(f.description ?? '')?.[1] ?? f.name, description: f.description ?? '', statusOnly: false })),
+  ...statusFunctionNames.map((name) => ({ name, description: `\`${name}()\`: a status check, in \`if:\` only (as in GitHub Actions).`, statusOnly: true })),
+];
 const knownFunctions = new Set([...Object.keys(wellKnownFunctions), ...statusFunctionNames]);
 const contextSet = new Set<string>(expressionContexts);
 

@@ -16,7 +16,7 @@ export { fileError, isDiskFull, readUserFile, statUserFile } from './fileErrors'
 export { isLifecycleType, LifecycleHub, lifecycleTypes, type ApprovalInfo, type DecisionInfo, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleRecord, type LifecycleType, type ParentRef, type RunEndSummary, type InstancePlan, type StepPlan, type StepResult } from './lifecycle';
 export { ListenerSet } from './listenerSet';
 export { defaultsFromEnv, type WorkflowDefaults } from './buildWorkflow';
-export { loadWorkflowFile, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';
+export { defaultIdFor, loadWorkflowFile, maxWorkflowBytes, parseWorkflow, type LoadOptions, type LoadedWorkflow } from './loadWorkflow';
 export { ensurePrivateDir, ensureStateDir } from './privateFiles';
 export { appendControl, type ControlRecord } from './runControl';
 export { readJournal } from './runJournal';
@@ -28,6 +28,7 @@ export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir,
 export { canRetry, maxAttempts, retryDefaults, retryDelayMs, retryPolicy, type RetryPolicy } from './retryPolicy';
 export { slugify, type EventFilter, type Step, type Workflow } from './workflowModel';
 
+export { expressionContexts, expressionFunctions, statusFunctionNames } from './expressionSyntax';
 export { formatDuration, type DurationFormat } from './formatDuration';
 export { globToRegExp, type GlobOptions } from './glob';
 export { defaultWorkflowGlobs, findWorkflowFiles } from './workflowFiles';
