@@ -40,7 +40,7 @@ export interface BatonTestHooks {
 export function createApi(baton: Baton, hooks?: BatonTestHooks): BatonApi | BatonTestApi {
   const api: BatonApi = {
     registerAction(nameOrDefinition: string | ActionDefinition, handler?: ActionHandler): vscode.Disposable {
-      const remove = baton.actions.register(nameOrDefinition, handler);
+      const remove = baton.registerAction(nameOrDefinition, handler);
       void baton.refreshWorkflows(true); // files using it are valid now
       return new vscode.Disposable(() => {
         remove();

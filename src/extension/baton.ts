@@ -43,6 +43,9 @@ export class Baton implements vscode.Disposable {
 
   /** Fires when the Events view should re-subscribe (the log path changed). */
   readonly onDidChangeFeed = this.feedChanged.event;
+  private readonly actionsChanged = new vscode.EventEmitter<void>();
+  /** Fires when an action was registered or removed (the language server validates with them). */
+  readonly onDidChangeActions = this.actionsChanged.event;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.slack = new SlackSecret(context.secrets);
@@ -68,7 +71,7 @@ export class Baton implements vscode.Disposable {
       onInProcessChange: (ids) => void context.workspaceState.update(inProcessRunsKey, ids),
       log: (m) => this.output.info(m),
     });
-    this.disposables.push(this.output, this.feedChanged, this.secrets, { dispose: () => this.launcher.dispose() });
+    this.disposables.push(this.output, this.feedChanged, this.secrets, this.actionsChanged, { dispose: () => this.launcher.dispose() });
     this.watch();
   }
 
@@ -101,6 +104,16 @@ export class Baton implements vscode.Disposable {
       this.feedChanged.fire(this.feed);
     }
     return this.feed;
+  }
+
+  /** Adds or replaces an action (the API's registerAction); returns its removal. */
+  registerAction(...args: Parameters<ActionRegistry['register']>): () => void {
+    const remove = this.actions.register(...args);
+    this.actionsChanged.fire();
+    return () => {
+      remove();
+      this.actionsChanged.fire();
+    };
   }
 
   loadOptions(): LoadOptions {

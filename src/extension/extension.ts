@@ -1,5 +1,5 @@
 /**
- * Baton for VS Code. The table of contents: services, views, commands, status bar, diagnostics,
+ * Baton for VS Code. The table of contents: services, views, commands, status bar, language server,
  * approvals, triggers. Logic that needs no `vscode` lives in model/, runner/ and triggers/ (and in
  * src/core, src/events, src/slack); the files here only connect it to the editor.
  */
@@ -10,9 +10,9 @@ import { ApprovalNotifier } from './approvalNotifier';
 import { Baton } from './baton';
 import { commandTable, registerCommands } from './commands/index';
 import { ContextKeys } from './contextKeys';
-import { WorkflowDiagnostics } from './diagnostics';
 import { resumeInterruptedRuns } from './resumeInterrupted';
 import { StatusBar } from './statusBar';
+import { WorkflowLanguageClient } from './languageClient';
 import { EventTriggerWatcher } from './triggers/eventTriggerWatcher';
 import { SaveTriggers } from './triggers/saveTriggers';
 import { EventsView } from './views/eventsView';
@@ -39,9 +39,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
       eventsView.treeView,
     );
 
-    const diagnostics = new WorkflowDiagnostics(baton);
-    const commandContext = { baton, runsView, eventsView, diagnostics };
-    context.subscriptions.push(diagnostics, ...registerCommands(commandContext, commandTable));
+    const commandContext = { baton, runsView, eventsView };
+    context.subscriptions.push(...registerCommands(commandContext, commandTable));
+
+    // Diagnostics, completion, hover, definition, outline: Baton's language server (off the critical path).
+    const languageClient = new WorkflowLanguageClient(baton);
+    context.subscriptions.push(languageClient);
+    void languageClient.start().catch((error: unknown) => baton.output.error(`the language server did not start: ${errorMessage(error)}`));
 
     const statusBar = new StatusBar(baton);
     context.subscriptions.push(statusBar, new ApprovalNotifier(baton), new SaveTriggers(baton), new EventTriggerWatcher(baton));

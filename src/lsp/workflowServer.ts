@@ -107,7 +107,10 @@ export function serveWorkflows(connection: Connection, options: WorkflowServerOp
 
   connection.onNotification(actionsNotification, (params: ActionsParams) => {
     declareActions(Array.isArray(params?.actions) ? params.actions : []);
-    for (const entry of open.values()) publish(entry);
+    for (const entry of open.values()) {
+      entry.loaded = undefined; // same text, other actions
+      publish(entry);
+    }
   });
 
   const loadedOf = (entry: OpenDocument): LoadedWorkflow => {

@@ -61,7 +61,7 @@ function runScript(file: string, text: string, stateDir: string): ScriptReport {
 
 test('npm pack ships the CLI, the library bundle and its types, the schemas, README, LICENSE and CHANGELOG, and no sources', () => {
   const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  for (const file of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md', 'package/dist/cli.js', 'package/dist/mcp.js', 'package/dist/lib/index.js', 'package/dist/types/index.d.ts', 'package/schemas/workflow.schema.json', 'package/schemas/event.schema.json']) {
+  for (const file of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md', 'package/dist/cli.js', 'package/dist/mcp.js', 'package/dist/lsp.js', 'package/dist/lib/index.js', 'package/dist/types/index.d.ts', 'package/schemas/workflow.schema.json', 'package/schemas/event.schema.json']) {
     assert.ok(listing.includes(file), `${file} is missing from the tarball:\n${listing.join('\n')}`);
   }
   const strays = listing.filter((f) => /^package\/(src|test|bench|scripts|docs|clients|media|workflows|node_modules)\//.test(f) || f.endsWith('.vsix'));

@@ -53,4 +53,46 @@ suite('diagnostics', () => {
     const api = await batonApi();
     assert.ok(api);
   });
+
+  test('completion, hover and go to definition come from the language server (the one `baton lsp` runs)', async () => {
+    const file = workspacePath('workflows', 'authoring.yaml');
+    writeFileSync(file, authoring);
+    const uri = vscode.Uri.file(file);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    // The server answers once it has the document: its (empty) diagnostics say so.
+    await waitFor('the server to know authoring.yaml', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(9, 34), '.');
+      return list.items.length > 0 && list;
+    });
+    // `${{ steps.| }}` in the second step: the step it needs.
+    const steps = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(9, 34), '.');
+    assert.deepStrictEqual(steps.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)), ['build']);
+    // Actions, the editor's own included.
+    const actions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(3, 12));
+    const names = actions.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(names.includes('shell') && names.includes('vscode_command') && names.includes('vscode_task'), names.join());
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(3, 13));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /action `shell`/);
+
+    const definitions = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', uri, new vscode.Position(7, 13));
+    const target = definitions[0]!;
+    const range = 'targetRange' in target ? target.targetRange : target.range;
+    assert.deepStrictEqual([range.start.line, range.start.character, range.end.character], [2, 8, 13], 'needs: [build] → id: build');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
+
+const authoring = `name: Authoring
+steps:
+  - id: build
+    action: shell
+    params:
+      command: echo hi
+  - id: report
+    needs: [build]
+    action: log
+    params: { message: "\${{ steps. }}" }
+`;

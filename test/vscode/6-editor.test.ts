@@ -10,8 +10,13 @@ suite('editor actions and the extension API', () => {
       calls.push(args);
       return 'recorded';
     });
+    // Open, the file shows the unknown action until it is registered: the language server learns the editor's actions.
+    const document = await vscode.workspace.openTextDocument(workflowUri('editor.yaml'));
+    const problems = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'baton');
+    await waitFor('unknown action test_greet in editor.yaml', () => problems().some((d) => /unknown action 'test_greet'/.test(d.message)));
     const action = api.registerAction('test_greet', (params) => ({ greeting: `hello ${String(params.who)}` }));
     try {
+      await waitFor('editor.yaml to lose its problem', () => problems().length === 0);
       await waitFor('editor.yaml to become valid', async () => (await workflowNodes()).find((n) => n.kind === 'workflow' && n.entry.file.endsWith('editor.yaml') && /\bvalid\b/.test(n.view.contextValue)));
       const started = await vscode.commands.executeCommand<{ runId: string; mode: string }>('baton.runWorkflow', workflowUri('editor.yaml'), { inputs: {} });
       assert.strictEqual(started?.mode, 'in-process');

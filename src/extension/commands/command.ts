@@ -1,5 +1,4 @@
 import type { Baton } from '../baton';
-import type { WorkflowDiagnostics } from '../diagnostics';
 import type { EventsView } from '../views/eventsView';
 import type { RunsView } from '../views/runsView';
 
@@ -8,7 +7,6 @@ export interface CommandContext {
   baton: Baton;
   runsView: RunsView;
   eventsView: EventsView;
-  diagnostics: WorkflowDiagnostics;
 }
 
 /**

@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
-import type { Diagnostic } from '../../core/index';
+import { parseWorkflow, type Diagnostic } from '../../core/index';
+import { isWorkflowDocument } from '../workflowDocument';
 import type { BatonCommand } from './command';
 import { workflowTarget } from './targets';
 
-/** `baton.validateWorkflow(file?)`: shows the problems (also for a closed file) and returns them. */
+/**
+ * `baton.validateWorkflow(file?)`: says whether the file is valid and returns its problems (core's
+ * validator, the one the language server runs; the server shows them as diagnostics).
+ */
 export const validateWorkflowCommand: BatonCommand = {
   id: 'baton.validateWorkflow',
-  async run({ baton, diagnostics }, target): Promise<Diagnostic[] | undefined> {
-    const uri = target === undefined && vscode.window.activeTextEditor && diagnostics.isWorkflowDocument(vscode.window.activeTextEditor.document) ? vscode.window.activeTextEditor.document.uri : undefined;
+  async run({ baton }, target): Promise<Diagnostic[] | undefined> {
+    const uri = target === undefined && vscode.window.activeTextEditor && isWorkflowDocument(baton, vscode.window.activeTextEditor.document) ? vscode.window.activeTextEditor.document.uri : undefined;
     const entry = uri ? undefined : await workflowTarget(baton, target, 'Validate which workflow?');
     const file = uri ?? (entry ? vscode.Uri.file(entry.file) : undefined);
     if (!file) return undefined;
     const document = await vscode.workspace.openTextDocument(file);
-    const problems = diagnostics.validate(document);
+    const problems = parseWorkflow(document.getText(), document.uri.fsPath, baton.loadOptions()).diagnostics;
     const errors = problems.filter((d) => d.severity === 'error').length;
     const name = vscode.workspace.asRelativePath(file);
     if (errors === 0) void vscode.window.setStatusBarMessage(`$(pass) Baton: ${name} is valid`, 5000);
