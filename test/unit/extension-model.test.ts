@@ -11,7 +11,8 @@ import { cancelRun, createActionRegistry, decideApproval, formatDuration, loadWo
 import { RunCatalog, isActive, type RunEntry } from '../../src/extension/model/runCatalog';
 import { runInSlices } from '../../src/extension/model/slices';
 import { runProgress, statusOf } from '../../src/extension/model/statusModel';
-import { runDisplayStatus, runInstanceNodes, runNodes, runStepNodes, workflowNodes, workflowStepNodes } from '../../src/extension/model/treeModel';
+import { childRunNodes, runDisplayStatus, runInstanceNodes, runNodes, runStepNodes, topLevelRuns, workflowNodes, workflowStepNodes } from '../../src/extension/model/treeModel';
+import { startHostedRun } from '../../src/host/index';
 import { WorkflowCatalog, type WorkflowFile } from '../../src/extension/model/workflowCatalog';
 import { killHard, startCli, tempDir, waitFor, waitForRecord, writeFile } from '../support/cli';
 import { failingGraph, gatedDeploy, matrixBuild } from '../support/workflows';
@@ -669,4 +670,28 @@ test('the status bar with several steps running: `3 running · 5/12`; a matrix s
   const matrix = runStepNodes(runNodes([run])[0]!).find((s) => s.step.id === 'm')!;
   assert.equal(matrix.view.icon, 'sync~spin', 'a matrix step runs while an instance runs');
   assert.match(matrix.view.description ?? '', /^running · 1\/2 instances, 1 running/);
+});
+
+test('the Runs tree nests a child run (action: workflow) under the step that called it, not at the top', async (t) => {
+  const { dir, stateDir } = workspace(t);
+  writeFile(dir, 'lib/child.yaml', 'name: Child\noutputs: { n: "${{ steps.one.outputs.n }}" }\nsteps:\n  - name: One\n    id: one\n    action: shell\n    params: { command: "echo n=1 >> $BATON_OUTPUT" }\n  - name: Two\n    action: log\n');
+  const file = writeFile(dir, 'parent.yaml', 'name: Parent\nsteps:\n  - name: Call\n    id: call\n    action: workflow\n    params: { path: lib/child.yaml }\n');
+  const loaded = loadWorkflowFile(file, { actions });
+  assert.ok(loaded.workflow, JSON.stringify(loaded.diagnostics));
+  const context = { stateDir, env: { PATH: process.env.PATH, BATON_EVENT_LOG: join(dir, 'events.jsonl') }, frontEnd: 'vscode' as const, warn: () => {} };
+  const parent = startHostedRun(context, { cwd: dir, actions, workflow: loaded.workflow, source: loaded.source, file });
+  assert.equal((await parent.result).status, 'completed');
+
+  const catalog = new RunCatalog({ stateDirs: () => [stateDir] });
+  catalog.refresh();
+  assert.equal(catalog.list().length, 2);
+  const [top] = runNodes(topLevelRuns(catalog.list()));
+  assert.deepEqual(topLevelRuns(catalog.list()).map((r) => r.runId), [parent.runId]);
+  const [call] = runStepNodes(top!);
+  assert.equal(call!.view.collapsible, true);
+  assert.match(call!.view.contextValue, /\bcalls\b/);
+  const [child] = childRunNodes(call!, (id) => catalog.find(id));
+  assert.equal(child!.view.label, 'Child');
+  assert.equal(child!.run.parent?.runId, parent.runId);
+  assert.deepEqual(runStepNodes(child!).map((s) => s.view.label), ['One', 'Two']);
 });

@@ -9,6 +9,7 @@
  *             + `rerunnable` (ended or interrupted) + `failedSteps` (failed, cancelled or interrupted)
  *   step:     `step` + its status + `hasLog` + `approvable` + `rerunFrom` (a step of an ended run)
  *             + `matrix` (has instances) | `instance` (one instance of a matrix step)
+ *             + `calls` (an `action: workflow` step: its child run is nested under it)
  */
 import { formatDuration, instanceCounts, isFinished, runsInOrder, stepGroups, type RunStatus, type Step, type StepState, type StepStatus } from '../../core/index';
 import type { RunEntry } from './runCatalog';
@@ -120,6 +121,18 @@ export function runNodes(runs: readonly RunEntry[], now = Date.now()): RunNode[]
   return runs.map((run) => ({ kind: 'run', run, view: runView(run, now) }));
 }
 
+/** The runs shown at the top: a child run (`action: workflow`) is nested under its calling step instead, unless its parent is not listed. */
+export function topLevelRuns(runs: readonly RunEntry[]): RunEntry[] {
+  const listed = new Set(runs.map((r) => r.runId));
+  return runs.filter((r) => !r.parent || !listed.has(r.parent.runId));
+}
+
+/** Under an `action: workflow` step: the child run it called (once it is on disk). */
+export function childRunNodes(node: RunStepNode, find: (runId: string) => RunEntry | undefined, now = Date.now()): RunNode[] {
+  const child = node.step.childRunId === undefined ? undefined : find(node.step.childRunId);
+  return child ? runNodes([child], now) : [];
+}
+
 function runView(run: RunEntry, now: number): NodeView {
   const status = runDisplayStatus(run);
   const look = runLook[status];
@@ -191,6 +204,7 @@ function stepView(run: RunEntry, step: StepState, shown: StepStatus, startedAt: 
   if (step.of !== undefined) words.push('instance');
   if (instances.length > 0) words.push('matrix');
   if (options.rerunnable && step.of === undefined) words.push('rerunFrom');
+  if (step.childRunId !== undefined) words.push('calls');
   // Only a step that runs right now has a growing duration; one interrupted or skipped without an end shows none.
   const duration = elapsed(startedAt, step.endedAt, shown === 'running' && !run.orphaned, now);
   const attempt = step.maxAttempts > 1 && step.attempt > 0 && instances.length === 0 ? `attempt ${step.attempt}/${step.maxAttempts}` : undefined;
@@ -212,11 +226,12 @@ function stepView(run: RunEntry, step: StepState, shown: StepStatus, startedAt: 
       reused ? `${reused} (not run again)` : undefined,
       step.error ? `error: ${step.error}` : undefined,
       step.approvedBy ? `approved by ${step.approvedBy}` : undefined,
+      step.childRunId ? `calls run ${step.childRunId}` : undefined,
     ].filter(Boolean).join('\n'),
     icon: look.icon,
     ...(look.color ? { color: look.color } : {}),
     contextValue: words.join(' '),
-    collapsible: instances.length > 0,
+    collapsible: instances.length > 0 || step.childRunId !== undefined,
   };
 }
 
