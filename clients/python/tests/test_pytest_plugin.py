@@ -2,10 +2,15 @@
 pytest processes against a real ``baton watch``)."""
 
 import json
+import os
 
 import pytest
 
 pytest_plugins = ["pytester"]
+
+# With entry points not loaded (PYTEST_DISABLE_PLUGIN_AUTOLOAD, which keeps the machine's other
+# plugins out and the runs quick), the plugin is named; otherwise its entry point loads it.
+PLUGIN = ("-p", "baton_pytest") if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD") else ()
 
 MIXED = """
 import pytest
@@ -39,13 +44,13 @@ def events(path):
 
 def test_off_unless_asked(pytester, log):
     pytester.makepyfile(test_a="def test_a(): pass")
-    assert pytester.runpytest().ret == 0
+    assert pytester.runpytest(*PLUGIN).ret == 0
     assert events(log) == []
 
 
 def test_counts_a_mixed_session(pytester, log):
     pytester.makepyfile(test_mixed=MIXED)
-    result = pytester.runpytest("--baton", "--baton-source", "pycharm")
+    result = pytester.runpytest(*PLUGIN, "--baton", "--baton-source", "pycharm")
     assert result.ret == 1
     (event,) = events(log)
     assert event["type"] == "test.completed" and event["source"] == "pycharm"
@@ -60,7 +65,7 @@ def test_counts_a_mixed_session(pytester, log):
 def test_env_switch_a_collection_error_and_the_default_source(pytester, log, monkeypatch):
     monkeypatch.setenv("BATON_PYTEST", "1")
     pytester.makepyfile(test_good="def test_a(): pass", test_bad="import not_a_module_anywhere")
-    assert pytester.runpytest().ret == 2  # a collection error interrupts the session
+    assert pytester.runpytest(*PLUGIN).ret == 2  # a collection error interrupts the session
     (event,) = events(log)
     assert event["source"].startswith("baton://") and "/pytest/" in event["source"]
     assert event["data"]["failed"] >= 1 and event["data"]["errors"] >= 1 and event["data"]["success"] is False
@@ -75,7 +80,7 @@ def pytest_configure(config):
     config.pluginmanager.register(CovPlugin(), "_cov")
 """)
     pytester.makepyfile(test_a="def test_a(): pass")
-    assert pytester.runpytest("--baton").ret == 0
+    assert pytester.runpytest(*PLUGIN, "--baton").ret == 0
     (event,) = events(log)
     assert event["data"]["coverage"] == 87.46 and event["data"]["success"] is True and event["data"]["failed"] == 0
 
@@ -85,6 +90,6 @@ def test_an_unwritable_log_does_not_change_the_outcome(pytester, tmp_path, monke
     blocker.write_text("")
     monkeypatch.setenv("BATON_EVENT_LOG", str(blocker / "events.jsonl"))
     pytester.makepyfile(test_a="def test_a(): pass")
-    result = pytester.runpytest("--baton")
+    result = pytester.runpytest(*PLUGIN, "--baton")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["baton: test.completed not written to *"])
