@@ -18,6 +18,7 @@ const suites: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'triggers', file: 'triggers.bench.ts', exportName: 'benchTriggers' },
   { name: 'slack', file: 'slack.bench.ts', exportName: 'benchSlack' },
   { name: 'extension', file: 'extension.bench.ts', exportName: 'benchExtension' },
+  { name: 'lsp', file: 'lsp.bench.ts', exportName: 'benchLsp' },
 ];
 
 async function main(): Promise<void> {
