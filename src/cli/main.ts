@@ -6,6 +6,7 @@ import { cancelCommand } from './commands/cancelCommand';
 import { emitCommand } from './commands/emitCommand';
 import { execCommand } from './commands/execCommand';
 import { mcpCommand } from './commands/mcpCommand';
+import { initCommand } from './commands/initCommand';
 import { lspCommand } from './commands/lspCommand';
 import { rerunCommand } from './commands/rerunCommand';
 import { resumeCommand } from './commands/resumeCommand';
@@ -37,6 +38,7 @@ export const commands: Command[] = [
   watchCommand,
   mcpCommand,
   lspCommand,
+  initCommand,
 ];
 
 /** The whole CLI as a function: tests call it in-process; the bin only wires `process`. */
