@@ -74,6 +74,7 @@ function truncate(text: string): string {
 
 /** An expression function name under the cursor (`contains(`), inside `${{ }}` or `if:`. */
 function functionAt(ctx: FeatureContext, offset: number): { description: string; span: Span } | undefined {
+  if (!ctx.outline.expressions.some((r) => r.start <= offset && offset <= r.end)) return undefined;
   const text = ctx.document.getText();
   let start = offset;
   while (start > 0 && /[A-Za-z]/.test(text[start - 1]!)) start--;

@@ -53,6 +53,8 @@ export interface WorkflowOutline {
   inputs: InputDeclaration[];
   envKeys: string[];
   references: Reference[];
+  /** Where the text is an expression (inside `${{ }}`, an `if:` value). */
+  expressions: Span[];
   /** The node at an offset, innermost first, with the key path to it (`['steps', 0, 'needs', 1]`). */
   pathAt(offset: number): { path: Array<string | number>; node: Node | null; onKey: boolean } | undefined;
 }
@@ -89,6 +91,7 @@ export function outlineWorkflow(text: string): WorkflowOutline {
     inputs,
     envKeys,
     references: findReferences(text),
+    expressions: expressionRegions(text),
     pathAt: (offset) => (root ? pathAt(root, offset) : undefined),
   };
 }
