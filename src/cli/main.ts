@@ -12,6 +12,7 @@ import { rerunCommand } from './commands/rerunCommand';
 import { resumeCommand } from './commands/resumeCommand';
 import { runCommand } from './commands/runCommand';
 import { runsCommand } from './commands/runsCommand';
+import { schedulesCommand } from './commands/schedulesCommand';
 import { statusCommand } from './commands/statusCommand';
 import { tailCommand } from './commands/tailCommand';
 import { validateCommand } from './commands/validateCommand';
@@ -39,6 +40,7 @@ export const commands: Command[] = [
   mcpCommand,
   lspCommand,
   initCommand,
+  schedulesCommand,
 ];
 
 /** The whole CLI as a function: tests call it in-process; the bin only wires `process`. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { retryDefaults, retryPolicy } from './retryPolicy';
-import type { EventFilter, InputValue, Step, Strategy, Workflow } from './workflowModel';
+import type { EventFilter, InputValue, Schedule, Step, Strategy, Workflow } from './workflowModel';
 import { slugify } from './workflowModel';
 
 /** Defaults that come from the environment in the original system. */
@@ -29,7 +29,7 @@ export const calledWorkflowTimeoutSeconds = 86_400;
 export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<WorkflowDefaults> = {}): Workflow {
   const timeoutSeconds = defaults.timeoutSeconds ?? 300;
   const maxRetries = defaults.maxRetries ?? Number.POSITIVE_INFINITY;
-  const on = (raw.on ?? {}) as { save?: string[]; events?: EventFilter[] };
+  const on = (raw.on ?? {}) as { save?: string[]; events?: EventFilter[]; schedule?: Raw[] };
   const workflow: Workflow = {
     id: String(raw.id ?? raw.workflow_id ?? fallbackId),
     name: String(raw.name),
@@ -38,7 +38,7 @@ export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<Wo
     saveState: raw.save_state !== false,
     env: Object.fromEntries(Object.entries((raw.env ?? {}) as Raw).map(([k, v]) => [k, String(v)])),
     concurrency: (raw.concurrency ?? 'queue') as Workflow['concurrency'],
-    on: { save: on.save ?? [], events: on.events ?? [] },
+    on: { save: on.save ?? [], events: on.events ?? [], schedule: (on.schedule ?? []).map(buildSchedule) },
     maxParallel: typeof raw.max_parallel === 'number' ? raw.max_parallel : availableParallelism(),
     steps: [],
     outputs: Object.fromEntries(Object.entries((raw.outputs ?? {}) as Raw).map(([k, v]) => [k, String(v)])),
@@ -52,6 +52,10 @@ export function buildWorkflow(raw: Raw, fallbackId: string, defaults: Partial<Wo
   if (typeof raw.description === 'string') workflow.description = raw.description;
   if (typeof raw.source === 'string') workflow.source = raw.source;
   return workflow;
+}
+
+function buildSchedule(raw: Raw): Schedule {
+  return { cron: String(raw.cron), ...(typeof raw.timezone === 'string' ? { timezone: raw.timezone } : {}), catchUp: raw.catch_up === 'last' ? 'last' : 'none' };
 }
 
 function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number, previous: string | undefined): Step {

@@ -28,6 +28,9 @@ export type DiagnosticCode =
   | 'unknown_action'
   | 'approval_timeout_unused'
   | 'bad_glob'
+  /** `on.schedule`: a cron expression croner refuses (at the bad field when one is), a time zone this runtime does not know. */
+  | 'schedule.bad_cron'
+  | 'schedule.bad_timezone'
   /** A GitHub Actions key (`timeout-minutes`, `runs-on`, `run:`, ...) with Baton's way to say it. */
   | 'github_key'
   /** `needs`: the steps need each other in a cycle (at the entry that closes it), an id that is no step, a step's own id. */

@@ -26,7 +26,8 @@ export { foldRun, isFinished, type RunState, type RunStatus, type StepState, typ
 export { instanceCounts, runsInOrder, stepGroups, type StepGroup } from './stepGroups';
 export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir, runPaths, type OwnerInfo, type RunSummary } from './runStore';
 export { canRetry, maxAttempts, retryDefaults, retryDelayMs, retryPolicy, type RetryPolicy } from './retryPolicy';
-export { slugify, type EventFilter, type Step, type Workflow } from './workflowModel';
+export { slugify, type EventFilter, type Schedule, type Step, type Workflow } from './workflowModel';
+export { cronProblem, isTimeZone, nextScheduledTime, nextScheduledTimes, previousScheduledTime, type CronProblem } from './cronSchedule';
 
 export { expressionContexts, expressionFunctions, statusFunctionNames } from './expressionSyntax';
 export { formatDuration, type DurationFormat } from './formatDuration';

@@ -5,12 +5,13 @@ import type { ActionRegistry } from './actions/actionRegistry';
 import { didYouMean } from './didYouMean';
 import { schemaKeyword, type Diagnostic, type DiagnosticCode, type Range } from './diagnostic';
 import { githubKeyHint } from './githubKeys';
+import { cronProblem, isTimeZone } from './cronSchedule';
 import { checkCalls, type CallFollower } from './validateCalls';
 import { checkExpressions } from './validateExpressions';
 import { checkNeeds, type Reporter } from './validateGraph';
 import { checkMatrixSizes } from './validateMatrix';
 import { slugify } from './workflowModel';
-import { keyRange, nodeAtPath, rangeAtPath, type PathSegment } from './yamlPositions';
+import { keyRange, nodeAtPath, offsetRange, rangeAtPath, type PathSegment } from './yamlPositions';
 
 export interface ValidationInput {
   doc: Document;
@@ -74,6 +75,7 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
     push('duplicate_id_key', '`id` and `workflow_id` are the same key; keep one', at(['workflow_id'], true));
   }
   checkGlobs(workflow, at, push);
+  checkSchedules(workflow, input, at, push);
 
   const steps = Array.isArray(workflow.steps) ? (workflow.steps as unknown[]) : [];
   // Inputs that are not a mapping were reported by the schema; then no input reference is judged.
@@ -143,6 +145,34 @@ function checkGlobs(workflow: Raw, at: (p: PathSegment[]) => Range, push: (c: Di
     }
     if (braces !== 0 || brackets !== 0) push('bad_glob', `bad glob '${glob}': unbalanced ${braces !== 0 ? 'braces' : 'brackets'}`, at(['on', 'save', i]));
   });
+}
+
+function checkSchedules(workflow: Raw, input: ValidationInput, at: (p: PathSegment[]) => Range, push: (c: DiagnosticCode, m: string, r: Range) => void): void {
+  const entries = isRecord(workflow.on) && Array.isArray(workflow.on.schedule) ? (workflow.on.schedule as unknown[]) : [];
+  entries.forEach((entry, i) => {
+    if (!isRecord(entry)) return; // reported by the schema
+    if (typeof entry.cron === 'string' && entry.cron.trim() !== '') {
+      const problem = cronProblem(entry.cron);
+      if (problem) push('schedule.bad_cron', problem.message, (problem.field !== undefined && fieldRange(input, ['on', 'schedule', i, 'cron'], entry.cron, problem.field)) || at(['on', 'schedule', i, 'cron']));
+    }
+    if (typeof entry.timezone === 'string' && !isTimeZone(entry.timezone)) {
+      const hint = didYouMean(entry.timezone, Intl.supportedValuesOf('timeZone')) || "; use an IANA name such as 'Europe/Berlin' or 'UTC'";
+      push('schedule.bad_timezone', `unknown time zone '${entry.timezone}'${hint}`, at(['on', 'schedule', i, 'timezone']));
+    }
+  });
+}
+
+/** The range of one whitespace-separated field of a scalar, when the source spells the value as is (no escapes). */
+function fieldRange(input: ValidationInput, path: PathSegment[], value: string, field: number): Range | undefined {
+  const node = nodeAtPath(input.doc, path).node;
+  const start = node?.range?.[0];
+  if (start === undefined) return undefined;
+  const quote = input.text[start] === '"' || input.text[start] === "'" ? 1 : 0;
+  if (input.text.slice(start + quote, start + quote + value.length) !== value) return undefined;
+  const fields = [...value.matchAll(/\S+/g)];
+  const found = fields[field];
+  if (!found || found.index === undefined) return undefined;
+  return offsetRange(input.lineCounter, start + quote + found.index, start + quote + found.index + found[0].length);
 }
 
 /** Ajv reports an `if`/`anyOf` wrapper and its causes; keep the causes. */

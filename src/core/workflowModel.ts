@@ -11,7 +11,7 @@ export interface Workflow {
   saveState: boolean;
   env: Record<string, string>;
   concurrency: Concurrency;
-  on: { save: string[]; events: EventFilter[] };
+  on: { save: string[]; events: EventFilter[]; schedule: Schedule[] };
   /** Units (steps and matrix instances) running at once. @default the number of CPUs */
   maxParallel: number;
   steps: Step[];
@@ -21,6 +21,15 @@ export interface Workflow {
 
 export type InputValue = string | number | boolean;
 export type Concurrency = 'queue' | 'skip' | 'cancel_previous' | 'parallel';
+
+/** One `on.schedule` entry: a cron expression (5 or 6 fields, read by croner) in a time zone. */
+export interface Schedule {
+  cron: string;
+  /** An IANA zone such as `Europe/Berlin`. @default the watcher's local zone */
+  timezone?: string;
+  /** Whether a tick missed while nothing watched runs once when a watcher starts. @default 'none' */
+  catchUp: 'none' | 'last';
+}
 
 /** Matches shared-log events: globs on `type` and `source`, equality on dotted paths. */
 export interface EventFilter {

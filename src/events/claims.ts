@@ -81,3 +81,42 @@ export function pruneClaims(stateDir: string, opts: PruneClaimsOptions = {}): nu
   }
   return removed;
 }
+
+// A scheduled tick stands where an event id would: `schedule-20261201T070000Z`, readable in the folder.
+const tickPrefix = 'schedule-';
+
+function tickId(time: number): string {
+  return `${tickPrefix}${new Date(time).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+/**
+ * Claims the right to start `workflowId` for the tick at `time` (ms): true for exactly one caller
+ * across every watcher of the state folder, as `claimTrigger` is for an event.
+ */
+export function claimScheduleTick(stateDir: string, workflowId: string, time: number): boolean {
+  return claimTrigger(stateDir, tickId(time), workflowId);
+}
+
+/**
+ * The latest tick of `workflowId` some watcher claimed (ms), read from the claims folder: the
+ * record of what was fired, so catching up needs no state file of its own.
+ */
+export function lastClaimedTick(stateDir: string, workflowId: string): number | undefined {
+  const suffix = path.basename(claimPath(stateDir, tickId(0), workflowId)).slice(tickId(0).length);
+  let names: string[];
+  try {
+    names = fs.readdirSync(claimsDir(stateDir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let last: number | undefined;
+  for (const name of names) {
+    if (!name.startsWith(tickPrefix) || !name.endsWith(suffix)) continue;
+    const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(name.slice(tickPrefix.length, -suffix.length));
+    if (!m) continue;
+    const time = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+    if (last === undefined || time > last) last = time;
+  }
+  return last;
+}

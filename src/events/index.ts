@@ -3,7 +3,7 @@
  * event filters, triggers and claims. Other layers (host, the front ends, the library entry)
  * import from here, never from a file of this folder.
  */
-export { claimTrigger, pruneClaims, type PruneClaimsOptions } from './claims';
+export { claimScheduleTick, claimTrigger, lastClaimedTick, pruneClaims, type PruneClaimsOptions } from './claims';
 export { emitEvent, emitMcpToolCompleted, emitSynthesisCompleted, emitTestCompleted, withProcessEvents, type EmitOptions } from './emitters';
 export { createEvent, defaultSource, parseEventLine, validateEventObject, type BatonEvent, type CreateEventOptions, type EventLineError, type ParsedEventLine } from './event';
 export { appendEvent, EventLog, rotatedPath, type AppendResult, type EventLogOptions } from './eventLog';
@@ -13,3 +13,5 @@ export { tailEventLog, type BadLine, type EventLogTailer, type LineLocation, typ
 export { compileFilter, matchesEvent, readPath, type EventFilter, type EventPredicate } from './match';
 export { SharedLog, type CausalChain, type SharedLogOptions } from './sharedLog';
 export { chainFrom, describeDecision, TriggerRunner, type TriggerDecision, type TriggeredRun, type TriggerRunnerOptions, type TriggerTarget } from './triggerRunner';
+export { describeScheduleDecision, ScheduleRunner, scheduleFiredType, type ScheduleDecision, type ScheduleFiredData, type ScheduleRunnerOptions } from './scheduleRunner';
+export { TriggeredRuns } from './triggeredRuns';

@@ -10,17 +10,14 @@ import { claimTrigger } from './claims';
 import type { BatonEvent } from './event';
 import { tailEventLog, type EventLogTailer, type TailOptions } from './logTailer';
 import { compileFilter } from './match';
+import { TriggeredRuns, type TriggeredRun } from './triggeredRuns';
+
+export type { TriggeredRun } from './triggeredRuns';
 
 export interface TriggerTarget {
   workflow: Workflow;
   file: string;
   source: string;
-}
-
-/** What a started run gives back: a way to cancel it and its end. */
-export interface TriggeredRun {
-  cancel(reason: string): void;
-  done: Promise<unknown>;
 }
 
 export type TriggerDecision =
@@ -44,16 +41,18 @@ export interface TriggerRunnerOptions {
   tail?: Pick<TailOptions, 'pollMs' | 'drainMs'>;
   /** Events that arrive before this settles (the workflows are still loading) are handled once it has, in order. */
   ready?: Promise<unknown>;
+  /** The runs this watcher started, shared with its schedule runner for the concurrency modes. @default its own */
+  runs?: TriggeredRuns;
 }
 
 export class TriggerRunner {
   private readonly tailer: EventLogTailer;
-  private readonly active = new Map<string, Set<TriggeredRun>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly runs: TriggeredRuns;
 
   private ready?: Promise<unknown>;
 
   constructor(private readonly options: TriggerRunnerOptions) {
+    this.runs = options.runs ?? new TriggeredRuns();
     this.ready = options.ready?.finally(() => (this.ready = undefined));
     this.tailer = tailEventLog(options.logPath, {
       ...options.tail,
@@ -86,31 +85,12 @@ export class TriggerRunner {
     if (event.workflowid === target.workflow.id) return { kind: 'own_event', ...base };
     const depth = typeof event.chaindepth === 'number' ? event.chaindepth : 0;
     if (depth >= (this.options.maxDepth ?? 5)) return { kind: 'refused_depth', depth, ...base };
-    const concurrency = target.workflow.concurrency;
-    const running = this.active.get(target.workflow.id) ?? new Set<TriggeredRun>();
-    if (concurrency === 'skip' && running.size > 0) return { kind: 'skipped_busy', ...base };
+    if (this.runs.skips(target.workflow)) return { kind: 'skipped_busy', ...base };
     if (!claimTrigger(this.options.claimsDir ?? dirname(this.options.logPath), event.id, target.workflow.id)) {
       return { kind: 'claimed_elsewhere', ...base };
     }
-    if (concurrency === 'cancel_previous') for (const run of running) run.cancel(`superseded by event ${event.id}`);
-    if (concurrency === 'queue') {
-      // Runs of one workflow start one after another, in event order.
-      const previous = this.queues.get(target.workflow.id) ?? Promise.resolve();
-      const next = previous.then(() => this.launch(target, event).done).catch(() => {});
-      this.queues.set(target.workflow.id, next);
-    } else {
-      void this.launch(target, event).done.catch(() => {});
-    }
+    this.runs.launch(target.workflow, `event ${event.id}`, () => this.options.start(target, event));
     return { kind: 'started', ...base };
-  }
-
-  private launch(target: TriggerTarget, event: BatonEvent): TriggeredRun {
-    const run = this.options.start(target, event);
-    const set = this.active.get(target.workflow.id) ?? new Set<TriggeredRun>();
-    set.add(run);
-    this.active.set(target.workflow.id, set);
-    void run.done.finally(() => set.delete(run)).catch(() => {});
-    return run;
   }
 }
 

@@ -8,6 +8,7 @@ export { requestApproval, requestCancel, type ApprovalRequestOptions, type Cance
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
 export { loadWorkflowAt, loadWorkflowsIn, parseWorkflowText } from './workflowFiles';
 export { hostSecretSource, readSecretsFile, secretsFileVariable, secretVariablePrefix } from './secretSource';
-export { runInProcess, watchTriggers, type InProcessTriggerOptions, type WatchOptions } from './triggerWatcher';
+export { lastFiredTick, nextTicks, type ScheduledTick } from './scheduleTimes';
+export { runInProcess, watchSchedules, watchTriggers, type InProcessTriggerOptions, type ScheduleWatchOptions, type WatchOptions } from './triggerWatcher';
 /** Front ends reach Slack only through the host; the Set Slack Webhook URL command checks a URL before storing it. */
 export { checkWebhookUrl } from '../slack/index';

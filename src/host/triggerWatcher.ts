@@ -5,7 +5,7 @@
  * self-triggering, the depth limit, the four concurrency modes.
  */
 import type { Approver, LifecycleListener } from '../core/index';
-import { TriggerRunner, type BatonEvent, type TriggeredRun, type TriggerRunnerOptions, type TriggerTarget } from '../events/index';
+import { ScheduleRunner, TriggerRunner, type BatonEvent, type ScheduleRunnerOptions, type TriggeredRun, type TriggerRunnerOptions, type TriggerTarget } from '../events/index';
 import { startHostedRun } from './hostedRun';
 import { eventLogPathOf, type HostContext } from './hostContext';
 
@@ -13,6 +13,17 @@ export type WatchOptions = Omit<TriggerRunnerOptions, 'logPath' | 'claimsDir'>;
 
 export function watchTriggers(context: HostContext, options: WatchOptions): TriggerRunner {
   return new TriggerRunner({ ...options, logPath: eventLogPathOf(context) });
+}
+
+export type ScheduleWatchOptions = Omit<ScheduleRunnerOptions, 'logPath' | 'claimsDir'>;
+
+/**
+ * The one schedule runner of a watcher, on the context's shared log with its claims beside it (the
+ * same folder as the event triggers' claims): every watcher of one log together starts exactly one
+ * run per workflow × tick.
+ */
+export function watchSchedules(context: HostContext, options: ScheduleWatchOptions): ScheduleRunner {
+  return new ScheduleRunner({ ...options, logPath: eventLogPathOf(context) });
 }
 
 export interface InProcessTriggerOptions {

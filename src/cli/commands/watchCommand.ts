@@ -1,8 +1,5 @@
-import { statSync } from 'node:fs';
-import { relative } from 'node:path';
-import { findWorkflowFiles, formatDiagnostic } from '../../core/index';
-import { createIngressServer, defaultSource, describeDecision, ensureEventLogFile, SharedLog, type TriggerTarget } from '../../events/index';
-import { eventLogPathOf, loadWorkflowAt, runInProcess, watchTriggers } from '../../host/index';
+import { createIngressServer, defaultSource, describeDecision, describeScheduleDecision, ensureEventLogFile, SharedLog, TriggeredRuns, type TriggerTarget } from '../../events/index';
+import { eventLogPathOf, runInProcess, watchSchedules, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';
 import { cliContext } from '../cliContext';
@@ -10,14 +7,16 @@ import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
 import { UsageError } from '../usageError';
 import { wholeNumber, wholeNumberFlag } from '../wholeNumber';
+import { workflowTargets } from '../workflowTargets';
 
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'Run workflows whose `on.events` match events in the shared log (headless trigger runner)',
+  summary: 'Run workflows whose `on.events` match events in the shared log, and `on.schedule` ones at their times (headless trigger runner)',
   usage: 'baton watch [--workflows <glob>]... [--max-depth <n>] [--yes] [--listen 127.0.0.1:PORT] [--slack-events <globs>] [--secrets-file <file>]',
   details: [
     'Several watchers (and VS Code windows) may watch one log: each event starts each matching workflow exactly once.',
     'A workflow is never triggered by its own events, and trigger chains deeper than --max-depth (default 5) are refused.',
+    'Each tick of an `on.schedule` cron starts one run across every watcher of the log; `catch_up: last` runs a tick missed while nothing watched once, at start.',
     '--listen also accepts CloudEvents over HTTP (POST, structured or binary mode); it needs BATON_INGRESS_TOKEN, sent as `Authorization: Bearer <token>`.',
   ].join('\n'),
   options: {
@@ -46,60 +45,33 @@ export const watchCommand: Command = {
     const say = (line: string) => io.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
     const prefixed = (target: TriggerTarget) => new ProgressView({ ...io, stdout: { write: (t: string | Uint8Array) => io.stdout.write(typeof t === 'string' ? `[${target.workflow.id}] ${t}` : t) } }, true);
 
-    const runner = watchTriggers(context, {
-      targets: targets.get,
-      maxDepth,
+    const start = runInProcess(context, {
+      cwd: io.cwd,
+      ...(values.yes ? { approvers: [approveAll] } : {}),
+      listeners: (target) => [prefixed(target).onEvent],
       signal: io.signal,
-      onDecision: (d) => say(describeDecision(d)),
-      onError: (error) => io.stderr.write(`baton watch: ${String(error)}\n`),
-      start: runInProcess(context, {
-        cwd: io.cwd,
-        ...(values.yes ? { approvers: [approveAll] } : {}),
-        listeners: (target) => [prefixed(target).onEvent],
-        signal: io.signal,
-      }),
     });
+    const onError = (error: unknown) => io.stderr.write(`baton watch: ${String(error)}\n`);
+    // One set of runs for both runners: a workflow's concurrency mode holds across its events and its ticks.
+    const runs = new TriggeredRuns();
+    const runner = watchTriggers(context, { targets: targets.get, maxDepth, signal: io.signal, runs, onDecision: (d) => say(describeDecision(d)), onError, start });
+    const schedules = watchSchedules(context, { targets: targets.get, signal: io.signal, runs, onDecision: (d) => say(describeScheduleDecision(d)), onError, start });
     let listening: string | undefined;
     try {
       listening = listenAt ? await listen(io, listenAt, new SharedLog({ path: logPath, source: defaultSource('ingress') })) : undefined;
     } catch (error) {
       runner.close(); // e.g. the port is taken: exit instead of watching without the ingress asked for
+      schedules.close();
       throw error;
     }
-    say(`watching ${logPath} for ${targets.get().filter((t) => t.workflow.on.events.length > 0).length} workflow(s) with on.events (max depth ${maxDepth})${listening ? `; HTTP ingress on ${listening}` : ''}`);
+    const scheduled = targets.get().filter((t) => t.workflow.on.schedule.length > 0).length;
+    say(`watching ${logPath} for ${targets.get().filter((t) => t.workflow.on.events.length > 0).length} workflow(s) with on.events (max depth ${maxDepth})${scheduled ? ` and ${scheduled} with on.schedule` : ''}${listening ? `; HTTP ingress on ${listening}` : ''}`);
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
     runner.close();
+    schedules.close();
     return exitCodes.ok;
   },
 };
-
-/** The workflows under the cwd, reloaded when a file changes (checked at most every 2 s). */
-function workflowTargets(io: CliIo, globs: string[] | undefined): { get: () => TriggerTarget[] } {
-  let cached: TriggerTarget[] = [];
-  let signature = '';
-  let checkedAt = 0;
-  const load = () => {
-    const files = findWorkflowFiles(io.cwd, globs);
-    const next = files.map((f) => `${f}:${statSync(f).mtimeMs}`).join('|');
-    if (next === signature) return;
-    signature = next;
-    cached = [];
-    for (const file of files) {
-      const loaded = loadWorkflowAt(file, io.env);
-      if (loaded.workflow) cached.push({ workflow: loaded.workflow, file, source: loaded.source });
-      else for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file: relative(io.cwd, file) })}\n`);
-    }
-  };
-  return {
-    get: () => {
-      if (Date.now() - checkedAt > 2000) {
-        checkedAt = Date.now();
-        load();
-      }
-      return cached;
-    },
-  };
-}
 
 interface ListenAddress {
   host: string;
