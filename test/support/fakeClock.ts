@@ -6,11 +6,16 @@ import { sleepUntilAborted } from '../../src/core/clock';
  * `settle(promise)` lets the code under test run, then jumps to the next timer, repeatedly.
  */
 export class FakeClock implements Clock {
-  private time = Date.parse('2026-11-25T12:00:00.000Z');
+  private time: number;
   private timers: Array<{ at: number; fn: () => void; id: number }> = [];
   private nextId = 1;
   /** Every sleep requested, in order (ms): what backoff tests assert. */
   readonly sleeps: number[] = [];
+
+  /** @param start the time it starts at (ms) @default 2026-11-25T12:00:00Z */
+  constructor(start = Date.parse('2026-11-25T12:00:00.000Z')) {
+    this.time = start;
+  }
 
   now(): number {
     return this.time;
