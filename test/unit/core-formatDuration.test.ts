@@ -21,3 +21,7 @@ test('what is not a duration reads as ?', () => {
   assert.deepEqual([-5, Number.NaN, Number.POSITIVE_INFINITY].map((ms) => formatDuration(ms)), ['?', '?', '?']);
   assert.equal(formatDuration(999.6), '1.0s', 'rounding never shows 1000ms');
 });
+
+test("'rough' says how long until something in one unit, rounded down past a minute", () => {
+  assert.deepEqual([40_000, 59_600, 5 * 60_000 + 59_000, 3 * 3600_000 + 3599_000, 2 * 86400_000 + 5000].map((ms) => formatDuration(ms, { style: 'rough' })), ['40 s', '1 min', '5 min', '3 h', '2 d']);
+});

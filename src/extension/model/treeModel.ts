@@ -12,6 +12,7 @@
  *             + `calls` (an `action: workflow` step: its child run is nested under it)
  */
 import { formatDuration, instanceCounts, isFinished, runsInOrder, stepGroups, type RunStatus, type Step, type StepState, type StepStatus } from '../../core/index';
+import { nextTicks } from '../../host/index';
 import type { RunEntry } from './runCatalog';
 import { runCounts, runProgress } from './statusModel';
 import type { WorkflowEntry } from './workflowCatalog';
@@ -39,11 +40,12 @@ export type RunStepNode = { kind: 'runStep'; run: RunEntry; step: StepState; ins
 
 type LastRunOf = (workflowId: string) => RunEntry | undefined;
 
-export function workflowNodes(entries: readonly WorkflowEntry[], lastRunOf: LastRunOf): WorkflowNode[] {
-  return entries.map((entry) => ({ kind: 'workflow', entry, view: workflowView(entry, lastRunOf(entry.id)) }));
+/** @param now for a scheduled workflow's "next in 3 h" @default Date.now() */
+export function workflowNodes(entries: readonly WorkflowEntry[], lastRunOf: LastRunOf, now = Date.now()): WorkflowNode[] {
+  return entries.map((entry) => ({ kind: 'workflow', entry, view: workflowView(entry, lastRunOf(entry.id), now) }));
 }
 
-function workflowView(entry: WorkflowEntry, last: RunEntry | undefined): NodeView {
+function workflowView(entry: WorkflowEntry, last: RunEntry | undefined, now: number): NodeView {
   const errors = entry.loaded.diagnostics.filter((d) => d.severity === 'error');
   const base = { id: `workflow:${entry.file}`, label: entry.label, open: { file: entry.file } };
   if (!entry.workflow) {
@@ -62,10 +64,13 @@ function workflowView(entry: WorkflowEntry, last: RunEntry | undefined): NodeVie
   const status = last ? runDisplayStatus(last) : undefined;
   const look = status ? runLook[status] : { icon: 'symbol-event', color: undefined };
   const steps = entry.workflow.steps.length;
+  const next = nextTicks(entry.workflow, now, 1)[0];
+  const schedule = entry.workflow.on.schedule.length === 0 ? undefined : next ? `next in ${formatDuration(next.time - now, { style: 'rough' })}` : 'schedule ended';
+  const scheduleTip = next ? `Next scheduled run: ${new Date(next.time).toLocaleString()} (${next.schedule.cron}${next.schedule.timezone ? `, ${next.schedule.timezone}` : ''})` : undefined;
   return {
     ...base,
-    description: [`${steps} step${steps === 1 ? '' : 's'}`, status ? `last run ${status}` : undefined].filter(Boolean).join(' · '),
-    tooltip: [entry.workflow.description, entry.file].filter(Boolean).join('\n'),
+    description: [`${steps} step${steps === 1 ? '' : 's'}`, status ? `last run ${status}` : undefined, schedule].filter(Boolean).join(' · '),
+    tooltip: [entry.workflow.description, entry.file, scheduleTip].filter(Boolean).join('\n'),
     icon: look.icon,
     ...(look.color ? { color: look.color } : {}),
     contextValue: 'workflow valid',

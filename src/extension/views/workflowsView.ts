@@ -14,7 +14,9 @@ export class WorkflowsView implements vscode.TreeDataProvider<WorkflowsNode>, vs
 
   constructor(private readonly baton: Baton) {
     const secrets = baton.secrets.onDidChange(() => this.changed.fire());
-    this.unsubscribe = [baton.workflows.on(() => this.changed.fire()), baton.runs.on(() => this.changed.fire()), () => secrets.dispose()];
+    // "next in 3 h" ages: redraw each minute while some workflow has a schedule.
+    const clock = setInterval(() => baton.workflows.list().some((e) => e.workflow?.on.schedule.length) && this.changed.fire(), 60_000);
+    this.unsubscribe = [baton.workflows.on(() => this.changed.fire()), baton.runs.on(() => this.changed.fire()), () => secrets.dispose(), () => clearInterval(clock)];
   }
 
   getTreeItem(node: WorkflowsNode): vscode.TreeItem {
