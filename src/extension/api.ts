@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ActionDefinition, ActionHandler } from '../core/index';
 import type { Baton } from './baton';
 import type { CommandContext } from './commands/command';
+import type { McpServerProvider } from './mcpServerProvider';
 import type { StatusBar } from './statusBar';
 import type { WorkflowsView } from './views/workflowsView';
 
@@ -31,6 +32,8 @@ export interface BatonTestHooks {
   workflowsView: WorkflowsView;
   ctx: CommandContext;
   statusBar: StatusBar;
+  /** The `baton mcp` servers contributed to VS Code (registered only where VS Code has the API). */
+  mcpServers: McpServerProvider;
   /** How long `activate` took, first line to return. */
   activationMs: number;
   /** From the first line of `activate` until the workflows and runs were loaded (undefined until then). */

@@ -10,6 +10,7 @@ import { ApprovalNotifier } from './approvalNotifier';
 import { Baton } from './baton';
 import { commandTable, registerCommands } from './commands/index';
 import { ContextKeys } from './contextKeys';
+import { McpServerProvider } from './mcpServerProvider';
 import { resumeInterruptedRuns } from './resumeInterrupted';
 import { StatusBar } from './statusBar';
 import { WorkflowLanguageClient } from './languageClient';
@@ -51,13 +52,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
     context.subscriptions.push(statusBar, new ApprovalNotifier(baton), new SaveTriggers(baton), new EventTriggerWatcher(baton));
 
     const contextKeys = new ContextKeys(baton);
-    context.subscriptions.push(contextKeys);
+    // `baton mcp` for VS Code's chat (agent mode), where this VS Code has the API (≥ 1.101).
+    const mcpServers = new McpServerProvider(baton);
+    context.subscriptions.push(contextKeys, mcpServers);
     showTrust([runsView.treeView, eventsView.treeView]);
     vscode.workspace.onDidGrantWorkspaceTrust(() => showTrust([runsView.treeView!, eventsView.treeView!]), undefined, context.subscriptions);
 
     // The views show at once; workflows and runs fill them as they load, off the critical path.
     const activationMs = Date.now() - started;
-    const hooks = { baton, workflowsView, ctx: commandContext, statusBar, activationMs, loadedMs: undefined as number | undefined };
+    const hooks = { baton, workflowsView, ctx: commandContext, statusBar, mcpServers, activationMs, loadedMs: undefined as number | undefined };
     void baton.load().then(() => {
       hooks.loadedMs = Date.now() - started;
       contextKeys.update();
