@@ -16,6 +16,9 @@ export interface McpSessionOptions {
   /** Extra arguments after `baton mcp`. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Start the server as a client's configuration says (e.g. `baton` with `["mcp"]`). @default node dist/cli.js mcp */
+  command?: string;
+  commandArgs?: string[];
 }
 
 export interface McpSession {
@@ -34,8 +37,8 @@ export async function connectMcp(t: TestContext, cwd: string, options: McpSessio
   const client = new Client({ name: options.name ?? 'e2e-client', version: '1.0.0' }, { capabilities: options.elicit ? { elicitation: {} } : {} });
   if (options.elicit) client.setRequestHandler(ElicitRequestSchema, (request) => options.elicit!(request.params));
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [cliPath, 'mcp', ...(options.args ?? [])],
+    command: options.command ?? process.execPath,
+    args: options.command ? (options.commandArgs ?? []) : [cliPath, 'mcp', ...(options.args ?? [])],
     cwd,
     env: (options.env ?? cliEnv(cwd)) as Record<string, string>,
     stderr: 'pipe',
