@@ -19,6 +19,7 @@ const suites: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'slack', file: 'slack.bench.ts', exportName: 'benchSlack' },
   { name: 'extension', file: 'extension.bench.ts', exportName: 'benchExtension' },
   { name: 'lsp', file: 'lsp.bench.ts', exportName: 'benchLsp' },
+  { name: 'mcp', file: 'mcp.bench.ts', exportName: 'benchMcp' },
 ];
 
 async function main(): Promise<void> {
