@@ -1,6 +1,4 @@
 import * as assert from 'node:assert';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
 import { batonApi, extensionId, waitFor, workspacePath } from './helpers';
 
@@ -32,18 +30,25 @@ suite('MCP server registration', () => {
     assert.match(servers[0]!.args[0]!, /dist[/\\]cli\.js$/);
   });
 
-  test('the contributed definition starts a server that answers as an assistant would use it', async function () {
+  test('VS Code lists it: started through its own MCP command, the tools appear to chat as mcp_baton_*', async function () {
     if (!hasMcpApi) return this.skip();
-    const [server] = (await batonApi())._test.mcpServers.servers();
-    assert.ok(server);
-    const client = new Client({ name: 'vscode-test', version: '1' });
-    await client.connect(new StdioClientTransport({ command: server.command, args: server.args, cwd: server.cwd, env: { ...(process.env as Record<string, string>), ...server.env }, stderr: 'pipe' }));
-    try {
-      const answer = await client.callTool({ name: 'list_workflows', arguments: {} });
-      const ids = (answer.structuredContent as { workflows: Array<{ id?: string }> }).workflows.map((w) => w.id);
-      assert.ok(ids.includes('quick'), `list_workflows lists the workspace's workflows: ${ids.join(', ')}`);
-    } finally {
-      await client.close();
-    }
+    this.timeout(60_000);
+    const lm = vscode.lm as unknown as { tools: ReadonlyArray<{ name: string }>; invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }): Thenable<{ content: Array<{ value?: string }> }> };
+    const tools = await waitFor(
+      "Baton's tools among VS Code's language-model tools",
+      async () => {
+        // The collection resolves lazily; starting '*' starts what VS Code knows by then.
+        await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true, autoTrustChanges: true }).then(undefined, () => undefined);
+        const names = lm.tools.map((t) => t.name).filter((n) => n.startsWith('mcp_baton_'));
+        return names.length > 0 ? names : undefined;
+      },
+      45_000,
+    );
+    for (const name of ['list_workflows', 'run_workflow', 'get_run', 'approve_step', 'wait_for_event']) assert.ok(tools.includes(`mcp_baton_${name}`), `${name} in ${tools.join(', ')}`);
+    // And a chat calling one goes through VS Code's own MCP client to `baton mcp` in this workspace.
+    const answer = await lm.invokeTool('mcp_baton_list_workflows', { input: {}, toolInvocationToken: undefined });
+    const text = answer.content.map((c) => c.value ?? '').join('');
+    const ids = (JSON.parse(text) as { workflows: Array<{ id?: string }> }).workflows.map((w) => w.id);
+    assert.ok(ids.includes('quick'), `list_workflows through VS Code lists the workspace's workflows: ${ids.join(', ')}`);
   });
 });
