@@ -28,4 +28,22 @@ suite('reusable workflows: action: workflow', () => {
     await waitForRunStatus(started.runId, ['completed']);
     assert.strictEqual(readFileSync(workspacePath('calls.out'), 'utf8').trim(), 'https://editor.example');
   });
+
+  test("a step of the child that waits for approval is approved from VS Code (the child's node), and the parent completes", async () => {
+    const api = await batonApi();
+    const started = await vscode.commands.executeCommand<{ runId: string }>('baton.runWorkflow', workflowUri('calls-approval.yaml'), { inputs: {} });
+    assert.ok(started?.runId);
+    const child = await waitFor('the child run to wait for approval', async () => {
+      const node = await runNode(started.runId);
+      const release = node ? (api._test.ctx.runsView.getChildren(node) as RunStepNode[]).find((s) => s.step.id === 'release') : undefined;
+      const nested = release ? (api._test.ctx.runsView.getChildren(release) as unknown as RunNode[])[0] : undefined;
+      return nested?.kind === 'run' && /\bapprovable\b/.test(nested.view.contextValue) ? nested : undefined;
+    });
+    const outcome = await vscode.commands.executeCommand<{ stepId: string }>('baton.approveStep', { runId: child.run.runId, stepId: 'ship' });
+    assert.strictEqual(outcome?.stepId, 'ship');
+    await waitForRunStatus(started.runId, ['completed']);
+    assert.strictEqual(readFileSync(workspacePath('calls-approval.out'), 'utf8').trim(), 'shipped');
+    api._test.baton.refreshRuns();
+    assert.match(api._test.baton.runs.find(child.run.runId)?.steps[0]?.approvedBy ?? '', /\(vscode \d+\)/);
+  });
 });
