@@ -172,9 +172,11 @@ async function untrusted(tmp, cs) {
     check('the workspace is in Restricted Mode', true);
     // Open the Baton container (activates the extension through its views).
     await page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await page.waitForTimeout(3000);
+    // Wait for the views to fill (not a fixed pause: a loaded machine may take longer).
+    const listed = await page.getByText('Quick check').first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+    await page.getByText(/not trusted|Untrusted workspace/i).first().waitFor({ timeout: 10000 }).catch(() => {});
     const body = await page.locator('.monaco-workbench').innerText();
-    check('Workflows view lists the workflows', body.includes('Quick check'), body.slice(0, 400));
+    check('Workflows view lists the workflows', listed && body.includes('Quick check'), body.slice(0, 400));
     check('Runs view explains that nothing runs', /not trusted|Untrusted workspace/i.test(body));
     // An event from another process that a workflow listens to.
     const emit = spawnSync(process.execPath, ['-e', `require('fs').mkdirSync(${JSON.stringify(join(ws, '.baton'))},{recursive:true});require('fs').appendFileSync(${JSON.stringify(join(ws, '.baton/events.jsonl'))}, JSON.stringify({specversion:'1.0',id:'untrusted-ping-1',source:'test://other-process',type:'test.ping',time:new Date().toISOString(),data:{ok:true,msg:'hi'}})+'\\n')`]);

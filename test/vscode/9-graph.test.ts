@@ -10,15 +10,20 @@ interface Started {
 }
 
 /** The step nodes the Runs view shows under a run (or under a matrix step). */
-async function childrenOf(runId: string, stepId?: string): Promise<RunStepNode[]> {
+/** The run's steps (or one step's instances) as the Runs view shows them; undefined while the run or the step is not listed yet. */
+async function shownChildren(runId: string, stepId?: string): Promise<RunStepNode[] | undefined> {
   const api = await batonApi();
   const node = await runNode(runId);
-  assert.ok(node, `run ${runId} is in the Runs view`);
+  if (!node) return undefined;
   const steps = api._test.ctx.runsView.getChildren(node) as RunStepNode[];
   if (stepId === undefined) return steps;
   const step = steps.find((s) => s.step.id === stepId);
-  assert.ok(step, `run ${runId} shows step ${stepId}`);
-  return api._test.ctx.runsView.getChildren(step) as RunStepNode[];
+  return step ? (api._test.ctx.runsView.getChildren(step) as RunStepNode[]) : undefined;
+}
+
+/** As shownChildren, waiting until the view lists them. */
+function childrenOf(runId: string, stepId?: string): Promise<RunStepNode[]> {
+  return waitFor(`run ${runId}${stepId ? ` step ${stepId}` : ''} in the Runs view`, () => shownChildren(runId, stepId));
 }
 
 function lines(name: string): string[] {
@@ -36,8 +41,8 @@ suite('the graph: parallel steps, matrix instances, re-runs', () => {
     assert.ok(started?.runId);
     try {
       const steps = await waitFor('both tests to run at once in the Runs view', async () => {
-        const shown = await childrenOf(started.runId);
-        return shown.filter((s) => s.view.icon === 'sync~spin').length === 2 ? shown : undefined;
+        const shown = await shownChildren(started.runId);
+        return shown?.filter((s) => s.view.icon === 'sync~spin').length === 2 ? shown : undefined;
       });
       assert.deepStrictEqual(steps.map((s) => [s.view.label, s.view.icon]), [['Unit tests', 'sync~spin'], ['Integration tests', 'sync~spin'], ['Report', 'circle-outline']]);
       assert.match(steps[2]!.view.tooltip ?? '', /needs: unit, integration/);
