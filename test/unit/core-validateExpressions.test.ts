@@ -4,31 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatDiagnostic, parseWorkflow, type Diagnostic } from '../../src/core/index';
-
-function errorsOf(text: string): Diagnostic[] {
-  return parseWorkflow(text, 'e.yaml').diagnostics.filter((d) => d.severity === 'error');
-}
-
-/** `code@line:col` of every error, in file order. */
-function found(text: string): string[] {
-  return errorsOf(text).map((d) => `${d.code}@${d.range.start.line}:${d.range.start.col}`);
-}
-
-function only(text: string): Diagnostic {
-  const errors = errorsOf(text);
-  assert.equal(errors.length, 1, `expected one error, got:\n${errors.map(formatDiagnostic).join('\n')}`);
-  return errors[0]!;
-}
-
-/** `line:col` (1-based) of the `nth` occurrence of `needle` in `text`: the expected positions say what they point at. */
-function pos(text: string, needle: string, nth = 1): string {
-  let at = -1;
-  for (let i = 0; i < nth; i++) at = text.indexOf(needle, at + 1);
-  assert.ok(at >= 0, `${needle} not in the text`);
-  const before = text.slice(0, at).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
-}
+import { errorsOf, found, only, pos } from '../support/diagnostics';
 
 /** The text has exactly one error, with this code, starting at `needle`. */
 function expectOne(text: string, code: string, needle: string): void {

@@ -4,23 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatDiagnostic, parseWorkflow, type Diagnostic } from '../../src/core/index';
+import { formatDiagnostic, parseWorkflow } from '../../src/core/index';
 import { checkNeeds } from '../../src/core/validateGraph';
-
-function errorsOf(text: string): Diagnostic[] {
-  return parseWorkflow(text, 'g.yaml').diagnostics.filter((d) => d.severity === 'error');
-}
-
-/** `code@line:col` of every error, in the order reported. */
-function found(text: string): string[] {
-  return errorsOf(text).map((d) => `${d.code}@${d.range.start.line}:${d.range.start.col}`);
-}
-
-function only(text: string): Diagnostic {
-  const errors = errorsOf(text);
-  assert.equal(errors.length, 1, `expected one error, got:\n${errors.map(formatDiagnostic).join('\n')}`);
-  return errors[0]!;
-}
+import { found, only } from '../support/diagnostics';
 
 const step = (name: string, extra = '') => `  - name: ${name}\n    action: log\n${extra}`;
 

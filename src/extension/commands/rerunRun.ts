@@ -3,6 +3,7 @@ import { BatonError, isFinished, stepGroups, type RerunSelection } from '../../c
 import type { RunEntry } from '../model/runCatalog';
 import type { StartedRun } from '../runner/runLauncher';
 import type { BatonCommand, CommandContext } from './command';
+import { revealStarted } from './revealStarted';
 import { requireTrust, runTarget, stepIdOf } from './targets';
 
 /** A run that may be re-run: it ended, or nothing runs it any more. */
@@ -40,15 +41,9 @@ export const rerunFromCommand: BatonCommand = {
   },
 };
 
-async function rerun({ baton, runsView }: CommandContext, run: RunEntry, select: RerunSelection): Promise<StartedRun | undefined> {
-  const started = await baton.launcher.rerun(run.stateDir, run.runId, select, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd());
-  if ('skipped' in started) {
-    void vscode.window.showInformationMessage(`Baton: ${started.skipped}.`);
-    return undefined;
-  }
-  baton.refreshRuns();
-  void runsView.reveal(started.runId);
-  return started;
+async function rerun(ctx: CommandContext, run: RunEntry, select: RerunSelection): Promise<StartedRun | undefined> {
+  const { baton } = ctx;
+  return revealStarted(ctx, await baton.launcher.rerun(run.stateDir, run.runId, select, run.cwd ?? baton.folders()[0]?.folder.uri.fsPath ?? process.cwd()));
 }
 
 /** The step the argument names; a matrix instance stands for its step (a re-run starts at a step of the file). */

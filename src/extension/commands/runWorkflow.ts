@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { BatonCommand } from './command';
+import { revealStarted } from './revealStarted';
 import { requireTrust, workflowTarget } from './targets';
 import type { StartedRun } from '../runner/runLauncher';
 
 /** `baton.runWorkflow(target?, { inputs? })`: asks for declared inputs unless given; returns `{ runId, mode }`. */
 export const runWorkflowCommand: BatonCommand = {
   id: 'baton.runWorkflow',
-  async run({ baton, runsView }, target, options): Promise<StartedRun | undefined> {
+  async run(ctx, target, options): Promise<StartedRun | undefined> {
+    const { baton } = ctx;
     requireTrust('run workflows');
     const entry = await workflowTarget(baton, target, 'Run which workflow?');
     if (!entry) return undefined;
@@ -17,14 +19,7 @@ export const runWorkflowCommand: BatonCommand = {
     const given = isRecord(options) && isRecord(options.inputs) ? (options.inputs as Record<string, string>) : undefined;
     const inputs = given ?? (await askInputs(entry.workflow.inputs));
     if (!inputs) return undefined;
-    const started = await baton.launcher.start(entry, baton.stateDirOf(entry.folder), { inputs });
-    if ('skipped' in started) {
-      void vscode.window.showInformationMessage(`Baton: ${started.skipped}.`);
-      return undefined;
-    }
-    baton.refreshRuns();
-    void runsView.reveal(started.runId);
-    return started;
+    return revealStarted(ctx, await baton.launcher.start(entry, baton.stateDirOf(entry.folder), { inputs }));
   },
 };
 
