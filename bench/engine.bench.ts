@@ -2,7 +2,8 @@
  * Engine overhead per no-op step with the journal on, beside its floor: one fdatasync'd append of a
  * record's size on the same disk, measured by a separate small program (bench/floors/
  * fdatasyncAppend.mjs), not by Baton's own writer. Budget (DESIGN §17): ≤ 2× the floor, flat from
- * 100 to 10,000 steps. And validation of a 1,000-step workflow beside `yaml`'s own parseDocument of
+ * 100 to 10,000 steps. Means and medians (p50) both: the mean of a 100-step run moves by a few
+ * percent with each multi-millisecond stall of the disk, the median does not. And validation of a 1,000-step workflow beside `yaml`'s own parseDocument of
  * the same file (the floor for a validator that keeps positions).
  */
 import { execFileSync } from 'node:child_process';
@@ -19,12 +20,20 @@ import { workflowYaml } from './workflows';
 type Engine = typeof import('../src/core/index');
 const loadEngine = async () => (await import(join(__dirname, '..', 'dist', 'lib', 'index.js'))) as Engine;
 
-/** Mean ms of one write + fdatasync, `count` times, by another process in `dir`. */
-export function fdatasyncFloorMs(dir: string, count: number): number {
-  return Number(execFileSync(process.execPath, [join(__dirname, 'floors', 'fdatasyncAppend.mjs'), dir, String(count)], { encoding: 'utf8' }));
+/** Per-step or per-append times in ms: the mean, and the median (p50), which a disk's occasional multi-ms stall does not move. */
+interface Times {
+  mean: number;
+  p50: number;
 }
 
-async function engineStepMs(engine: Engine, dir: string, steps: number, label: string): Promise<number> {
+/** One write + fdatasync, `count` times, by another process in `dir`. */
+export function fdatasyncFloor(dir: string, count: number): Times {
+  return JSON.parse(execFileSync(process.execPath, [join(__dirname, 'floors', 'fdatasyncAppend.mjs'), dir, String(count)], { encoding: 'utf8' })) as Times;
+}
+
+const averaged = (a: Times, b: Times): Times => ({ mean: (a.mean + b.mean) / 2, p50: (a.p50 + b.p50) / 2 });
+
+async function engineStepMs(engine: Engine, dir: string, steps: number, label: string): Promise<Times> {
   const { createActionRegistry, parseWorkflow, startRun } = engine;
   const actions = createActionRegistry();
   actions.register('noop', () => {});
@@ -32,15 +41,16 @@ async function engineStepMs(engine: Engine, dir: string, steps: number, label: s
   if (!loaded.workflow) throw new Error('bench workflow invalid');
   // Per step: from the first step's start to the last step's durable completion, so the run's
   // fixed costs (folder, snapshot, ownership) do not count as step overhead.
-  let first = 0n;
-  let last = 0n;
+  // The steps run one after another, so the time between two completions is one step's.
+  const marks: bigint[] = [];
   const timer = (event: LifecycleEvent) => {
-    if (event.type === 'baton.step.started' && first === 0n) first = process.hrtime.bigint();
-    if (event.type === 'baton.step.completed') last = process.hrtime.bigint();
+    if (event.type === 'baton.step.started' && marks.length === 0) marks.push(process.hrtime.bigint());
+    if (event.type === 'baton.step.completed') marks.push(process.hrtime.bigint());
   };
   const result = await startRun({ stateDir: join(dir, `state-${label}`), cwd: dir, actions, workflow: loaded.workflow, source: loaded.source, listeners: [timer] }).result;
   if (result.status !== 'completed') throw new Error(`bench run ${result.status}`);
-  return Number(last - first) / 1e6 / steps;
+  const each = marks.slice(1).map((mark, i) => Number(mark - marks[i]!) / 1e6);
+  return { mean: Number(marks.at(-1)! - marks[0]!) / 1e6 / steps, p50: median(each) };
 }
 
 function median(values: number[]): number {
@@ -66,19 +76,22 @@ export async function benchEngine(): Promise<Record<string, number>> {
     // The disk's fdatasync time drifts a lot on a shared machine: measure the floor right beside
     // each engine run, several rounds, and report the median of the per-round ratios.
     await engineStepMs(engine, dir, 200, 'warm-up'); // JIT warm-up: the figure is the engine's steady cost
-    const rounds100: Array<{ floor: number; step: number }> = [];
+    const rounds100: Array<{ floor: Times; step: Times }> = [];
     for (let round = 0; round < 5; round++) {
-      const floorBefore = fdatasyncFloorMs(dir, 100);
+      const floorBefore = fdatasyncFloor(dir, 100);
       const step = await engineStepMs(engine, dir, 100, `r${round}`);
-      rounds100.push({ floor: (floorBefore + fdatasyncFloorMs(dir, 100)) / 2, step });
+      rounds100.push({ floor: averaged(floorBefore, fdatasyncFloor(dir, 100)), step });
     }
-    const mid = median(rounds100.map((r) => r.step / r.floor));
-    const middle = rounds100.find((r) => r.step / r.floor === mid)!;
-    const floor100 = middle.floor;
-    const step100 = middle.step;
-    const floorBefore10k = fdatasyncFloorMs(dir, 1000);
-    const step10k = await engineStepMs(engine, dir, 10_000, 'big');
-    const floor10k = (floorBefore10k + fdatasyncFloorMs(dir, 1000)) / 2;
+    const mid = median(rounds100.map((r) => r.step.mean / r.floor.mean));
+    const middle = rounds100.find((r) => r.step.mean / r.floor.mean === mid)!;
+    const floor100 = middle.floor.mean;
+    const step100 = middle.step.mean;
+    const p50Ratio100 = median(rounds100.map((r) => r.step.p50 / r.floor.p50));
+    const floorBefore10k = fdatasyncFloor(dir, 1000);
+    const run10k = await engineStepMs(engine, dir, 10_000, 'big');
+    const floorTimes10k = averaged(floorBefore10k, fdatasyncFloor(dir, 1000));
+    const step10k = run10k.mean;
+    const floor10k = floorTimes10k.mean;
 
     const text = workflowYaml(1000, 'shell');
     const parse = () => parseDocument(text, { lineCounter: new LineCounter() });
@@ -104,6 +117,10 @@ export async function benchEngine(): Promise<Record<string, number>> {
       fdatasync_append_ms_10000: round(floor10k),
       engine_step_ms_10000: round(step10k),
       engine_step_ratio_10000: round(step10k / floor10k, 2),
+      engine_step_p50_ratio_100: round(p50Ratio100, 2),
+      engine_step_p50_ms_10000: round(run10k.p50),
+      fdatasync_append_p50_ms_10000: round(floorTimes10k.p50),
+      engine_step_p50_ratio_10000: round(run10k.p50 / floorTimes10k.p50, 2),
       validate_1000_steps_ms: round(validateMs, 1),
       yaml_parse_1000_steps_ms: round(parseMs, 1),
       validate_vs_parse_ratio: round(validateMs / parseMs, 2),
@@ -113,6 +130,7 @@ export async function benchEngine(): Promise<Record<string, number>> {
     printTable('Engine (no-op steps, journal on) and validation', [
       ['engine per step, 100 steps', `${figures.engine_step_ms_100} ms, floor ${figures.fdatasync_append_ms} ms: ${figures.engine_step_ratio_100}× (median of 5 rounds; budget ≤ 2×)`],
       ['engine per step, 10,000 steps', `${figures.engine_step_ms_10000} ms, floor ${figures.fdatasync_append_ms_10000} ms: ${figures.engine_step_ratio_10000}× (budget ≤ 2×, flat)`],
+      ['  the same, p50 step vs p50 append', `100 steps ${figures.engine_step_p50_ratio_100}× (median of 5 rounds); 10,000 steps ${figures.engine_step_p50_ms_10000} vs ${figures.fdatasync_append_p50_ms_10000} ms: ${figures.engine_step_p50_ratio_10000}×`],
       ['validate 1,000 steps', `${figures.validate_1000_steps_ms} ms`],
       ['yaml parseDocument (floor)', `${figures.yaml_parse_1000_steps_ms} ms`],
       ['validate / parse', `${figures.validate_vs_parse_ratio}× (budget ≤ 1.2×)`],
