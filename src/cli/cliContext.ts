@@ -12,19 +12,29 @@ export interface CliContextOptions {
 
 /**
  * Where the CLI stands for the host: its state folder and environment (the flags put where the
- * host reads them); Baton's warnings go to stderr. A secrets file is checked now, so a file others
- * can read stops the command before any run starts.
- * @throws BatonError `unreadable_file` for a missing or non-private secrets file
+ * host reads them); Baton's warnings go to stderr.
  */
 export function cliContext(io: CliIo, options: CliContextOptions = {}): HostContext {
   const env = { ...io.env };
   if (options.slackEvents) env.BATON_SLACK_EVENTS = options.slackEvents;
   if (options.secretsFile) env[secretsFileVariable] = resolve(io.cwd, options.secretsFile);
-  if (env[secretsFileVariable]) readSecretsFile(env[secretsFileVariable]);
   return {
     stateDir: cliStateDir(io),
     env,
     frontEnd: 'cli',
     warn: (message) => void io.stderr.write(`baton: ${message}\n`),
   };
+}
+
+/**
+ * The context of a command that runs workflows (run, resume, rerun, watch): the secrets file, if
+ * one is named, is checked now, so a file others can read stops the command before any run starts.
+ * Commands that run nothing (tail, approve, cancel) never read it.
+ * @throws BatonError `unreadable_file` for a missing or non-private secrets file
+ */
+export function runningContext(io: CliIo, options: CliContextOptions = {}): HostContext {
+  const context = cliContext(io, options);
+  const file = context.env[secretsFileVariable];
+  if (file) readSecretsFile(file);
+  return context;
 }

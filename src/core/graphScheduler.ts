@@ -9,6 +9,7 @@
  * records) is stepExecution.ts's, and every transition goes through the engine's `publish`.
  */
 import { setMaxListeners } from 'node:events';
+import { anySignal } from './anySignal';
 import { BatonError, errorMessage } from './errors';
 import type { StatusFunctions } from './expressions';
 import type { Publish } from './engine';
@@ -147,7 +148,9 @@ async function runMatrix(deps: GraphDeps, step: Step, slots: Slots): Promise<Ste
   }
   if (!known) deps.publish('baton.step.expanded', { instances }, step.id);
   const siblings = new AbortController();
-  const signal = AbortSignal.any([deps.runSignal, siblings.signal]);
+  // anySignal, not AbortSignal.any: the run's signal would keep this one alive for the whole run (anySignal.ts).
+  const linked = anySignal([deps.runSignal, siblings.signal]);
+  const signal = linked.signal;
   setMaxListeners(0, signal); // one listener per running instance, as on the run's signal
   const own = new Slots(strategy.maxParallel ?? instances.length);
   let firstFailure: { id: string; error: string } | undefined;
@@ -175,6 +178,7 @@ async function runMatrix(deps: GraphDeps, step: Step, slots: Slots): Promise<Ste
       }
     }),
   );
+  linked.dispose();
   if (deps.runSignal.aborted) return { ended: 'cancelled' };
   return finishMatrix(deps, step, instances);
 }

@@ -6,7 +6,7 @@ import { approveAll, promptApprover } from '../approvers';
 import type { Command, ParsedArgs } from '../command';
 import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
-import { cliContext } from '../cliContext';
+import { runningContext } from '../cliContext';
 import { UsageError } from '../usageError';
 
 export const runCommand: Command = {
@@ -65,7 +65,7 @@ export async function followRun(io: CliIo, flags: RunFlags, start: (context: Hos
   if (flags.yes) approvers.push(approveAll);
   else if (io.stdin.isTTY) approvers.push(promptApprover(io, requesterName('cli')));
   try {
-    const handle = start(cliContext(io, flags), {
+    const handle = start(runningContext(io, flags), {
       cwd: io.cwd,
       approvers,
       signal: io.signal,

@@ -2,7 +2,7 @@ import { createIngressServer, defaultSource, describeDecision, describeScheduleD
 import { eventLogPathOf, runInProcess, watchSchedules, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';
-import { cliContext } from '../cliContext';
+import { runningContext } from '../cliContext';
 import { exitCodes, type CliIo } from '../io';
 import { ProgressView } from '../progress';
 import { UsageError } from '../usageError';
@@ -34,7 +34,7 @@ export const watchCommand: Command = {
     const maxDepth = depthFromEnv ? wholeNumber(depthFromEnv, 'BATON_TRIGGERS_MAX_DEPTH', { min: 1 }) : wholeNumberFlag(values, 'max-depth', 5, { min: 1 });
     // Check --listen before anything starts: a usage error must not leave a tailer holding the process open.
     const listenAt = values.listen ? listenAddress(io, String(values.listen)) : undefined;
-    const context = cliContext(io, {
+    const context = runningContext(io, {
       ...(typeof values['slack-events'] === 'string' ? { slackEvents: values['slack-events'] } : {}),
       ...(typeof values['secrets-file'] === 'string' ? { secretsFile: values['secrets-file'] } : {}),
     });
