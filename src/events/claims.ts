@@ -85,6 +85,11 @@ export function pruneClaims(stateDir: string, opts: PruneClaimsOptions = {}): nu
 // A scheduled tick stands where an event id would: `schedule-20261201T070000Z`, readable in the folder.
 const tickPrefix = 'schedule-';
 
+/** The claim id of a scheduled tick at `time` (ms), where an event id would stand. */
+export function scheduleTickId(time: number): string {
+  return tickId(time);
+}
+
 function tickId(time: number): string {
   return `${tickPrefix}${new Date(time).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
 }

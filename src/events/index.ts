@@ -6,6 +6,7 @@
 export { claimScheduleTick, claimTrigger, lastClaimedTick, pruneClaims, type PruneClaimsOptions } from './claims';
 export { emitEvent, emitMcpToolCompleted, emitSynthesisCompleted, emitTestCompleted, withProcessEvents, type EmitOptions } from './emitters';
 export { createEvent, defaultSource, parseEventLine, validateEventObject, type BatonEvent, type CreateEventOptions, type EventLineError, type ParsedEventLine } from './event';
+export { fileEventBus, FileEventBus, type EventBus, type FileEventBusOptions } from './eventBus';
 export { appendEvent, EventLog, rotatedPath, type AppendResult, type EventLogOptions } from './eventLog';
 export { createIngressServer, type IngressOptions } from './httpIngress';
 export { ensureEventLogFile, eventLogFileName, resolveEventLogPath, type EventLogPathOptions } from './logPath';

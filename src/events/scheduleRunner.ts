@@ -7,9 +7,9 @@
  */
 import { dirname } from 'node:path';
 import { CancelledError, nextScheduledTime, previousScheduledTime, systemClock, type Clock, type Schedule } from '../core/index';
-import { claimScheduleTick, lastClaimedTick } from './claims';
+import { lastClaimedTick, scheduleTickId } from './claims';
 import { createEvent, defaultSource, type BatonEvent } from './event';
-import { appendEvent } from './eventLog';
+import { fileEventBus, type EventBus } from './eventBus';
 import type { TriggerTarget } from './triggerRunner';
 import { TriggeredRuns, type TriggeredRun } from './triggeredRuns';
 
@@ -29,8 +29,12 @@ export interface ScheduleFiredData {
 export type ScheduleDecision = { kind: 'started' | 'claimed_elsewhere' | 'skipped_busy'; workflowId: string; scheduledTime: string; catchUp: boolean };
 
 export interface ScheduleRunnerOptions {
-  /** The shared log the fired events go to; the claims live beside it. */
-  logPath: string;
+  /** The shared log the fired events go to, when no `bus` is given; the claims live beside it. */
+  logPath?: string;
+  /** The bus the fired events go to and whose claims decide. @default fileEventBus(logPath, { claimsDir }) */
+  bus?: EventBus;
+  /** Close `bus` when the runner ends. @default false (a bus made from `logPath` is always closed) */
+  ownsBus?: boolean;
   /** The workflows; read on every wake-up, so edits take effect. */
   targets: () => readonly TriggerTarget[];
   start: (target: TriggerTarget, event: BatonEvent) => TriggeredRun;
@@ -63,17 +67,20 @@ export class ScheduleRunner {
   private readonly stop = new AbortController();
   /** Per workflow id: ticks at or before this instant are handled (fired, missed or claimed elsewhere). */
   private readonly cursors = new Map<string, number>();
+  private readonly bus: EventBus;
   /** Settles when the loop has ended, after `close()` or the signal. */
   readonly done: Promise<void>;
 
   constructor(private readonly options: ScheduleRunnerOptions) {
     this.clock = options.clock ?? systemClock;
     this.runs = options.runs ?? new TriggeredRuns();
+    this.bus = options.bus ?? fileEventBus(options.logPath ?? '', options.claimsDir ? { claimsDir: options.claimsDir } : {});
     if (options.signal) {
       if (options.signal.aborted) this.stop.abort();
       else options.signal.addEventListener('abort', () => this.stop.abort(), { once: true, signal: this.stop.signal });
     }
-    this.done = this.loop();
+    // A bus made here is ours to close; a bus handed in belongs to whoever made it.
+    this.done = this.loop().finally(() => (options.bus && !options.ownsBus ? undefined : this.bus.close()));
   }
 
   close(): void {
@@ -88,7 +95,7 @@ export class ScheduleRunner {
       try {
         const now = this.clock.now();
         for (const target of this.options.targets()) {
-          const next = this.visit(target, now);
+          const next = await this.visit(target, now);
           if (next !== undefined && next < wakeAt) wakeAt = next;
         }
       } catch (error) {
@@ -104,7 +111,7 @@ export class ScheduleRunner {
   }
 
   /** Fires what is due for one workflow and returns when its next tick is. */
-  private visit(target: TriggerTarget, now: number): number | undefined {
+  private async visit(target: TriggerTarget, now: number): Promise<number | undefined> {
     const schedules = target.workflow.on.schedule;
     if (schedules.length === 0) return undefined;
     const id = target.workflow.id;
@@ -113,12 +120,12 @@ export class ScheduleRunner {
       // First sight (the watcher started, or the workflow was added): only a missed tick may fire.
       this.cursors.set(id, now);
       const missed = this.missedTick(target, now);
-      if (missed) this.fire(target, missed, true);
+      if (missed) await this.fire(target, missed, true);
     } else {
       // The latest due tick fires; older ones passed while this process was not running its
       // loop (a suspended laptop) and are dropped, as cron does.
       const due = latest(schedules.map((s) => ({ time: previousScheduledTime(s, now), schedule: s })));
-      if (due && due.time > cursor) this.fire(target, due, false);
+      if (due && due.time > cursor) await this.fire(target, due, false);
       this.cursors.set(id, now);
     }
     return latest(schedules.map((s) => ({ time: nextScheduledTime(s, now), schedule: s })), true)?.time;
@@ -135,20 +142,20 @@ export class ScheduleRunner {
     return due && due.time > last ? due : undefined;
   }
 
-  private fire(target: TriggerTarget, tick: Tick, catchUp: boolean): void {
+  private async fire(target: TriggerTarget, tick: Tick, catchUp: boolean): Promise<void> {
     const scheduledTime = new Date(tick.time).toISOString();
     const decide = (kind: ScheduleDecision['kind']) => this.options.onDecision?.({ kind, workflowId: target.workflow.id, scheduledTime, catchUp });
     if (this.runs.skips(target.workflow)) return decide('skipped_busy');
-    if (!claimScheduleTick(this.claimsDir(), target.workflow.id, tick.time)) return decide('claimed_elsewhere');
+    if (!(await this.bus.claim(scheduleTickId(tick.time), target.workflow.id, { signal: this.stop.signal }))) return decide('claimed_elsewhere');
     const data: ScheduleFiredData = { cron: tick.schedule.cron, scheduledTime, ...(tick.schedule.timezone ? { timezone: tick.schedule.timezone } : {}), ...(catchUp ? { catchUp: true } : {}) };
     const event = createEvent(scheduleFiredType, data, { source: this.options.source ?? defaultSource('watch'), workflowid: target.workflow.id, time: new Date(this.clock.now()) });
-    appendEvent(event, { path: this.options.logPath });
+    this.bus.append(event);
     this.runs.launch(target.workflow, `schedule tick ${scheduledTime}`, () => this.options.start(target, event));
     decide('started');
   }
 
   private claimsDir(): string {
-    return this.options.claimsDir ?? dirname(this.options.logPath);
+    return this.options.claimsDir ?? dirname(this.bus.logPath);
   }
 }
 

@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import type { ActionHost, ApprovalDecision, Approver, LifecycleEvent, LifecycleListener } from '../core/index';
 import { CancelledError } from '../core/index';
 import { createEvent, defaultSource, fromLifecycle, type BatonEvent, type CreateEventOptions } from './event';
-import { EventLog, rotatedPath, type EventLogOptions } from './eventLog';
+import { FileEventBus, type EventBus } from './eventBus';
+import { rotatedPath, type EventLogOptions } from './eventLog';
 import { tailEventLog, type TailOptions } from './logTailer';
 import { compileFilter, type EventFilter } from './match';
 
@@ -20,7 +21,10 @@ export interface CausalChain {
 }
 
 export interface SharedLogOptions extends Omit<EventLogOptions, 'path'> {
-  path: string;
+  /** The log, when no `bus` is given. */
+  path?: string;
+  /** The bus to append to and follow (its owner closes it). @default the file bus of `path` */
+  bus?: EventBus;
   /** This process's `source`, e.g. `baton://host/cli/4242`. @default defaultSource('cli') */
   source?: string;
   /** Tailer tuning, for tests. */
@@ -30,15 +34,17 @@ export interface SharedLogOptions extends Omit<EventLogOptions, 'path'> {
 export class SharedLog {
   readonly path: string;
   readonly source: string;
-  private readonly log: EventLog;
+  private readonly log: EventBus;
+  private readonly ownsBus: boolean;
   private readonly tailTuning: Pick<TailOptions, 'pollMs' | 'drainMs'>;
 
   constructor(options: SharedLogOptions) {
-    const { source, tail, ...logOptions } = options;
-    this.path = options.path;
+    const { source, tail, bus, path, ...logOptions } = options;
     this.source = source ?? defaultSource('cli');
     this.tailTuning = tail ?? {};
-    this.log = new EventLog(logOptions);
+    this.ownsBus = bus === undefined;
+    this.log = bus ?? new FileEventBus({ ...logOptions, path: path ?? '' });
+    this.path = this.log.logPath;
   }
 
   /** Appends one event (one write on an O_APPEND descriptor) and returns it. */
@@ -80,7 +86,7 @@ export class SharedLog {
         reject(new CancelledError());
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      tailEventLog(this.path, {
+      this.log.follow({
         ...this.tailTuning,
         ...(options.since === undefined ? { fromEnd: true } : {}),
         signal: done.signal,
@@ -178,8 +184,9 @@ export class SharedLog {
     );
   }
 
+  /** Closes the log's descriptor (a bus handed in stays open: its owner closes it). */
   close(): void {
-    this.log.close();
+    if (this.ownsBus) void this.log.close();
   }
 }
 

@@ -4,11 +4,10 @@
  * same log: a claim file decides which one starts a run (exactly once per event × workflow);
  * a workflow never triggers itself; a chain of triggered runs deeper than `maxDepth` is refused.
  */
-import { dirname } from 'node:path';
 import type { Workflow } from '../core/index';
-import { claimTrigger } from './claims';
 import type { BatonEvent } from './event';
-import { tailEventLog, type EventLogTailer, type TailOptions } from './logTailer';
+import { fileEventBus, type EventBus } from './eventBus';
+import type { EventLogTailer, TailOptions } from './logTailer';
 import { compileFilter } from './match';
 import { TriggeredRuns, type TriggeredRun } from './triggeredRuns';
 
@@ -26,7 +25,12 @@ export type TriggerDecision =
   | { kind: 'refused_depth'; workflowId: string; eventId: string; depth: number };
 
 export interface TriggerRunnerOptions {
-  logPath: string;
+  /** The log to watch, when no `bus` is given (the file bus of this log, claims in `claimsDir`). */
+  logPath?: string;
+  /** The bus whose log is followed and whose claims decide. @default fileEventBus(logPath, { claimsDir }) */
+  bus?: EventBus;
+  /** Close `bus` when the runner closes. @default false (a bus made from `logPath` is always closed) */
+  ownsBus?: boolean;
   /** The workflows to trigger; read on every event so edits take effect at once. */
   targets: () => readonly TriggerTarget[];
   start: (target: TriggerTarget, event: BatonEvent) => TriggeredRun;
@@ -48,13 +52,17 @@ export interface TriggerRunnerOptions {
 export class TriggerRunner {
   private readonly tailer: EventLogTailer;
   private readonly runs: TriggeredRuns;
+  private readonly bus: EventBus;
+  /** Events are decided one after another, so a claim in flight cannot reorder them or race the concurrency modes. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private ready?: Promise<unknown>;
 
   constructor(private readonly options: TriggerRunnerOptions) {
     this.runs = options.runs ?? new TriggeredRuns();
     this.ready = options.ready?.finally(() => (this.ready = undefined));
-    this.tailer = tailEventLog(options.logPath, {
+    this.bus = options.bus ?? fileEventBus(options.logPath ?? '', options.claimsDir ? { claimsDir: options.claimsDir } : {});
+    this.tailer = this.bus.follow({
       ...options.tail,
       fromEnd: true,
       onEvent: (event) => (this.ready ? void this.ready.then(() => this.handle(event), () => this.handle(event)) : this.handle(event)),
@@ -63,30 +71,54 @@ export class TriggerRunner {
     });
   }
 
-  /** Decides, for each workflow, whether this event starts it here. */
-  handle(event: BatonEvent): TriggerDecision[] {
-    const decisions: TriggerDecision[] = [];
+  /**
+   * Decides, for each workflow, whether this event starts it here, reporting each decision to
+   * `onDecision`: those that need no claim at once, the others once the bus has settled the claim
+   * (`settled()` waits for that).
+   */
+  handle(event: BatonEvent): void {
+    const claims: Array<{ target: TriggerTarget; base: { workflowId: string; eventId: string } }> = [];
     for (const target of this.options.targets()) {
       const filters = target.workflow.on.events;
       if (filters.length === 0 || !filters.some((f) => compileFilter(f)(event))) continue;
-      const decision = this.decide(target, event);
-      decisions.push(decision);
+      const decision = this.precheck(target, event);
+      if (decision === undefined) {
+        claims.push({ target, base: { workflowId: target.workflow.id, eventId: event.id } });
+        continue;
+      }
       this.options.onDecision?.(decision);
     }
-    return decisions;
+    if (claims.length === 0) return;
+    this.queue = this.queue
+      .then(async () => {
+        for (const { target, base } of claims) this.options.onDecision?.(await this.claimAndStart(target, event, base));
+      })
+      .catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  /** Resolves once every event handed to `handle` so far is decided. */
+  async settled(): Promise<void> {
+    await this.queue;
   }
 
   close(): void {
     this.tailer.close();
+    if (!this.options.bus || this.options.ownsBus) void this.bus.close();
   }
 
-  private decide(target: TriggerTarget, event: BatonEvent): TriggerDecision {
+  /** The decisions that need no claim; undefined when the event may start the workflow if claimed. */
+  private precheck(target: TriggerTarget, event: BatonEvent): TriggerDecision | undefined {
     const base = { workflowId: target.workflow.id, eventId: event.id };
     if (event.workflowid === target.workflow.id) return { kind: 'own_event', ...base };
     const depth = typeof event.chaindepth === 'number' ? event.chaindepth : 0;
     if (depth >= (this.options.maxDepth ?? 5)) return { kind: 'refused_depth', depth, ...base };
+    return undefined;
+  }
+
+  private async claimAndStart(target: TriggerTarget, event: BatonEvent, base: { workflowId: string; eventId: string }): Promise<TriggerDecision> {
+    // Checked here, in queue order, so an earlier event's run counts for the concurrency mode.
     if (this.runs.skips(target.workflow)) return { kind: 'skipped_busy', ...base };
-    if (!claimTrigger(this.options.claimsDir ?? dirname(this.options.logPath), event.id, target.workflow.id)) {
+    if (!(await this.bus.claim(event.id, target.workflow.id, this.options.signal ? { signal: this.options.signal } : {}))) {
       return { kind: 'claimed_elsewhere', ...base };
     }
     this.runs.launch(target.workflow, `event ${event.id}`, () => this.options.start(target, event));

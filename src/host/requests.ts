@@ -4,8 +4,9 @@
  * shared log, so other tools and windows see them.
  */
 import { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from '../core/index';
-import { appendEvent, createEvent, defaultSource } from '../events/index';
-import { eventLogPathOf, type HostContext } from './hostContext';
+import { createEvent, defaultSource } from '../events/index';
+import { openEventBus } from './eventBusOf';
+import type { HostContext } from './hostContext';
 
 export interface CancelRequest {
   runId: string;
@@ -46,7 +47,13 @@ export function requestApproval(context: HostContext, request: ApprovalRequestOp
 function announce(context: HostContext, type: string, runId: string, stepId: string | undefined, data: Record<string, unknown>): void {
   try {
     const event = createEvent(type, data, { source: defaultSource(context.frontEnd), subject: runId, runid: runId, ...(stepId ? { stepid: stepId } : {}) });
-    appendEvent(event, { path: eventLogPathOf(context) });
+    // Into the local log (the spool): a one-shot front end hands it to a team bus as it exits.
+    const bus = openEventBus(context);
+    try {
+      bus.append(event);
+    } finally {
+      void bus.close();
+    }
   } catch (error) {
     context.warn(`could not write to the event log: ${error instanceof Error ? error.message : String(error)}`);
   }

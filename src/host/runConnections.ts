@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener } from '../core/index';
 import { chainFrom, defaultSource, SharedLog, type CausalChain } from '../events/index';
 import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
-import { eventLogPathOf, type HostContext } from './hostContext';
+import { openEventBus } from './eventBusOf';
+import type { HostContext } from './hostContext';
 
 export interface RunConnections {
   listeners: LifecycleListener[];
@@ -37,7 +38,8 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
   const chain: CausalChain = typeof trigger?.id === 'string' ? chainFrom({ id: trigger.id, chaindepth: trigger.chaindepth }) : {};
   if (parentRunId !== undefined) chain.parentrunid = parentRunId;
   const source = defaultSource(context.frontEnd);
-  const log = new SharedLog({ path: eventLogPathOf(context), source });
+  const bus = openEventBus(context, { longLived: true });
+  const log = new SharedLog({ bus, source });
   const slack = createSlack(context, log);
   const stopWatching = new AbortController();
   const notifySlackByRun = new Map<string, boolean>();
@@ -78,6 +80,7 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
       if (pending > 0) context.warn(`${pending} Slack message(s) not sent before exit`);
       slack.dispose();
       log.close();
+      await bus.close();
     },
   };
 }

@@ -7,15 +7,17 @@
 import type { Approver, LifecycleListener } from '../core/index';
 import { ScheduleRunner, TriggerRunner, type BatonEvent, type ScheduleRunnerOptions, type TriggeredRun, type TriggerRunnerOptions, type TriggerTarget } from '../events/index';
 import { startHostedRun } from './hostedRun';
-import { eventLogPathOf, type HostContext } from './hostContext';
+import { openEventBus } from './eventBusOf';
+import type { HostContext } from './hostContext';
 
-export type WatchOptions = Omit<TriggerRunnerOptions, 'logPath' | 'claimsDir'>;
+export type WatchOptions = Omit<TriggerRunnerOptions, 'logPath' | 'claimsDir' | 'ownsBus'>;
 
+/** The context's trigger runner, on the given bus (its caller closes it) or on one of its own, closed with it. */
 export function watchTriggers(context: HostContext, options: WatchOptions): TriggerRunner {
-  return new TriggerRunner({ ...options, logPath: eventLogPathOf(context) });
+  return new TriggerRunner({ ...options, ...(options.bus ? {} : { bus: openEventBus(context, { longLived: true }), ownsBus: true }) });
 }
 
-export type ScheduleWatchOptions = Omit<ScheduleRunnerOptions, 'logPath' | 'claimsDir'>;
+export type ScheduleWatchOptions = Omit<ScheduleRunnerOptions, 'logPath' | 'claimsDir' | 'ownsBus'>;
 
 /**
  * The one schedule runner of a watcher, on the context's shared log with its claims beside it (the
@@ -23,7 +25,7 @@ export type ScheduleWatchOptions = Omit<ScheduleRunnerOptions, 'logPath' | 'clai
  * run per workflow × tick.
  */
 export function watchSchedules(context: HostContext, options: ScheduleWatchOptions): ScheduleRunner {
-  return new ScheduleRunner({ ...options, logPath: eventLogPathOf(context) });
+  return new ScheduleRunner({ ...options, ...(options.bus ? {} : { bus: openEventBus(context, { longLived: true }), ownsBus: true }) });
 }
 
 export interface InProcessTriggerOptions {

@@ -9,7 +9,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { BatonError, findRun, listRunIds, readRun, runPaths } from '../core/index';
-import { tailEventLog, type EventLogTailer } from '../events/index';
+import type { EventLogTailer } from '../events/index';
 import { maxResultBytes } from './capText';
 import { readLogTail, runUri, runView, stepLogUri } from './runView';
 import type { Session } from './session';
@@ -78,7 +78,7 @@ class Subscriptions {
   add(uri: string): void {
     this.uris.add(uri);
     // One tailer on the shared log for every subscription, started at its end.
-    this.tailer ??= tailEventLog(this.session.log.path, {
+    this.tailer ??= this.session.bus.follow({
       fromEnd: true,
       signal: this.session.signal,
       onEvent: (event) => {

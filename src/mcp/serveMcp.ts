@@ -52,6 +52,6 @@ export async function serveMcp(options: ServeOptions): Promise<number> {
   close();
   await server.close().catch(() => undefined);
   await session.settled();
-  session.close();
+  await session.close();
   return 0;
 }

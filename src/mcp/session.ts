@@ -3,8 +3,8 @@
  * runs it started (they live in this process), and who the client is once it has said so.
  */
 import type { RunHandle } from '../core/index';
-import { SharedLog, defaultSource } from '../events/index';
-import { eventLogPathOf, type HostContext } from '../host/index';
+import { SharedLog, defaultSource, type EventBus } from '../events/index';
+import { openEventBus, type HostContext } from '../host/index';
 
 export interface SessionOptions {
   /** The folder served: workflows are found here, paths outside it are refused, runs run here. */
@@ -23,6 +23,8 @@ export class Session {
   readonly signal: AbortSignal;
   /** One appender for emit_event and one reader for wait_for_event: `source` is this process. */
   readonly log: SharedLog;
+  /** The bus the log is on (the file log, or a team bus): resources follow it, `recent_events` reads it. */
+  readonly bus: EventBus;
   /** The runs started here, by id, until they end. */
   readonly runs = new Map<string, RunHandle>();
   private clientName = 'unknown client';
@@ -32,7 +34,8 @@ export class Session {
     this.context = options.context;
     this.allowAssistantApprovals = options.allowAssistantApprovals ?? false;
     this.signal = options.signal;
-    this.log = new SharedLog({ path: eventLogPathOf(options.context), source: defaultSource('mcp') });
+    this.bus = openEventBus(options.context, { longLived: true });
+    this.log = new SharedLog({ bus: this.bus, source: defaultSource('mcp') });
   }
 
   /** Set from the client's `initialize` (clientInfo.name). */
@@ -57,7 +60,9 @@ export class Session {
     await Promise.allSettled([...this.runs.values()].map((r) => r.result));
   }
 
-  close(): void {
+  /** Closes the log; a team bus hands over its spool first (a few seconds at most). */
+  async close(): Promise<void> {
     this.log.close();
+    await this.bus.close();
   }
 }

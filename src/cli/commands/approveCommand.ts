@@ -1,4 +1,4 @@
-import { requestApproval } from '../../host/index';
+import { openEventBus, requestApproval } from '../../host/index';
 import { cliContext } from '../cliContext';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
@@ -14,12 +14,15 @@ export const approveCommand: Command = {
   async run({ values, positionals }, io) {
     const { runId } = namedRun(positionals, io);
     const granted = values.reject !== true;
-    const outcome = requestApproval(cliContext(io), {
+    const context = cliContext(io);
+    const outcome = requestApproval(context, {
       runId,
       granted,
       ...(typeof values.step === 'string' ? { stepId: values.step } : {}),
       ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
     });
+    // A team bus gets the decision before this process exits, if it can (else the next Baton process to reach it sends it).
+    await openEventBus(context).close();
     const what = `${granted ? 'approved' : 'rejected'} step ${outcome.stepId} of run ${runId}`;
     io.stdout.write(outcome.ownerAlive ? `${what}\n` : `${what}; nothing runs it now — it applies when you run \`baton resume ${runId}\`\n`);
     return exitCodes.ok;

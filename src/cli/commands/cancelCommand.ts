@@ -1,5 +1,5 @@
 import { readRun } from '../../core/index';
-import { requestCancel } from '../../host/index';
+import { openEventBus, requestCancel } from '../../host/index';
 import { cliContext } from '../cliContext';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
@@ -14,7 +14,10 @@ export const cancelCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const { stateDir, runId } = namedRun(positionals, io);
-    const outcome = requestCancel(cliContext(io), { runId, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
+    const context = cliContext(io);
+    const outcome = requestCancel(context, { runId, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
+    // A team bus gets the request before this process exits, if it can.
+    await openEventBus(context).close();
     if (outcome === 'already_finished') {
       io.stderr.write(`baton: run ${runId} is already ${readRun(stateDir, runId).status}\n`);
       return exitCodes.failed;

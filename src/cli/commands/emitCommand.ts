@@ -1,6 +1,6 @@
-import { appendEvent, createEvent, defaultSource } from '../../events/index';
+import { createEvent, defaultSource } from '../../events/index';
 import type { Command } from '../command';
-import { cliEventLogPath } from '../eventLogFor';
+import { cliEventBus } from '../eventLogFor';
 import { exitCodes } from '../io';
 import { UsageError } from '../usageError';
 
@@ -24,7 +24,14 @@ export const emitCommand: Command = {
     }
     const source = typeof values.source === 'string' ? values.source : defaultSource('cli');
     const event = createEvent(type, data, { source, ...(typeof values.subject === 'string' ? { subject: values.subject } : {}) });
-    const { truncated } = appendEvent(event, { path: cliEventLogPath(io) });
+    const bus = cliEventBus(io);
+    let truncated: boolean;
+    try {
+      ({ truncated } = bus.append(event));
+    } finally {
+      // A team bus gets the event now if it can (else whichever Baton process reaches the bus next sends it).
+      await bus.close();
+    }
     if (truncated) io.stderr.write('baton: data was larger than a log line allows (64 KiB) and was truncated\n');
     io.stdout.write(values.json ? `${JSON.stringify(event)}\n` : `${event.id}\n`);
     return exitCodes.ok;

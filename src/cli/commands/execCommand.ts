@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { defaultSource, SharedLog } from '../../events/index';
 import type { Command } from '../command';
-import { cliEventLogPath } from '../eventLogFor';
+import { cliEventBus } from '../eventLogFor';
 import { exitCodes } from '../io';
 import { UsageError } from '../usageError';
 
@@ -20,7 +20,8 @@ export const execCommand: Command = {
     if (!file) throw new UsageError('give the command after --, e.g. baton exec --name tests -- npm test');
     const command = [file, ...args].join(' ');
     const name = typeof values.name === 'string' ? values.name : command;
-    const log = new SharedLog({ path: cliEventLogPath(io), source: typeof values.source === 'string' ? values.source : defaultSource('exec') });
+    const bus = cliEventBus(io);
+    const log = new SharedLog({ bus, source: typeof values.source === 'string' ? values.source : defaultSource('exec') });
     const base = { name, command, host: hostname() };
     const t0 = Date.now();
     const tail: string[] = [];
@@ -46,6 +47,7 @@ export const execCommand: Command = {
       return result.code === 0 ? exitCodes.ok : result.code;
     } finally {
       log.close();
+      await bus.close();
     }
   },
 };

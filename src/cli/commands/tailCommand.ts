@@ -1,6 +1,6 @@
-import { compileFilter, tailEventLog, type BatonEvent } from '../../events/index';
+import { compileFilter, type BatonEvent } from '../../events/index';
 import type { Command } from '../command';
-import { cliEventLogPath } from '../eventLogFor';
+import { cliEventBus } from '../eventLogFor';
 import { exitCodes } from '../io';
 import { wholeNumberFlag } from '../wholeNumber';
 
@@ -28,7 +28,8 @@ export const tailCommand: Command = {
     const backlog: BatonEvent[] = [];
     let following = false;
     const stop = new AbortController();
-    const tailer = tailEventLog(cliEventLogPath(io), {
+    const bus = cliEventBus(io);
+    const tailer = bus.follow({
       signal: AbortSignal.any([io.signal, stop.signal]),
       onEvent: (event) => {
         if (!matches(event)) return;
@@ -43,12 +44,14 @@ export const tailCommand: Command = {
     following = true;
     if (!values.follow) {
       tailer.close();
+      await bus.close();
       return exitCodes.ok;
     }
     // Like `tail -f | head`: following ends with Ctrl-C or when nobody reads any more.
     const stopped = io.stdoutClosed ? AbortSignal.any([io.signal, io.stdoutClosed]) : io.signal;
     await new Promise<void>((resolve) => (stopped.aborted ? resolve() : stopped.addEventListener('abort', () => resolve(), { once: true })));
     tailer.close();
+    await bus.close();
     return exitCodes.ok;
   },
 };

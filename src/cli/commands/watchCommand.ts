@@ -1,5 +1,5 @@
 import { createIngressServer, defaultSource, describeDecision, describeScheduleDecision, ensureEventLogFile, SharedLog, TriggeredRuns, type TriggerTarget } from '../../events/index';
-import { eventLogPathOf, runInProcess, watchSchedules, watchTriggers } from '../../host/index';
+import { eventLogPathOf, openEventBus, runInProcess, watchSchedules, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';
 import { runningContext } from '../cliContext';
@@ -54,14 +54,18 @@ export const watchCommand: Command = {
     const onError = (error: unknown) => io.stderr.write(`baton watch: ${String(error)}\n`);
     // One set of runs for both runners: a workflow's concurrency mode holds across its events and its ticks.
     const runs = new TriggeredRuns();
-    const runner = watchTriggers(context, { targets: targets.get, maxDepth, signal: io.signal, runs, onDecision: (d) => say(describeDecision(d)), onError, start });
-    const schedules = watchSchedules(context, { targets: targets.get, signal: io.signal, runs, onDecision: (d) => say(describeScheduleDecision(d)), onError, start });
+    // One bus for the watcher: its triggers, its schedules and its ingress share it (with a team bus, one connection).
+    const bus = openEventBus(context, { longLived: true });
+    const runner = watchTriggers(context, { bus, targets: targets.get, maxDepth, signal: io.signal, runs, onDecision: (d) => say(describeDecision(d)), onError, start });
+    const schedules = watchSchedules(context, { bus, targets: targets.get, signal: io.signal, runs, onDecision: (d) => say(describeScheduleDecision(d)), onError, start });
     let listening: string | undefined;
     try {
-      listening = listenAt ? await listen(io, listenAt, new SharedLog({ path: logPath, source: defaultSource('ingress') })) : undefined;
+      listening = listenAt ? await listen(io, listenAt, new SharedLog({ bus, source: defaultSource('ingress') })) : undefined;
     } catch (error) {
       runner.close(); // e.g. the port is taken: exit instead of watching without the ingress asked for
       schedules.close();
+      await schedules.done;
+      await bus.close();
       throw error;
     }
     const scheduled = targets.get().filter((t) => t.workflow.on.schedule.length > 0).length;
@@ -69,6 +73,8 @@ export const watchCommand: Command = {
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
     runner.close();
     schedules.close();
+    await schedules.done;
+    await bus.close();
     return exitCodes.ok;
   },
 };

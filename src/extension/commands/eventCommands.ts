@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { BatonError } from '../../core/index';
-import { appendEvent, createEvent, defaultSource, ensureEventLogFile } from '../../events/index';
+import { dirname } from 'node:path';
+import { createEvent, defaultSource, ensureEventLogFile } from '../../events/index';
+import { openEventBus } from '../../host/index';
 import type { BatonCommand } from './command';
 import { requireTrust } from './targets';
 
@@ -31,7 +33,12 @@ export const emitEventCommand: BatonCommand = {
     }
     if (!/^\S+$/.test(type)) throw new BatonError('usage', `'${type}' is not an event type`);
     const event = createEvent(type, data, { source: defaultSource('vscode') });
-    appendEvent(event, { path: baton.eventLogPath() });
+    const bus = openEventBus(baton.hostContext(dirname(baton.eventLogPath())));
+    try {
+      bus.append(event);
+    } finally {
+      await bus.close();
+    }
     void vscode.window.setStatusBarMessage(`Baton: emitted ${type}`, 4000);
     return event.id;
   },

@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { globToRegExp, ListenerSet } from '../../core/index';
-import { tailEventLog, type BatonEvent, type EventLogTailer } from '../../events/index';
+import { fileEventBus, type BatonEvent, type EventLogTailer } from '../../events/index';
 
 export interface EventFeedOptions {
   path: string;
@@ -24,7 +24,8 @@ export class EventFeed {
 
   constructor(readonly options: EventFeedOptions) {
     this.capacity = options.capacity ?? 500;
-    this.tailer = tailEventLog(options.path, {
+    // The local log, whatever the bus: a team bus's bridge appends remote events to it.
+    this.tailer = fileEventBus(options.path).follow({
       fromOffset: backlogStart(options.path, options.backlogBytes ?? 256 * 1024),
       pollMs: options.pollMs ?? 250,
       onEvent: (event) => this.add(event),

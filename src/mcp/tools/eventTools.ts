@@ -1,7 +1,7 @@
 /** emit_event, wait_for_event, recent_events: the shared event log, where tools and assistants meet. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { compileFilter, tailEventLog, type BatonEvent } from '../../events/index';
+import { compileFilter, type BatonEvent } from '../../events/index';
 import { capValue } from '../capText';
 import type { Session } from '../session';
 import { answer } from '../toolResult';
@@ -78,19 +78,11 @@ export function registerEventTools(server: McpServer, session: Session): void {
 export function recentEvents(session: Session, filter: Parameters<typeof compileFilter>[0], limit: number): BatonEvent[] {
   const matches = compileFilter(filter);
   const kept: BatonEvent[] = [];
-  const tailer = tailEventLog(session.log.path, {
-    pollMs: 60_000,
-    onEvent: (event) => {
-      if (!matches(event)) return;
-      kept.push(event);
-      if (kept.length > limit) kept.shift();
-    },
+  session.bus.read((event) => {
+    if (!matches(event)) return;
+    kept.push(event);
+    if (kept.length > limit) kept.shift();
   });
-  try {
-    tailer.poll();
-  } finally {
-    tailer.close();
-  }
   return kept;
 }
 
