@@ -24,6 +24,8 @@ const layers = [
   { files: ['src/mcp/**/*.ts'], forbidden: forbid(['cli', 'extension', 'lsp', 'slack', 'bus'], 'Front ends import the host (and core/events), not each other; Slack and the bus are wired in src/host.') },
   { files: ['src/lsp/**/*.ts'], forbidden: forbid(['events', 'slack', 'bus', 'host', 'cli', 'extension', 'mcp'], 'The language server imports only src/core.') },
   { files: ['src/extension/**/*.ts'], forbidden: forbid(['cli', 'mcp', 'slack', 'bus'], 'Front ends import the host (and core/events), not each other; Slack and the bus are wired in src/host.'), vscode: true },
+  // A webview runs in the editor's iframe: it takes only the types of its protocol (src/host's model), never code of another layer.
+  { files: ['src/webview/**/*.ts'], forbidden: forbid(['core', 'events', 'slack', 'bus', 'cli', 'mcp', 'lsp', 'extension'], 'A webview imports only its protocol and the types of src/host (type-only), nothing that runs in Node.') },
   // The extension's plain-node parts: tested under `node --test`, so no vscode.
   { files: ['src/extension/model/**/*.ts', 'src/extension/runner/**/*.ts'], forbidden: forbid(['cli', 'mcp', 'slack', 'bus'], 'Front ends import the host (and core/events), not each other.') },
 ];

@@ -64,3 +64,18 @@ if (process.argv.includes('--types')) {
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+// The run console's webview (src/webview/console): a browser bundle of its own, with its stylesheet
+// beside it; it never imports `vscode` (it runs in the webview's iframe) and stays small.
+await build({
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  logLevel: 'warning',
+  entryPoints: ['src/webview/console/main.ts', 'src/webview/console/console.css'],
+  entryNames: 'console',
+  outdir: 'dist/webview',
+});

@@ -138,7 +138,7 @@ async function reload(tmp, cs) {
     if (w.timeout) console.log(`[vscode-test] reload phase: TIMEOUT; server log:\n${server.log()}`);
     let result; try { result = JSON.parse(readFileSync(resultFile, 'utf8')); } catch {}
     const ok = result?.passes === 1 && result?.failures === 0;
-    console.log(`  ${ok ? '✔' : '✗'} reload: an in-process run interrupted by Reload Window is resumed by the next extension host and completes${ok ? '' : ` ${result?.message ?? ''}`}`);
+    console.log(`  ${ok ? '✔' : '✗'} reload: an in-process run interrupted by Reload Window is resumed by the next extension host and completes; its open run console is restored${ok ? '' : ` ${result?.message ?? ''}`}`);
     return ok ? { passes: 1, failures: 0 } : { passes: 0, failures: 1 };
   } finally {
     await browser.close().catch(() => {});

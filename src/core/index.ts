@@ -22,7 +22,7 @@ export { appendControl, type ControlRecord } from './runControl';
 export { readJournal } from './runJournal';
 export { newRunId, runIdPattern } from './runId';
 export { cancelRun, decideApproval, requesterName, type ApprovalOutcome, type CancelOutcome } from './runRequests';
-export { foldRun, isFinished, type RunState, type RunStatus, type StepState, type StepStatus } from './runState';
+export { foldRun, isFinished, RunStateBuilder, type RunState, type RunStatus, type StepState, type StepStatus } from './runState';
 export { instanceCounts, runsInOrder, stepGroups, type StepGroup } from './stepGroups';
 export { findRun, isOwnerAlive, listRunIds, readOwner, readRun, resolveStateDir, runPaths, type OwnerInfo, type RunSummary } from './runStore';
 export { canRetry, maxAttempts, retryDefaults, retryDelayMs, retryPolicy, type RetryPolicy } from './retryPolicy';

@@ -13,6 +13,7 @@ import { EventFeed } from './model/eventFeed';
 import { RunCatalog, isActive, type RunEntry } from './model/runCatalog';
 import { WorkflowCatalog, type WorkflowEntry, type WorkflowFile } from './model/workflowCatalog';
 import { RunLauncher } from './runner/runLauncher';
+import { RunEndNotifier } from './runEndNotifier';
 import { readSettings, type Settings } from './settings';
 import { SlackSecret } from './slackSecret';
 import { WorkflowSecrets } from './workflowSecrets';
@@ -30,6 +31,8 @@ export class Baton implements vscode.Disposable {
   /** `${{ secrets.NAME }}` values (Baton: Set Secret). */
   readonly secrets: WorkflowSecrets;
   readonly launcher: RunLauncher;
+  /** Failed runs started here raise a notification. */
+  readonly runEnds: RunEndNotifier = new RunEndNotifier(this);
   private readonly disposables: vscode.Disposable[] = [];
   private feed?: EventFeed;
   private readonly feedChanged = new vscode.EventEmitter<EventFeed>();
@@ -69,6 +72,7 @@ export class Baton implements vscode.Disposable {
         }),
       },
       onInProcessChange: (ids) => void context.workspaceState.update(inProcessRunsKey, ids),
+      onStarted: (started, stateDir) => this.runEnds.watch(started, stateDir),
       log: (m) => this.output.info(m),
     });
     this.disposables.push(this.output, this.feedChanged, this.secrets, this.actionsChanged, { dispose: () => this.launcher.dispose() });

@@ -9,6 +9,7 @@ import { createApi, type BatonApi } from './api';
 import { ApprovalNotifier } from './approvalNotifier';
 import { Baton } from './baton';
 import { commandTable, registerCommands } from './commands/index';
+import { RunPanels } from './console/runPanels';
 import { ContextKeys } from './contextKeys';
 import { McpServerProvider } from './mcpServerProvider';
 import { resumeInterruptedRuns } from './resumeInterrupted';
@@ -40,7 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
       eventsView.treeView,
     );
 
-    const commandContext = { baton, runsView, eventsView };
+    // Run consoles (Baton: Open Run), restored after a reload by their serializer.
+    const runPanels = new RunPanels(baton);
+    context.subscriptions.push(runPanels);
+    const commandContext = { baton, runsView, eventsView, runPanels };
     context.subscriptions.push(...registerCommands(commandContext, commandTable));
 
     // Diagnostics, completion, hover, definition, outline: Baton's language server (off the critical path).

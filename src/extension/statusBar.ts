@@ -28,7 +28,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.text = state.text;
     this.item.tooltip = state.tooltip;
     this.item.backgroundColor = state.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.command = { command: 'baton.revealRun', title: 'Show run', arguments: [state.runId] };
+    this.item.command = { command: 'baton.openRun', title: 'Open Run', arguments: [state.runId] };
     this.item.show();
   }
 

@@ -13,3 +13,7 @@ export { lastFiredTick, nextTicks, type ScheduledTick } from './scheduleTimes';
 export { runInProcess, watchSchedules, watchTriggers, type InProcessTriggerOptions, type ScheduleWatchOptions, type WatchOptions } from './triggerWatcher';
 /** Front ends reach Slack only through the host; the Set Slack Webhook URL command checks a URL before storing it. */
 export { checkWebhookUrl } from '../slack/index';
+export { followFile, type FollowOptions } from './fileFollower';
+export { buildConsoleModel, RunConsoleBuilder, type ConsoleActions, type ConsoleApproval, type ConsoleAttempt, type ConsoleModel, type ConsoleNode, type ConsoleStep, type ConsoleTrigger, type ConsoleWait } from './runConsoleModel';
+export { followRun, type RunFollowOptions } from './runFollower';
+export { followRunOutput, type RunOutputOptions } from './runOutputFollower';

@@ -16,7 +16,7 @@ test('npm run package builds baton.vsix with LICENSE and CHANGELOG and without s
   assert.equal(result.status, 0, `npm run package:\n${result.stdout}\n${result.stderr}`);
   const entries = zipEntries(readFileSync(join(repoRoot, 'baton.vsix')));
   const names = [...entries.keys()];
-  for (const name of ['extension/package.json', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/readme.md', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/mcp.js', 'extension/dist/lsp.js', 'extension/schemas/workflow.schema.json']) {
+  for (const name of ['extension/package.json', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/readme.md', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/mcp.js', 'extension/dist/lsp.js', 'extension/dist/webview/console.js', 'extension/dist/webview/console.css', 'extension/schemas/workflow.schema.json']) {
     assert.ok(names.includes(name), `${name} is missing from baton.vsix:\n${names.join('\n')}`);
   }
   assert.deepEqual(names.filter((n) => /^extension\/(src|test|dist\/lib|dist\/types|node_modules)\//.test(n) || n.endsWith('.map')), []);

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { RunPanel } from '../../src/extension/console/runPanel';
 import { batonApi, waitFor, waitForRunStatus, workflowUri, workspacePath } from './helpers';
 
 export async function run(): Promise<void> {
@@ -21,6 +22,9 @@ export async function run(): Promise<void> {
         api._test.baton.refreshRuns();
         return api._test.baton.runs.find(started.runId)?.steps[1]?.status === 'running';
       });
+      // Its console is open too: VS Code restores it after the reload (the panel serializer).
+      const panel = await vscode.commands.executeCommand<RunPanel>('baton.openRun', started.runId);
+      await waitFor('the console to draw the run', () => panel.rendered?.runId === started.runId && panel.rendered.nodes.length === 3);
       writeFileSync(stateFile, JSON.stringify({ runId: started.runId, pid: process.pid }));
       console.log(`[reload] run ${started.runId} is in its long step in extension host ${process.pid}; reloading the window`);
     } catch (error) {
@@ -37,6 +41,10 @@ export async function run(): Promise<void> {
     assert.deepStrictEqual(run.steps.map((s) => s.status), ['completed', 'completed', 'completed']);
     assert.strictEqual(readFileSync(workspacePath('reload.done'), 'utf8'), 'finished\n');
     assert.strictEqual(readFileSync(workspacePath('reload.attempts'), 'utf8'), 'started\nstarted\n', 'the interrupted step ran again from its start (at-least-once)');
+    const api = await batonApi();
+    const panel = await waitFor('the run console to be restored after the reload', () => api._test.ctx.runPanels.get(runId));
+    await waitFor('the restored console to show the run completed', () => panel.rendered?.status === 'completed' && panel.rendered.nodes.every((n) => n.status === 'completed'));
+    console.log(`[reload] the console of run ${runId} was restored and shows it completed`);
     console.log(`[reload] run ${runId} was resumed by extension host ${process.pid} and completed`);
     result(1, 0);
   } catch (error) {

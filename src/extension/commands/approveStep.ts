@@ -4,7 +4,7 @@ import { requestApproval } from '../../host/index';
 import type { BatonCommand, CommandContext } from './command';
 import { requireTrust, runTarget, stepIdOf } from './targets';
 
-/** `baton.approveStep(target?)`: target is a run id, `{ runId, stepId }` or a tree node. */
+/** `baton.approveStep(target?)`: target is a run id, `{ runId, stepId, reason? }` or a tree node. */
 export const approveStepCommand: BatonCommand = {
   id: 'baton.approveStep',
   run: (ctx, target) => {
@@ -23,9 +23,15 @@ async function decide({ baton }: CommandContext, target: unknown, granted: boole
   const run = await runTarget(baton, target, { placeHolder: granted ? 'Approve a step of which run?' : 'Reject a step of which run?', filter: (r) => r.status === 'paused' && !r.orphaned });
   if (!run) return undefined;
   const stepId = stepIdOf(target);
-  const outcome = requestApproval(baton.hostContext(run.stateDir), { runId: run.runId, granted, ...(stepId ? { stepId } : {}) });
+  const reason = reasonOf(target);
+  const outcome = requestApproval(baton.hostContext(run.stateDir), { runId: run.runId, granted, ...(stepId ? { stepId } : {}), ...(reason ? { reason } : {}) });
   const step = run.steps.find((s) => s.id === outcome.stepId);
   const verb = granted ? 'Approved' : 'Rejected';
   void vscode.window.setStatusBarMessage(`Baton: ${verb} “${step?.name ?? outcome.stepId}” of ${run.workflowName}${outcome.ownerAlive ? '' : ' (applied when the run is resumed)'}`, 5000);
   return outcome;
+}
+
+/** Why, when the caller says (the run console's reason field). */
+function reasonOf(target: unknown): string | undefined {
+  return typeof target === 'object' && target !== null && 'reason' in target && typeof target.reason === 'string' && target.reason.trim() !== '' ? target.reason.trim() : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Baton } from '../baton';
+import type { RunPanels } from '../console/runPanels';
 import type { EventsView } from '../views/eventsView';
 import type { RunsView } from '../views/runsView';
 
@@ -7,6 +8,8 @@ export interface CommandContext {
   baton: Baton;
   runsView: RunsView;
   eventsView: EventsView;
+  /** The open run consoles (Baton: Open Run). */
+  runPanels: RunPanels;
 }
 
 /**

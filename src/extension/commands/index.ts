@@ -5,10 +5,12 @@ import { cancelRunCommand } from './cancelRun';
 import type { BatonCommand, CommandContext } from './command';
 import { clearEventFilterCommand, emitEventCommand, filterEventsCommand, openEventLogCommand } from './eventCommands';
 import { newWorkflowCommand } from './newWorkflow';
+import { openRunCommand } from './openRun';
 import { rerunFailedCommand, rerunFromCommand, rerunRunCommand } from './rerunRun';
 import { resumeRunCommand } from './resumeRun';
 import { runWorkflowCommand } from './runWorkflow';
 import { showRunLogCommand } from './showRunLog';
+import { showRunOutputCommand } from './showRunOutput';
 import { clearSlackWebhookUrlCommand, setSlackWebhookUrlCommand } from './slackWebhook';
 import { UntrustedError } from './targets';
 import { validateWorkflowCommand } from './validateWorkflow';
@@ -38,6 +40,8 @@ export const commandTable: readonly BatonCommand[] = [
   clearEventFilterCommand,
   revealRunCommand,
   refreshCommand,
+  openRunCommand,
+  showRunOutputCommand,
 ];
 
 /** Registers the table; a failing handler ends in a message and a log line, never an unhandled rejection. */

@@ -40,6 +40,8 @@ export interface RunLauncherDeps {
   concurrency: ConcurrencyDeps;
   /** In-process runs changed (to remember them across reloads). */
   onInProcessChange(runIds: string[]): void;
+  /** A run started here (run, resume, re-run, a trigger), in `stateDir`. @default nothing */
+  onStarted?(started: StartedRun, stateDir: string): void;
   log(message: string): void;
 }
 
@@ -72,7 +74,7 @@ export class RunLauncher {
         ...(options.inputs ? { inputs: options.inputs } : {}),
         ...(options.trigger ? { trigger: options.trigger } : {}),
       });
-      return { runId: handle.runId, mode: 'in-process', done: this.track(handle) };
+      return this.started({ runId: handle.runId, mode: 'in-process', done: this.track(handle) }, stateDir);
     }
     const ended = exitSignal();
     const launched = await launchCli({
@@ -84,7 +86,7 @@ export class RunLauncher {
       },
     });
     this.deps.log(`started ${workflow.id} as run ${launched.runId}${options.trigger ? ` for ${options.trigger.type} ${options.trigger.id}` : ''} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
-    return { runId: launched.runId, mode: 'cli', done: ended.promise };
+    return this.started({ runId: launched.runId, mode: 'cli', done: ended.promise }, stateDir);
   }
 
   async resume(stateDir: string, runId: string, cwd: string): Promise<StartedRun> {
@@ -92,7 +94,7 @@ export class RunLauncher {
     const context = await this.deps.context(stateDir);
     if (snapshot.workflow && needsEditor(snapshot.workflow)) {
       const handle = resumeHostedRun(context, { runId, cwd, actions: this.deps.actions() });
-      return { runId, mode: 'in-process', done: this.track(handle) };
+      return this.started({ runId, mode: 'in-process', done: this.track(handle) }, stateDir);
     }
     const ended = exitSignal();
     const launched = await launchCli({
@@ -104,7 +106,7 @@ export class RunLauncher {
       },
     });
     this.deps.log(`resumed run ${runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
-    return { runId, mode: 'cli', done: ended.promise };
+    return this.started({ runId, mode: 'cli', done: ended.promise }, stateDir);
   }
 
   /**
@@ -124,7 +126,7 @@ export class RunLauncher {
     const context = await this.deps.context(stateDir);
     if (snapshot.workflow && needsEditor(snapshot.workflow)) {
       const handle = rerunHostedRun(context, { of, select, cwd, actions: this.deps.actions() });
-      return { runId: handle.runId, mode: 'in-process', done: this.track(handle) };
+      return this.started({ runId: handle.runId, mode: 'in-process', done: this.track(handle) }, stateDir);
     }
     const ended = exitSignal();
     const launched = await launchCli({
@@ -136,7 +138,7 @@ export class RunLauncher {
       },
     });
     this.deps.log(`re-running ${of} (${select.kind === 'from' ? `from ${select.stepId}` : select.kind}) as run ${launched.runId} (baton CLI, pid ${launched.pid}, output ${launched.outputFile})`);
-    return { runId: launched.runId, mode: 'cli', done: ended.promise };
+    return this.started({ runId: launched.runId, mode: 'cli', done: ended.promise }, stateDir);
   }
 
   /** Runs executing in this extension host now. */
@@ -147,6 +149,11 @@ export class RunLauncher {
   /** In-process runs are left as they are: their owner (this process) goes away and the next activation resumes them. */
   dispose(): void {
     this.closing.abort();
+  }
+
+  private started(run: StartedRun, stateDir: string): StartedRun {
+    this.deps.onStarted?.(run, stateDir);
+    return run;
   }
 
   private cliBase(cwd: string, context: HostContext) {

@@ -31,7 +31,10 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     // An active run is open, and so is a matrix step while its instances run.
     const live = (node.run.status === 'running' || node.run.status === 'paused') && !node.run.orphaned;
     const expand = live && (node.kind === 'run' || node.instances.some((i) => i.status === 'running' || i.status === 'waiting_approval') || (node.step.childRunId !== undefined && node.step.status === 'running'));
-    return toTreeItem(node.view, expand);
+    const item = toTreeItem(node.view, expand);
+    // A click on a run opens its console (DESIGN §14); the twistie still expands its steps.
+    if (node.kind === 'run') item.command = { command: 'baton.openRun', title: 'Open Run', arguments: [node.run.runId] };
+    return item;
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
