@@ -84,6 +84,7 @@ function buildStep(raw: Raw, timeoutSeconds: number, maxRetries: number, previou
   };
   if (typeof raw.description === 'string') step.description = raw.description;
   if (raw.if !== undefined) step.if = String(raw.if);
+  if (Array.isArray(raw.approvers)) step.approvers = raw.approvers.map(String);
   if (typeof raw.strategy === 'object' && raw.strategy !== null) step.strategy = buildStrategy(raw.strategy as Raw);
   return step;
 }

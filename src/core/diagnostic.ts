@@ -27,6 +27,7 @@ export type DiagnosticCode =
   | 'duplicate_id'
   | 'unknown_action'
   | 'approval_timeout_unused'
+  | 'approvers_unused'
   | 'bad_glob'
   /** `on.schedule`: a cron expression croner refuses (at the bad field when one is), a time zone this runtime does not know. */
   | 'schedule.bad_cron'

@@ -15,7 +15,7 @@ import type { SecretSource } from './secrets';
 import { runGraph } from './graphScheduler';
 import { maxAttempts } from './retryPolicy';
 import { expandMatrix } from './matrix';
-import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type ParentRef, type StepPlan, type StepResult } from './lifecycle';
+import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type RecordBase, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type ParentRef, type StepPlan, type StepResult } from './lifecycle';
 import { parseWorkflow } from './loadWorkflow';
 import { renderEnv, renderParams } from './renderParams';
 import { SecretMasker } from './secretMasker';
@@ -94,6 +94,36 @@ export interface RunHandle {
   runId: string;
   dir: string;
   result: Promise<RunResult>;
+  /**
+   * Keeps a fact with the run (a `baton.run.annotated` record: Slack's thread), for whoever owns
+   * it next. While the run goes, the record is published like any other; after it ended (a Slack
+   * answer that came back late) it is appended to the journal directly. Never throws.
+   */
+  annotate(about: string, values: Record<string, string>): void;
+}
+
+/** How `annotate` reaches the run: its `publish` while it executes, the journal file after. */
+interface AnnotationSink {
+  live?: (about: string, values: Record<string, string>) => void;
+}
+
+function annotator(sink: AnnotationSink, journalPath: string, durable: boolean, base: Omit<RecordBase, 'time'>): RunHandle['annotate'] {
+  return (about, values) => {
+    try {
+      if (sink.live) return sink.live(about, { ...values });
+      if (!durable) return;
+      // The run ended in this process: its owner (us) closed the journal; nobody else appends
+      // unless a resume took it over within these milliseconds, and then a record is still whole.
+      const journal = new RunJournal(journalPath);
+      try {
+        journal.append(lifecycleRecord({ ...base, time: new Date().toISOString() }, 'baton.run.annotated', { about, values: { ...values } }));
+      } finally {
+        journal.close();
+      }
+    } catch {
+      // A fact that cannot be kept costs only itself (a resumed run posts a new Slack thread).
+    }
+  };
 }
 
 /** Starts a run; the returned promise settles when it completes, fails, pauses for good or is cancelled. */
@@ -133,8 +163,9 @@ export function startRun(options: StartOptions): RunHandle {
     },
   };
   if (options.file === undefined) delete started.data.file;
-  const result = execute({ ...options, clock, runId, durable, history: [], first: started, reuse: options.rerun?.reuse ?? [] });
-  return { runId, dir: paths.dir, result };
+  const sink: AnnotationSink = {};
+  const result = execute({ ...options, clock, runId, durable, history: [], first: started, reuse: options.rerun?.reuse ?? [], sink });
+  return { runId, dir: paths.dir, result, annotate: annotator(sink, paths.journal, durable, { runId, workflowId: workflow.id, workflowName: workflow.name }) };
 }
 
 /** Resumes a run after a crash, failure or cancel: completed steps are never run again. */
@@ -154,8 +185,10 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
   // the run keeps the id its started record carries (journal, events, Slack, never-self-trigger).
   const workflow: Workflow = { ...loaded.workflow, id: state.workflowId };
   const resumeFrom = state.steps.find((s) => s.status !== 'completed' && !(s.status === 'failed' && s.continued));
+  const sink: AnnotationSink = {};
   const result = execute({
     ...options,
+    sink,
     clock: options.clock ?? systemClock,
     workflow,
     durable: true,
@@ -175,7 +208,7 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
     },
     ...(state.trigger ? { trigger: state.trigger } : {}),
   });
-  return { runId: options.runId, dir: paths.dir, result };
+  return { runId: options.runId, dir: paths.dir, result, annotate: annotator(sink, paths.journal, true, { runId: options.runId, workflowId: workflow.id, workflowName: workflow.name }) };
 }
 
 /** How a run's execution opens: a fresh start or a resume. */
@@ -196,6 +229,8 @@ interface ExecuteOptions extends RunOptions {
   /** Records copied from the run this one re-runs, published right after the first record. */
   reuse?: readonly LifecycleEvent[];
   trigger?: Record<string, unknown>;
+  /** Where the handle's `annotate` publishes while the run executes. */
+  sink: AnnotationSink;
 }
 
 async function execute(options: ExecuteOptions): Promise<RunResult> {
@@ -251,6 +286,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     noteDecision(event);
     hub.publish(event, options.onListenerError);
   };
+  options.sink.live = (about, values) => publish('baton.run.annotated', { about, values });
 
   try {
     if (options.durable) journal = new RunJournal(paths.journal);
@@ -368,6 +404,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     const stoppedBy = writeFailure as BatonError | undefined;
     return { runId, status: state.status, state, ...(state.error ? { error: state.error } : {}), ...(stoppedBy ? { writeFailure: stoppedBy } : {}) };
   } finally {
+    delete options.sink.live;
     stopWatching.abort();
     journal?.close();
     ownership?.release();

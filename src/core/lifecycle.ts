@@ -144,6 +144,12 @@ export interface LifecyclePayloads {
   'baton.approval.granted': DecisionInfo;
   'baton.approval.rejected': DecisionInfo;
   'baton.run.cancel_requested': { by: string; reason: string | null };
+  /**
+   * A fact a subscriber keeps with the run, so the run's next owner (a resume, in any process)
+   * finds it: e.g. `about: 'slack'`, `values: { channel, ts }`, the thread of the run's Slack
+   * message. The last record per `about` wins.
+   */
+  'baton.run.annotated': { about: string; values: Record<string, string> };
 }
 
 export type LifecycleType = keyof LifecyclePayloads;
@@ -167,6 +173,7 @@ export const lifecycleTypes = [
   'baton.approval.granted',
   'baton.approval.rejected',
   'baton.run.cancel_requested',
+  'baton.run.annotated',
 ] as const satisfies readonly LifecycleType[];
 
 /** One lifecycle record of type `T`. */

@@ -59,6 +59,8 @@ export interface RunState {
   cancelReason?: string;
   /** The control file offset up to which approvals were consumed. */
   controlOffset: number;
+  /** What subscribers kept with the run (`baton.run.annotated`), by `about`: Slack's thread. */
+  annotations?: Record<string, Record<string, string>>;
 }
 
 export function isFinished(status: RunStatus): boolean {
@@ -216,6 +218,9 @@ function applyEvent(state: RunState, steps: Map<string, StepState>, event: Lifec
       delete step.approvalRequestedAt;
       if (step.status === 'waiting_approval') step.status = 'pending';
       refreshPaused(state);
+      break;
+    case 'baton.run.annotated':
+      state.annotations = { ...state.annotations, [event.data.about]: { ...event.data.values } };
       break;
     default:
       break;

@@ -120,6 +120,9 @@ export function validateWorkflowDocument(input: ValidationInput): Diagnostic[] {
     if (step.approval_timeout_minutes !== undefined && step.requires_approval !== true) {
       push('approval_timeout_unused', 'approval_timeout_minutes has no effect without requires_approval: true', at(['steps', index, 'approval_timeout_minutes'], true), 'warning');
     }
+    if (step.approvers !== undefined && step.requires_approval !== true) {
+      push('approvers_unused', 'approvers has no effect without requires_approval: true', at(['steps', index, 'approvers'], true), 'warning');
+    }
   });
   const reporter: Reporter = { at, push: (code, message, range) => push(code, message, range) };
   const graph = checkNeeds(steps, reporter);

@@ -46,6 +46,8 @@ export interface Step {
   params: Record<string, unknown>;
   requiresApproval: boolean;
   approvalTimeoutMinutes: number;
+  /** Slack user ids allowed to decide with the Slack app's buttons; absent: anyone in the channel. */
+  approvers?: string[];
   continueOnFailure: boolean;
   timeoutSeconds: number;
   retry: RetryPolicy;
