@@ -29,7 +29,7 @@ import {
   type RunOptions,
   type StartOptions,
 } from '../core/index';
-import { connectRun, type RunConnections } from './runConnections';
+import { connectRun, journaledThread, type RunConnections } from './runConnections';
 import { hostSecretSource } from './secretSource';
 import { stepEnvironment, type HostContext } from './hostContext';
 
@@ -69,8 +69,8 @@ export function startHostedRun(context: HostContext, options: StartHostedOptions
 
 /** Resumes a run; a triggered run's new events keep pointing at the event that started it. */
 export function resumeHostedRun(context: HostContext, options: HostedRunOptions & { runId: string }): RunHandle {
-  const { trigger, parent } = readRun(context.stateDir, options.runId);
-  return launch(context, options, connectRun(context, trigger, parent?.runId), (common) => resumeRun({ ...common, runId: options.runId }));
+  const { trigger, parent, annotations } = readRun(context.stateDir, options.runId);
+  return launch(context, options, connectRun(context, trigger, parent?.runId, journaledThread(annotations)), (common) => resumeRun({ ...common, runId: options.runId }));
 }
 
 export interface RerunHostedOptions extends HostedRunOptions {
@@ -127,7 +127,7 @@ function launch(context: HostContext, options: HostedRunOptions, connections: Ru
     void connections.dispose();
     throw error;
   }
-  connections.attach(handle.runId);
+  connections.attach(handle);
   return { ...handle, result: handle.result.finally(() => connections.dispose()) };
 }
 

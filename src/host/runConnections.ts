@@ -6,9 +6,9 @@
  * honours it too.
  */
 import { join } from 'node:path';
-import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener } from '../core/index';
+import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener, type RunHandle } from '../core/index';
 import { chainFrom, defaultSource, SharedLog, type CausalChain } from '../events/index';
-import { fromLifecycleEvent, SlackNotifier, toMessageLevel } from '../slack/index';
+import { fromCloudEvent, fromLifecycleEvent, SlackAppNotifier, SlackNotifier, slackAppSettingsFrom, toMessageLevel, type SlackFailure, type SlackThread } from '../slack/index';
 import { openEventBus } from './eventBusOf';
 import type { HostContext } from './hostContext';
 
@@ -20,9 +20,10 @@ export interface RunConnections {
   /**
    * Hands a `baton.run.cancel_requested` of this run from the shared log (a tool that cannot
    * write the control file, e.g. the Python client) to the run's control file, so the engine
-   * journals who cancelled and why, like any other cancel.
+   * journals who cancelled and why, like any other cancel. With the Slack app, journals the
+   * run's thread through the handle and follows the log for `process.*` events of the run.
    */
-  attach(runId: string): void;
+  attach(handle: Pick<RunHandle, 'runId' | 'annotate'>): void;
   /** Flushes Slack (a few seconds at most) and closes the log. */
   dispose(): Promise<void>;
 }
@@ -34,13 +35,14 @@ export const slackFlushMs = 3000;
  * `trigger`: the event that started the run (a triggered run's events carry its id and depth + 1);
  * `parentRunId`: the run that called this one (`action: workflow`), carried by its events as `parentrunid`.
  */
-export function connectRun(context: HostContext, trigger?: Record<string, unknown>, parentRunId?: string): RunConnections {
+export function connectRun(context: HostContext, trigger?: Record<string, unknown>, parentRunId?: string, slackThread?: SlackThread): RunConnections {
   const chain: CausalChain = typeof trigger?.id === 'string' ? chainFrom({ id: trigger.id, chaindepth: trigger.chaindepth }) : {};
   if (parentRunId !== undefined) chain.parentrunid = parentRunId;
   const source = defaultSource(context.frontEnd);
   const bus = openEventBus(context, { longLived: true });
   const log = new SharedLog({ bus, source });
-  const slack = createSlack(context, log);
+  let annotate: RunHandle['annotate'] | undefined;
+  const slack = createSlack(context, log, slackThread, (thread) => annotate?.(slackAnnotation, { channel: thread.channel, ts: thread.ts }));
   const stopWatching = new AbortController();
   const notifySlackByRun = new Map<string, boolean>();
   const mirror = log.lifecycleListener(chain);
@@ -68,12 +70,25 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
     listeners: [toLog, toSlack],
     host,
     approvers: [log.approver()],
-    attach: (runId) =>
+    attach: (handle) => {
+      const { runId } = handle;
+      annotate = handle.annotate;
       log.watchCancel(
         runId,
         (by, reason) => appendControl(context.stateDir, runId, { kind: 'cancel', by, time: new Date().toISOString(), ...(reason ? { reason } : {}) }),
         stopWatching.signal,
-      ),
+      );
+      // Other tools' `process.*` events about this run (`baton exec` in a step carries its id) go to its thread.
+      if (slack instanceof SlackAppNotifier) {
+        bus.follow({
+          fromEnd: true,
+          signal: stopWatching.signal,
+          onEvent: (event) => {
+            if (event.type.startsWith('process.') && event.runid === runId) slack.notify(fromCloudEvent(event));
+          },
+        });
+      }
+    },
     async dispose() {
       stopWatching.abort();
       const { pending } = await slack.flush(slackFlushMs);
@@ -85,21 +100,52 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
   };
 }
 
-/** SLACK_WEBHOOK_URL (the extension puts SecretStorage's value there); without it messages go to the outbox. */
-function createSlack(context: HostContext, log: SharedLog): SlackNotifier {
+/** Where a run's Slack thread is journaled (`baton.run.annotated`, `about: 'slack'`). */
+export const slackAnnotation = 'slack';
+
+/** The thread a run's journal holds (its first owner posted the top message). */
+export function journaledThread(annotations: Record<string, Record<string, string>> | undefined): SlackThread | undefined {
+  const kept = annotations?.[slackAnnotation];
+  return kept?.channel && kept.ts ? { channel: kept.channel, ts: kept.ts } : undefined;
+}
+
+/**
+ * SLACK_BOT_TOKEN + SLACK_CHANNEL: the Slack app (one live message and thread per run, §15).
+ * Otherwise SLACK_WEBHOOK_URL (the extension puts SecretStorage's value there); without it
+ * messages go to the outbox.
+ */
+function createSlack(context: HostContext, log: SharedLog, thread: SlackThread | undefined, onThread: (thread: SlackThread) => void): SlackNotifier | SlackAppNotifier {
   const types = context.env.BATON_SLACK_EVENTS?.split(',').map((t) => t.trim()).filter(Boolean);
+  const onFailure = (failure: SlackFailure) => {
+    try {
+      log.emit('baton.notification.failed', { channel: 'slack', kind: failure.kind, reason: failure.reason, attempts: failure.attempts, about: failure.type, ...(failure.status ? { status: failure.status } : {}) });
+    } catch {
+      // the log itself failing must not fail a run either
+    }
+  };
+  const logger = { warn: (message: string) => context.warn(`slack: ${message}`) };
+  const app = slackAppSettingsFrom(context.env);
+  if (app.problem) context.warn(`slack: the Slack app is off: ${app.problem}`);
+  if (app.settings) {
+    return new SlackAppNotifier({
+      botToken: app.settings.botToken,
+      channel: app.settings.channel,
+      ...(app.settings.apiUrl ? { apiUrl: app.settings.apiUrl } : {}),
+      buttons: app.settings.appToken !== undefined,
+      ...(thread ? { thread } : {}),
+      onThread,
+      ...(types && types.length > 0 ? { types } : {}),
+      ...(app.settings.appToken ? { secrets: [app.settings.appToken] } : {}),
+      logger,
+      onFailure,
+    });
+  }
   const webhookUrl = context.env.SLACK_WEBHOOK_URL;
   return new SlackNotifier({
     ...(webhookUrl ? { webhookUrl } : {}),
     outboxPath: join(context.stateDir, 'slack-outbox.jsonl'),
     ...(types && types.length > 0 ? { types } : {}),
-    logger: { warn: (message) => context.warn(`slack: ${message}`) },
-    onFailure: (failure) => {
-      try {
-        log.emit('baton.notification.failed', { channel: 'slack', kind: failure.kind, reason: failure.reason, attempts: failure.attempts, about: failure.type, ...(failure.status ? { status: failure.status } : {}) });
-      } catch {
-        // the log itself failing must not fail a run either
-      }
-    },
+    logger,
+    onFailure,
   });
 }

@@ -70,6 +70,8 @@ function fitBlock(block: Block): Block {
     case 'context':
       return { ...block, elements: block.elements.slice(0, blockKitLimits.contextElements).map((e) => cutText(e, blockKitLimits.contextText)) };
     case 'divider':
+    case 'actions':
+      // Our buttons' labels are short constants and their values are run and step ids.
       return block;
   }
 }
@@ -133,6 +135,7 @@ function* texts(blocks: readonly Block[]): Generator<MrkdwnText | PlainText> {
         yield* b.elements;
         break;
       case 'divider':
+      case 'actions':
         break;
     }
   }

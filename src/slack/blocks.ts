@@ -37,7 +37,23 @@ export interface DividerBlock {
   type: 'divider';
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+/** A button of the Slack app's approval messages (Socket Mode delivers the click). */
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  text: PlainText;
+  /** What the click carries back: `{"r": runId, "s": stepId}`. At most 2,000 characters. */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface ActionsBlock {
+  type: 'actions';
+  block_id: string;
+  elements: ButtonElement[];
+}
+
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
 /**
  * One message as posted to the webhook. The blocks sit in a single attachment because only

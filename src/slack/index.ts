@@ -15,3 +15,7 @@ export type { SlackPayload, Block } from './blocks';
 export { blockKitLimits, blockTextLength } from './blockKitLimits';
 export { redactWebhook } from './redact';
 export type { OutboxRecord } from './outbox';
+export { SlackAppNotifier, type SlackAppNotifierOptions, type SlackThread } from './appNotifier';
+export { slackAppSecretVariables, slackAppSettingsFrom, type SlackAppSettings } from './appSettings';
+export { createTokenRedactor } from './redact';
+export { approveActionId, rejectActionId, parseButtonValue, slackUserOf } from './liveMessage';

@@ -70,3 +70,21 @@ export function webhookHost(url: string | undefined): string {
     return 'the webhook';
   }
 }
+
+const TOKEN_MASK = '[token]';
+/** Any Slack token (bot `xoxb-`, user `xoxp-`, app-level `xapp-`, ...), even one that is not ours. */
+const SLACK_TOKEN = /\bx(?:ox[abposer]|app)-[A-Za-z0-9-]+/g;
+
+/**
+ * The Slack app's tokens are credentials like the webhook URL: every text that leaves its
+ * notifier or its socket passes through this, which masks the given tokens and anything shaped
+ * like a Slack token.
+ */
+export function createTokenRedactor(tokens: ReadonlyArray<string | undefined>): (text: string) => string {
+  const secrets = tokens.map((t) => t?.trim() ?? '').filter((t) => t.length >= 8);
+  return (text) => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(TOKEN_MASK);
+    return out.replace(SLACK_TOKEN, TOKEN_MASK);
+  };
+}

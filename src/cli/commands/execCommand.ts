@@ -23,6 +23,10 @@ export const execCommand: Command = {
     const bus = cliEventBus(io);
     const log = new SharedLog({ bus, source: typeof values.source === 'string' ? values.source : defaultSource('exec') });
     const base = { name, command, host: hostname() };
+    // Inside a shell step, the events say which run and step they belong to (the run's Slack thread shows them).
+    const runId = io.env.BATON_RUN_ID;
+    const stepId = io.env.BATON_STEP_ID;
+    const about = runId ? { runid: runId, subject: runId, ...(stepId ? { stepid: stepId } : {}) } : {};
     const t0 = Date.now();
     const tail: string[] = [];
     const keep = (text: string) => {
@@ -31,7 +35,7 @@ export const execCommand: Command = {
     };
     try {
       const child = spawn(file, args, { cwd: io.cwd, env: io.env, stdio: ['inherit', 'pipe', 'pipe'] });
-      const started = log.emit('process.started', { ...base, pid: child.pid ?? null });
+      const started = log.emit('process.started', { ...base, pid: child.pid ?? null }, about);
       child.stdout.on('data', (chunk: Buffer) => (io.stdout.write(chunk), keep(chunk.toString('utf8'))));
       child.stderr.on('data', (chunk: Buffer) => (io.stderr.write(chunk), keep(chunk.toString('utf8'))));
       const forward = () => child.kill('SIGINT');
@@ -42,7 +46,7 @@ export const execCommand: Command = {
       });
       io.signal.removeEventListener('abort', forward);
       const data = { ...base, pid: child.pid ?? null, exit_code: result.code, duration_ms: Date.now() - t0, ...(result.signal ? { signal: result.signal } : {}), ...(result.code === 0 ? {} : { output_tail: tail.join('\n') }), ...(result.error ? { message: `cannot start ${file}: ${result.error}` } : {}) };
-      log.emit(result.code === 0 ? 'process.completed' : 'process.failed', data, { causationid: started.id });
+      log.emit(result.code === 0 ? 'process.completed' : 'process.failed', data, { causationid: started.id, ...about });
       if (result.error) io.stderr.write(`baton exec: cannot start ${file}: ${result.error}\n`);
       return result.code === 0 ? exitCodes.ok : result.code;
     } finally {

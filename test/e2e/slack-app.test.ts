@@ -1,0 +1,167 @@
+/**
+ * The Slack app (DESIGN §15) end to end: the real CLI against a fake Slack on 127.0.0.1
+ * (test/support/fakeSlack.ts), pointed at it with BATON_SLACK_API_URL. What a team in the channel
+ * would see — one top message per run, its thread, the edits, the buttons — is read from the
+ * calls the fake recorded.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { cliEnv, cliPath, describeResult, onlyRunId, readJournal, runCli, startCli, stateDirOf, tempDir, waitFor, writeFile } from '../support/cli';
+import { appToken, botToken, channelId, startFakeSlack, type ApiCall, type FakeSlack } from '../support/fakeSlack';
+
+async function fakeSlack(t: TestContext): Promise<FakeSlack> {
+  const fake = await startFakeSlack();
+  t.after(() => fake.close());
+  return fake;
+}
+
+function slackEnv(cwd: string, fake: FakeSlack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return cliEnv(cwd, { SLACK_BOT_TOKEN: botToken, SLACK_CHANNEL: channelId, BATON_SLACK_API_URL: fake.apiUrl, ...extra });
+}
+
+/** Everything a message says, for `includes` checks. */
+function textOf(call: ApiCall): string {
+  return JSON.stringify([call.args.text, call.args.attachments]);
+}
+
+const posts = (fake: FakeSlack) => fake.methods('chat.postMessage');
+const topPosts = (fake: FakeSlack) => posts(fake).filter((c) => c.args.thread_ts === undefined);
+const replies = (fake: FakeSlack) => posts(fake).filter((c) => c.args.thread_ts !== undefined);
+
+/** No token in anything a user or another tool can read. */
+function assertNoTokens(...texts: string[]): void {
+  for (const text of texts) {
+    assert.ok(!text.includes(botToken) && !text.includes('FAKEbotTOKEN'), 'the bot token leaked');
+    assert.ok(!text.includes(appToken) && !text.includes('FAKEappTOKEN'), 'the app token leaked');
+  }
+}
+
+const quotedCli = `"${process.execPath}" "${cliPath}"`;
+
+describe('Slack app: bot token', () => {
+  test('a run is one top message, edited in place, with failures, process events, an approval and the broadcast summary in its thread', async (t) => {
+    const fake = await fakeSlack(t);
+    const cwd = tempDir(t);
+    const file = writeFile(
+      cwd,
+      'workflows/app.yaml',
+      `name: Deploy pipeline
+steps:
+  - name: Build
+    action: shell
+    params: { command: "echo building" }
+  - name: Lint
+    action: shell
+    continue_on_failure: true
+    params: { command: "echo lint-output-line; exit 3" }
+  - name: Report
+    action: shell
+    params: { command: '${quotedCli} exec --name report-tool -- true' }
+  - name: Deploy
+    id: deploy
+    action: shell
+    requires_approval: true
+    params: { command: "echo deployed" }
+  - name: Smoke
+    action: shell
+    params: { command: "echo smoke-broke; exit 1" }
+`,
+    );
+    const env = slackEnv(cwd, fake);
+    const run = startCli(t, ['run', file], { cwd, env });
+    const stateDir = stateDirOf(cwd);
+    const runId = await waitFor('the run to wait for approval', () => {
+      try {
+        const id = onlyRunId(stateDir);
+        return readJournal(stateDir, id).some((r) => r.type === 'baton.approval.requested') ? id : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    const approvalReply = await waitFor('the approval request in the thread', () => replies(fake).find((c) => textOf(c).includes('Approval needed')));
+    const approved = await runCli(t, ['approve', runId, '--step', 'deploy'], { cwd, env });
+    assert.equal(approved.code, 0, describeResult(approved));
+    const result = await run.waitForExit();
+    assert.equal(result.code, 1, describeResult(result));
+
+    assert.equal(topPosts(fake).length, 1, 'one top message per run');
+    const top = topPosts(fake)[0]!;
+    const topTs = top.result?.ts;
+    assert.ok(replies(fake).every((c) => c.args.thread_ts === topTs), 'every reply is in the run thread');
+    const lint = replies(fake).find((c) => textOf(c).includes('Step Lint failed'));
+    assert.ok(lint && textOf(lint).includes('lint-output-line'), 'the step failure carries its output tail');
+    assert.ok(replies(fake).some((c) => textOf(c).includes('report-tool')), 'the process.* event of the run is in its thread');
+    const approvalEdit = fake.methods('chat.update').find((c) => c.args.ts === approvalReply.result?.ts);
+    assert.ok(approvalEdit && textOf(approvalEdit).includes('Approved by'), 'the approval reply is edited to say who approved');
+    const topEdits = fake.methods('chat.update').filter((c) => c.args.ts === topTs);
+    assert.ok(textOf(topEdits.at(-1)!).includes('failed'), 'the final summary is edited into the top message');
+    const broadcast = replies(fake).filter((c) => c.args.reply_broadcast === true || c.args.reply_broadcast === 'true');
+    assert.equal(broadcast.length, 1, 'the failure is broadcast to the channel once');
+    assert.deepEqual(fake.violations, []);
+    const thread = readJournal(stateDir, runId).find((r) => r.type === 'baton.run.annotated') as unknown as { data: { about: string; values: { ts: string } } };
+    assert.equal(thread.data.values.ts, topTs, 'the thread ts is journaled');
+    assertNoTokens(result.stdout, result.stderr, readFileSync(join(stateDir, 'runs', runId, 'journal.jsonl'), 'utf8'), readFileSync(env.BATON_EVENT_LOG!, 'utf8'), ...readdirSync(join(stateDir, 'runs', runId, 'steps')).map((f) => readFileSync(join(stateDir, 'runs', runId, 'steps', f), 'utf8')));
+    t.diagnostic(`calls: ${fake.calls.map((c) => c.method).join(', ')}`);
+  });
+
+  test('a resumed run, in another process, keeps its thread and its top message', async (t) => {
+    const fake = await fakeSlack(t);
+    const cwd = tempDir(t);
+    const flag = join(cwd, 'fixed');
+    const file = writeFile(
+      cwd,
+      'workflows/flaky.yaml',
+      `name: Flaky
+steps:
+  - name: First
+    action: shell
+    params: { command: "echo one" }
+  - name: Second
+    action: shell
+    params: { command: "test -f '${flag}'" }
+`,
+    );
+    const env = slackEnv(cwd, fake);
+    const first = await runCli(t, ['run', file], { cwd, env });
+    assert.equal(first.code, 1, describeResult(first));
+    const runId = onlyRunId(stateDirOf(cwd));
+    writeFileSync(flag, '');
+    const resumed = await runCli(t, ['resume', runId], { cwd, env });
+    assert.equal(resumed.code, 0, describeResult(resumed));
+    assert.equal(topPosts(fake).length, 1, 'the resume posted no second top message');
+    const ts = topPosts(fake)[0]?.result?.ts;
+    assert.ok(replies(fake).length >= 2 && replies(fake).every((c) => c.args.thread_ts === ts), 'the resume replies in the first thread');
+    assert.ok(replies(fake).some((c) => textOf(c).includes('resumed')));
+    const last = fake.methods('chat.update').filter((c) => c.args.ts === ts).at(-1)!;
+    assert.ok(textOf(last).includes('completed'), 'the top message ends completed');
+  });
+
+  test('a 429 on chat.update is waited out (Retry-After) and the edit still lands', async (t) => {
+    const fake = await fakeSlack(t);
+    let refused = 0;
+    fake.answer = (call) => (call.method === 'chat.update' && refused++ === 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : undefined);
+    const cwd = tempDir(t);
+    const file = writeFile(cwd, 'workflows/w.yaml', 'name: Short\nsteps:\n  - name: One\n    action: shell\n    params: { command: "echo 1" }\n');
+    const result = await runCli(t, ['run', file], { cwd, env: slackEnv(cwd, fake) });
+    assert.equal(result.code, 0, describeResult(result));
+    const updates = fake.methods('chat.update');
+    assert.equal(updates[0]?.answer, 'ratelimited');
+    assert.ok(updates.length >= 2 && updates.at(-1)!.answer === 'ok' && textOf(updates.at(-1)!).includes('completed'), fake.calls.map((c) => `${c.method}:${c.answer}`).join(' '));
+  });
+
+  test('invalid_auth stops Slack with one clear line and the run goes on', async (t) => {
+    const fake = await fakeSlack(t);
+    const cwd = tempDir(t);
+    const file = writeFile(cwd, 'workflows/w.yaml', 'name: Fine\nsteps:\n  - name: One\n    action: shell\n    params: { command: "echo 1" }\n  - name: Two\n    action: shell\n    params: { command: "exit 1" }\n    continue_on_failure: true\n');
+    const wrongToken = 'xoxb-9999-WRONGtokenVALUE';
+    const result = await runCli(t, ['run', file], { cwd, env: slackEnv(cwd, fake, { SLACK_BOT_TOKEN: wrongToken }) });
+    assert.equal(result.code, 0, describeResult(result));
+    assert.equal(fake.calls.length, 1, 'after invalid_auth nothing more is tried');
+    const lines = result.stderr.split('\n').filter((l) => l.includes('invalid_auth'));
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, /SLACK_BOT_TOKEN/);
+    assert.ok(!result.stderr.includes(wrongToken) && !result.stdout.includes(wrongToken));
+  });
+});
