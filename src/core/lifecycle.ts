@@ -67,6 +67,8 @@ export interface ApprovalInfo {
   stepName: string;
   timeoutMinutes: number;
   description: string | null;
+  /** The step's `approvers:` (Slack user ids allowed to decide with the buttons), when it has the key. */
+  approvers?: string[];
 }
 
 export interface DecisionInfo {

@@ -266,7 +266,7 @@ async function gate(run: StepRun): Promise<ApprovalDecision | 'cancelled'> {
   const { step, publish } = run;
   const current = run.getStep(step.id);
   const requestedAt = current?.approvalRequestedAt ? Date.parse(current.approvalRequestedAt) : run.clock.now();
-  const info = { stepName: step.name, timeoutMinutes: step.approvalTimeoutMinutes, description: step.description ?? null };
+  const info = { stepName: step.name, timeoutMinutes: step.approvalTimeoutMinutes, description: step.description ?? null, ...(step.approvers ? { approvers: [...step.approvers] } : {}) };
   publish('baton.step.waiting_approval', info, step.id);
   publish('baton.approval.requested', info, step.id);
   try {

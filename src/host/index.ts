@@ -17,3 +17,4 @@ export { followFile, type FollowOptions } from './fileFollower';
 export { buildConsoleModel, RunConsoleBuilder, type ConsoleActions, type ConsoleApproval, type ConsoleAttempt, type ConsoleModel, type ConsoleNode, type ConsoleStep, type ConsoleTrigger, type ConsoleWait } from './runConsoleModel';
 export { followRun, type RunFollowOptions } from './runFollower';
 export { followRunOutput, type RunOutputOptions } from './runOutputFollower';
+export { connectSlackButtons, slackDecider, type SlackButtonsOptions } from './slackButtons';

@@ -19,3 +19,4 @@ export { SlackAppNotifier, type SlackAppNotifierOptions, type SlackThread } from
 export { slackAppSecretVariables, slackAppSettingsFrom, type SlackAppSettings } from './appSettings';
 export { createTokenRedactor } from './redact';
 export { approveActionId, rejectActionId, parseButtonValue, slackUserOf } from './liveMessage';
+export { ApprovalSocket, type ApprovalClick, type ApprovalSocketOptions, type ClickVerdict } from './approvalSocket';

@@ -22,12 +22,18 @@ export interface LiveRun {
 export const approveActionId = 'baton.approve';
 export const rejectActionId = 'baton.reject';
 
-/** What a click carries back, parsed; undefined for anything that is not one of our buttons' values. */
-export function parseButtonValue(value: unknown): { runId: string; stepId: string } | undefined {
+/**
+ * What a click carries back, parsed; undefined for anything that is not one of our buttons'
+ * values. The value is ours (Slack echoes the message we posted, over our own socket), so the
+ * approvers it lists are the step's: any process holding the socket can check a click.
+ */
+export function parseButtonValue(value: unknown): { runId: string; stepId: string; approvers?: string[] } | undefined {
   if (typeof value !== 'string' || value.length > 2000) return undefined;
   try {
-    const parsed = JSON.parse(value) as { r?: unknown; s?: unknown };
-    return typeof parsed.r === 'string' && typeof parsed.s === 'string' ? { runId: parsed.r, stepId: parsed.s } : undefined;
+    const parsed = JSON.parse(value) as { r?: unknown; s?: unknown; a?: unknown };
+    if (typeof parsed.r !== 'string' || typeof parsed.s !== 'string') return undefined;
+    const approvers = Array.isArray(parsed.a) ? parsed.a.filter((u): u is string => typeof u === 'string') : undefined;
+    return { runId: parsed.r, stepId: parsed.s, ...(approvers ? { approvers } : {}) };
   } catch {
     return undefined;
   }
@@ -65,7 +71,8 @@ export function buildFinalMessage(input: SlackInput): SlackPayload {
 export function buildApprovalMessage(input: SlackInput, buttons: boolean): SlackPayload {
   const message = buildMessage(input);
   if (!buttons || input.runId === undefined || input.stepId === undefined) return message;
-  const value = JSON.stringify({ r: input.runId, s: input.stepId });
+  const approvers = input.data?.approvers;
+  const value = JSON.stringify({ r: input.runId, s: input.stepId, ...(Array.isArray(approvers) ? { a: approvers.filter((u) => typeof u === 'string').slice(0, 50) } : {}) });
   const actions: ActionsBlock = {
     type: 'actions',
     block_id: 'baton.approval',

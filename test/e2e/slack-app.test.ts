@@ -165,3 +165,81 @@ steps:
     assert.ok(!result.stderr.includes(wrongToken) && !result.stdout.includes(wrongToken));
   });
 });
+
+describe('Slack app: buttons through Socket Mode', () => {
+  const approver = 'UAPPROVER1';
+  const stranger = 'USTRANGER1';
+
+  async function waitingRun(t: TestContext, fake: FakeSlack) {
+    const cwd = tempDir(t);
+    const env = slackEnv(cwd, fake, { SLACK_APP_TOKEN: appToken });
+    const watch = startCli(t, ['watch'], { cwd, env });
+    await waitFor('the watcher to connect', () => fake.sockets() === 1, { describe: () => watch.stderr() });
+    const file = writeFile(
+      cwd,
+      'workflows/gated.yaml',
+      `name: Gated deploy
+steps:
+  - name: Deploy
+    id: deploy
+    action: shell
+    requires_approval: true
+    approvers: [${approver}]
+    params: { command: "echo deployed" }
+`,
+    );
+    const run = startCli(t, ['run', file], { cwd, env });
+    const request = await waitFor('the approval request with buttons', () => replies(fake).find((c) => textOf(c).includes('baton.approve')), { describe: () => run.stderr() });
+    const value = JSON.stringify({ r: onlyRunId(stateDirOf(cwd)), s: 'deploy', a: [approver] });
+    assert.ok(textOf(request).includes(JSON.stringify(value).slice(1, -1)), 'the buttons carry the run, the step and its approvers');
+    return { cwd, env, watch, run, request, value, messageTs: request.result!.ts as string, runId: onlyRunId(stateDirOf(cwd)) };
+  }
+
+  test('a stranger is refused in private, the approver decides once, and the message says who approved', async (t) => {
+    const fake = await fakeSlack(t);
+    const { cwd, run, watch, value, messageTs, runId } = await waitingRun(t, fake);
+    const refused = fake.click({ user: stranger, action: 'baton.approve', value, messageTs });
+    const ephemeral = await waitFor('the stranger to be told', () => fake.methods('chat.postEphemeral').find((c) => c.args.user === stranger));
+    const ack = fake.acks.find((a) => a.envelopeId === refused);
+    assert.ok(ack && ack.at < ephemeral.at, 'the click was acked first, then answered');
+    assert.match(textOf(ephemeral), /not an approver of this step/);
+    assert.ok(!readJournal(stateDirOf(cwd), runId).some((r) => r.type === 'baton.approval.granted'), 'the stranger changed nothing');
+
+    const click = fake.click({ user: approver, action: 'baton.approve', value, messageTs, actionTs: '1764600100.000001' });
+    // Slack re-delivers: the same envelope, and the same action in a new envelope (after a reconnect).
+    fake.click({ user: approver, action: 'baton.approve', value, messageTs, envelopeId: click, actionTs: '1764600100.000001' });
+    fake.click({ user: approver, action: 'baton.approve', value, messageTs, actionTs: '1764600100.000001' });
+    const result = await run.waitForExit();
+    assert.equal(result.code, 0, describeResult(result));
+    const acked = fake.acks.findIndex((a) => a.envelopeId === click);
+    assert.ok(acked >= 0, 'the approver click was acked');
+    const granted = readJournal(stateDirOf(cwd), runId).filter((r) => r.type === 'baton.approval.granted') as unknown as Array<{ data: { by: string } }>;
+    assert.equal(granted.length, 1, 'decided once');
+    assert.match(granted[0]!.data.by, new RegExp(`^slack:${approver}`), 'journaled with the Slack user');
+    const control = readFileSync(join(stateDirOf(cwd), 'runs', runId, 'control.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(control.length, 1, `one decision reached the run: ${control.join('\n')}`);
+    const edit = await waitFor('the approval message to say who approved', () => fake.methods('chat.update').find((c) => c.args.ts === messageTs));
+    assert.ok(textOf(edit).includes(`Approved by <@${approver}>`), textOf(edit));
+
+    fake.click({ user: approver, action: 'baton.reject', value, messageTs });
+    const late = await waitFor('the late click to be told', () => fake.methods('chat.postEphemeral').find((c) => c.args.user === approver));
+    assert.match(textOf(late), /already/);
+    assert.deepEqual(fake.violations, []);
+    assertNoTokens(result.stderr, result.stdout, watch.stderr(), watch.stdout());
+  });
+
+  test('a dropped socket reconnects and the click Slack re-delivers still decides', async (t) => {
+    const fake = await fakeSlack(t);
+    const { cwd, run, value, messageTs, runId } = await waitingRun(t, fake);
+    const opens = fake.methods('apps.connections.open').length;
+    fake.dropSockets();
+    await waitFor('the socket to be down', () => fake.sockets() === 0);
+    // Clicked while the connection is down: Slack holds it and delivers it on the new connection.
+    const click = fake.click({ user: approver, action: 'baton.reject', value, messageTs });
+    await waitFor('the watcher to reconnect', () => fake.sockets() === 1 && fake.methods('apps.connections.open').length > opens);
+    await waitFor('the held click to be acked', () => fake.acks.some((a) => a.envelopeId === click));
+    const result = await run.waitForExit();
+    assert.equal(result.code, 1, describeResult(result));
+    assert.ok(readJournal(stateDirOf(cwd), runId).some((r) => r.type === 'baton.approval.rejected'));
+  });
+});

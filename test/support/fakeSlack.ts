@@ -29,6 +29,8 @@ export type Answer = { status?: number; headers?: Record<string, string>; body: 
 export interface Ack {
   envelopeId: string;
   payload?: unknown;
+  /** performance.now() when it arrived: compared with other calls' (order), never as a duration. */
+  at: number;
 }
 
 export interface FakeSlack {
@@ -41,7 +43,10 @@ export interface FakeSlack {
   answer: (call: ApiCall, index: number) => Answer | undefined;
   /** Open Socket Mode connections. */
   sockets(): number;
-  /** Sends a click (block_actions) over every open socket; returns the envelope id. */
+  /**
+   * Sends a click (block_actions) over one open socket, as Slack does; with none open, holds it
+   * and delivers it on the next connection (Slack re-delivers what it could not). Returns the envelope id.
+   */
   click(options: { user: string; action: 'baton.approve' | 'baton.reject'; value: string; messageTs: string; envelopeId?: string; actionTs?: string }): string;
   /** Drops every socket without a close frame (a network cut). */
   dropSockets(): void;
@@ -56,6 +61,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const acks: Ack[] = [];
   const violations: string[] = [];
   const sockets = new Set<WebSocket>();
+  const held: string[] = [];
   let port = 0;
   const fake: FakeSlack = {
     apiUrl: '',
@@ -77,7 +83,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         actions: [{ action_id: action, block_id: 'baton.approval', type: 'button', value, action_ts: actionTs ?? `${Date.now() / 1000}` }],
       };
       const envelope = JSON.stringify({ envelope_id: id, type: 'interactive', accepts_response_payload: false, retry_attempt: 0, retry_reason: '', payload });
-      for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(envelope);
+      const open = [...sockets].find((socket) => socket.readyState === socket.OPEN);
+      if (open) open.send(envelope);
+      else held.push(envelope);
       return id;
     },
     dropSockets() {
@@ -108,12 +116,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       ws.on('message', (data) => {
         try {
           const message = JSON.parse(String(data)) as { envelope_id?: unknown; payload?: unknown };
-          if (typeof message.envelope_id === 'string') acks.push({ envelopeId: message.envelope_id, payload: message.payload });
+          if (typeof message.envelope_id === 'string') acks.push({ envelopeId: message.envelope_id, payload: message.payload, at: performance.now() });
         } catch {
           violations.push(`a socket message that is not JSON: ${String(data).slice(0, 100)}`);
         }
       });
       ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A111' } }));
+      for (const envelope of held.splice(0)) ws.send(envelope);
     });
   });
 

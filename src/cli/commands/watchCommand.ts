@@ -1,5 +1,5 @@
 import { createIngressServer, defaultSource, describeDecision, describeScheduleDecision, ensureEventLogFile, SharedLog, TriggeredRuns, type TriggerTarget } from '../../events/index';
-import { eventLogPathOf, openEventBus, runInProcess, watchSchedules, watchTriggers } from '../../host/index';
+import { connectSlackButtons, eventLogPathOf, openEventBus, runInProcess, watchSchedules, watchTriggers } from '../../host/index';
 import { approveAll } from '../approvers';
 import type { Command } from '../command';
 import { runningContext } from '../cliContext';
@@ -18,6 +18,7 @@ export const watchCommand: Command = {
     'A workflow is never triggered by its own events, and trigger chains deeper than --max-depth (default 5) are refused.',
     'Each tick of an `on.schedule` cron starts one run across every watcher of the log; `catch_up: last` runs a tick missed while nothing watched once, at start.',
     '--listen also accepts CloudEvents over HTTP (POST, structured or binary mode); it needs BATON_INGRESS_TOKEN, sent as `Authorization: Bearer <token>`.',
+    'With SLACK_APP_TOKEN (and SLACK_BOT_TOKEN, SLACK_CHANNEL) it holds the Slack app\'s Socket Mode connection: the Approve / Reject buttons of any run answer here.',
   ].join('\n'),
   options: {
     workflows: { type: 'string', multiple: true, short: 'w' },
@@ -68,8 +69,9 @@ export const watchCommand: Command = {
       await bus.close();
       throw error;
     }
+    const buttons = connectSlackButtons(context, { signal: io.signal });
     const scheduled = targets.get().filter((t) => t.workflow.on.schedule.length > 0).length;
-    say(`watching ${logPath} for ${targets.get().filter((t) => t.workflow.on.events.length > 0).length} workflow(s) with on.events (max depth ${maxDepth})${scheduled ? ` and ${scheduled} with on.schedule` : ''}${listening ? `; HTTP ingress on ${listening}` : ''}`);
+    say(`watching ${logPath} for ${targets.get().filter((t) => t.workflow.on.events.length > 0).length} workflow(s) with on.events (max depth ${maxDepth})${scheduled ? ` and ${scheduled} with on.schedule` : ''}${listening ? `; HTTP ingress on ${listening}` : ''}${buttons ? '; Slack buttons through Socket Mode' : ''}`);
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
     runner.close();
     schedules.close();
