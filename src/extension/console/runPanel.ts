@@ -108,7 +108,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   private sendModel(model: ConsoleModel): void {
-    this.panel.title = `${model.workflowName} · ${model.status}`;
+    this.panel.title = `${model.workflowName} · ${model.status === 'paused' ? 'waiting for approval' : model.status}`;
     if (this.ready) this.post({ type: 'model', model, now: Date.now() });
   }
 

@@ -5,7 +5,7 @@
 import dagre from '@dagrejs/dagre';
 import type { ConsoleNode } from '../../host/index';
 
-export const nodeWidth = 200;
+export const nodeWidth = 180;
 export const headHeight = 34;
 export const instanceHeight = 22;
 /** Instances drawn inside a matrix node; the rest are counted on a last row. */
@@ -38,7 +38,7 @@ export function instanceRows(node: ConsoleNode): number {
 
 export function layoutGraph(nodes: readonly ConsoleNode[], edges: ReadonlyArray<{ from: string; to: string }>): Layout {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 48, marginx: 12, marginy: 12 });
+  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 36, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: nodeWidth, height: headHeight + instanceRows(n) * instanceHeight + (n.instances.length ? 6 : 0) });
   for (const e of edges) g.setEdge(e.from, e.to);

@@ -133,7 +133,8 @@ function renderActions(m: ConsoleModel): void {
     reject.addEventListener('click', decide('reject'));
     const hadFocus = document.activeElement === reason;
     queueMicrotask(() => hadFocus && reason.focus());
-    buttons.push(el('span', { class: 'approval' }, el('span', { class: 'waiting' }, `Waiting for approval: ${waiting}`), reason, approve, reject));
+    const name = findStep(m, waiting)?.name ?? waiting;
+    buttons.push(el('span', { class: 'approval' }, el('span', { class: 'waiting', title: waiting }, `Waiting for approval: ${name}`), reason, approve, reject));
   }
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.action;
   actions.replaceChildren(...buttons);
@@ -149,6 +150,9 @@ function renderGraph(m: ConsoleModel): void {
   const svg = document.createElementNS(svgNs, 'svg');
   svg.setAttribute('width', String(Math.max(layout.width, 10)));
   svg.setAttribute('height', String(Math.max(layout.height, 10)));
+  svg.setAttribute('viewBox', `0 0 ${Math.max(layout.width, 10)} ${Math.max(layout.height, 10)}`);
+  // A graph a little wider than the panel is scaled to fit; a big one keeps its size and scrolls.
+  if (layout.width <= graphBox.clientWidth * 1.5) svg.classList.add('fit');
   svg.setAttribute('role', 'group');
   svg.setAttribute('aria-label', `${m.nodes.length} steps`);
   const defs = svgEl('defs');
@@ -180,7 +184,7 @@ function graphNode(node: ConsoleNode, p: { x: number; y: number; width: number; 
   g.appendChild(svgEl('rect', { width: String(p.width), height: String(p.height), rx: '4', class: 'box' }));
   g.appendChild(statusGlyph(node.status, 16, headHeight / 2));
   const name = svgEl('text', { x: '30', y: String(headHeight / 2 + 4), class: 'name' });
-  name.textContent = truncate(node.name, 22);
+  name.textContent = truncate(node.name, 20);
   const tip = svgEl('title');
   tip.textContent = [node.name, label(node.status), node.reusedFrom ? `reused from ${node.reusedFrom}` : '', node.skipReason ?? '', node.error ?? ''].filter(Boolean).join('\n');
   g.append(tip, name);
@@ -193,7 +197,7 @@ function graphNode(node: ConsoleNode, p: { x: number; y: number; width: number; 
     row.appendChild(svgEl('rect', { x: '6', width: String(p.width - 12), height: String(instanceHeight - 2), rx: '3', class: 'instance-box' }));
     row.appendChild(statusGlyph(instance.status, 18, instanceHeight / 2 - 1, 5));
     const text = svgEl('text', { x: '30', y: String(instanceHeight / 2 + 3), class: 'instance-name' });
-    text.textContent = truncate(matrixText(instance), 26);
+    text.textContent = truncate(matrixText(instance), 24);
     row.appendChild(text);
     g.appendChild(row);
   });
@@ -350,7 +354,7 @@ function statusIcon(status: string): SVGSVGElement {
 }
 
 function label(status: string): string {
-  return status === 'waiting_approval' ? 'waiting for approval' : status;
+  return status === 'waiting_approval' || status === 'paused' ? 'waiting for approval' : status;
 }
 
 function matrixText(step: ConsoleStep): string {
