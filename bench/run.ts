@@ -20,6 +20,7 @@ const suites: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'extension', file: 'extension.bench.ts', exportName: 'benchExtension' },
   { name: 'lsp', file: 'lsp.bench.ts', exportName: 'benchLsp' },
   { name: 'mcp', file: 'mcp.bench.ts', exportName: 'benchMcp' },
+  { name: 'console', file: 'console.bench.ts', exportName: 'benchConsole' },
 ];
 
 async function main(): Promise<void> {
