@@ -15,7 +15,7 @@ import { WorkflowCatalog, type WorkflowEntry, type WorkflowFile } from './model/
 import { RunLauncher } from './runner/runLauncher';
 import { RunEndNotifier } from './runEndNotifier';
 import { readSettings, type Settings } from './settings';
-import { SlackSecret } from './slackSecret';
+import { SlackSecret, SlackTokens } from './slackSecret';
 import { WorkflowSecrets } from './workflowSecrets';
 
 const inProcessRunsKey = 'baton.inProcessRuns';
@@ -28,6 +28,8 @@ export class Baton implements vscode.Disposable {
   readonly workflows = new WorkflowCatalog(() => this.loadOptions());
   readonly runs = new RunCatalog({ stateDirs: () => this.folders().map((f) => f.stateDir), limit: 200 });
   readonly slack: SlackSecret;
+  /** The Slack app's bot and app-level tokens (SecretStorage). */
+  readonly slackTokens: SlackTokens;
   /** `${{ secrets.NAME }}` values (Baton: Set Secret). */
   readonly secrets: WorkflowSecrets;
   readonly launcher: RunLauncher;
@@ -52,6 +54,7 @@ export class Baton implements vscode.Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.slack = new SlackSecret(context.secrets);
+    this.slackTokens = new SlackTokens(context.secrets);
     this.secrets = new WorkflowSecrets(context.secrets, context.globalState);
     this.launcher = new RunLauncher({
       cliPath: context.asAbsolutePath(join('dist', 'cli.js')),
@@ -75,7 +78,7 @@ export class Baton implements vscode.Disposable {
       onStarted: (started, stateDir) => this.runEnds.watch(started, stateDir),
       log: (m) => this.output.info(m),
     });
-    this.disposables.push(this.output, this.feedChanged, this.secrets, this.actionsChanged, { dispose: () => this.launcher.dispose() });
+    this.disposables.push(this.output, this.feedChanged, this.secrets, this.slackTokens, this.actionsChanged, { dispose: () => this.launcher.dispose() });
     this.watch();
   }
 
@@ -253,10 +256,13 @@ export class Baton implements vscode.Disposable {
     return { stateDir, env: { ...process.env, BATON_EVENT_LOG: this.eventLogPath() }, frontEnd: 'vscode', warn: (m) => this.output.warn(m) };
   }
 
-  private async runEnv(): Promise<NodeJS.ProcessEnv> {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...(await this.secrets.asEnvironment()) };
+  /** What runs (and this window's Slack connection) resolve from: settings and SecretStorage values added. */
+  async runEnv(): Promise<NodeJS.ProcessEnv> {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(await this.secrets.asEnvironment()), ...(await this.slackTokens.asEnvironment()) };
     const url = await this.slack.get();
     if (url) env.SLACK_WEBHOOK_URL = url;
+    const channel = this.settings().slackChannel;
+    if (channel) env.SLACK_CHANNEL = channel;
     env.BATON_EVENT_LOG = this.eventLogPath();
     const types = this.settings().slackEvents;
     if (types) env.BATON_SLACK_EVENTS = types.join(','); // `baton.slack.events` for CLI runs too

@@ -16,6 +16,7 @@ import { resumeInterruptedRuns } from './resumeInterrupted';
 import { StatusBar } from './statusBar';
 import { WorkflowLanguageClient } from './languageClient';
 import { EventTriggerWatcher } from './triggers/eventTriggerWatcher';
+import { SlackButtonsConnection } from './slackButtons';
 import { SaveTriggers } from './triggers/saveTriggers';
 import { EventsView } from './views/eventsView';
 import { RunsView } from './views/runsView';
@@ -53,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
     void languageClient.start().catch((error: unknown) => baton.output.error(`the language server did not start: ${errorMessage(error)}`));
 
     const statusBar = new StatusBar(baton);
-    context.subscriptions.push(statusBar, new ApprovalNotifier(baton), new SaveTriggers(baton), new EventTriggerWatcher(baton));
+    context.subscriptions.push(statusBar, new ApprovalNotifier(baton), new SaveTriggers(baton), new EventTriggerWatcher(baton), new SlackButtonsConnection(baton));
 
     const contextKeys = new ContextKeys(baton);
     // `baton mcp` for VS Code's chat (agent mode), where this VS Code has the API (≥ 1.101).

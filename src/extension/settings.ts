@@ -8,6 +8,8 @@ export interface Settings {
   triggersEnabled: boolean;
   maxDepth: number;
   slackEvents: string[] | undefined;
+  /** The Slack app's channel (`baton.slack.channel`); empty: SLACK_CHANNEL. */
+  slackChannel: string | undefined;
   runsMaxShown: number;
 }
 
@@ -23,6 +25,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     triggersEnabled: c.get<boolean>('triggers.enabled', true),
     maxDepth: c.get<number>('triggers.maxDepth', 5),
     slackEvents: slackEvents && slackEvents.length > 0 ? slackEvents : undefined,
+    slackChannel: c.get<string>('slack.channel', '').trim() || undefined,
     runsMaxShown: c.get<number>('runs.maxShown', 50),
   };
 }

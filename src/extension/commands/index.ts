@@ -11,6 +11,7 @@ import { resumeRunCommand } from './resumeRun';
 import { runWorkflowCommand } from './runWorkflow';
 import { showRunLogCommand } from './showRunLog';
 import { showRunOutputCommand } from './showRunOutput';
+import { clearSlackTokensCommand, setSlackAppTokenCommand, setSlackBotTokenCommand } from './slackApp';
 import { clearSlackWebhookUrlCommand, setSlackWebhookUrlCommand } from './slackWebhook';
 import { UntrustedError } from './targets';
 import { validateWorkflowCommand } from './validateWorkflow';
@@ -34,6 +35,9 @@ export const commandTable: readonly BatonCommand[] = [
   newWorkflowCommand,
   setSlackWebhookUrlCommand,
   clearSlackWebhookUrlCommand,
+  setSlackBotTokenCommand,
+  setSlackAppTokenCommand,
+  clearSlackTokensCommand,
   setSecretCommand,
   deleteSecretCommand,
   filterEventsCommand,
