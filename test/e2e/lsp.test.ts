@@ -110,7 +110,7 @@ test('completion, hover, definition, references, symbols and the Run / Validate 
 
   // Keys by position from the schema (not those already there), and a step's params from its action.
   const keys = await complete(`${release}    ti|`); // a new key in the last step
-  assert.ok(keys.includes('timeout_seconds') && keys.includes('if') && !keys.includes('action') && !keys.includes('params'), keys.join());
+  assert.ok(keys.includes('timeout_seconds') && keys.includes('if') && keys.includes('approvers') && !keys.includes('action') && !keys.includes('params'), keys.join());
   const top = await complete(`${release}conc|`);
   assert.ok(top.includes('concurrency') && top.includes('on') && !top.includes('steps'), top.join());
   assert.deepEqual((await complete(release.replace('      command: echo artifact', '      cw|\n      command: echo artifact'))).sort(), ['cwd', 'env', 'shell']);
