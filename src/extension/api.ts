@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ActionDefinition, ActionHandler } from '../core/index';
+import type { ApprovalNotifier } from './approvalNotifier';
 import type { Baton } from './baton';
 import type { CommandContext } from './commands/command';
 import type { McpServerProvider } from './mcpServerProvider';
@@ -32,6 +33,8 @@ export interface BatonTestHooks {
   workflowsView: WorkflowsView;
   ctx: CommandContext;
   statusBar: StatusBar;
+  /** The approval notifications showing now. */
+  approvals: ApprovalNotifier;
   /** The `baton mcp` servers contributed to VS Code (registered only where VS Code has the API). */
   mcpServers: McpServerProvider;
   /** How long `activate` took, first line to return. */

@@ -54,7 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
     void languageClient.start().catch((error: unknown) => baton.output.error(`the language server did not start: ${errorMessage(error)}`));
 
     const statusBar = new StatusBar(baton);
-    context.subscriptions.push(statusBar, new ApprovalNotifier(baton), new SaveTriggers(baton), new EventTriggerWatcher(baton), new SlackButtonsConnection(baton));
+    const approvals = new ApprovalNotifier(baton);
+    context.subscriptions.push(statusBar, approvals, new SaveTriggers(baton), new EventTriggerWatcher(baton), new SlackButtonsConnection(baton));
 
     const contextKeys = new ContextKeys(baton);
     // `baton mcp` for VS Code's chat (agent mode), where this VS Code has the API (≥ 1.101).
@@ -65,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BatonA
 
     // The views show at once; workflows and runs fill them as they load, off the critical path.
     const activationMs = Date.now() - started;
-    const hooks = { baton, workflowsView, ctx: commandContext, statusBar, mcpServers, activationMs, loadedMs: undefined as number | undefined };
+    const hooks = { baton, workflowsView, ctx: commandContext, statusBar, approvals, mcpServers, activationMs, loadedMs: undefined as number | undefined };
     void baton.load().then(() => {
       hooks.loadedMs = Date.now() - started;
       contextKeys.update();

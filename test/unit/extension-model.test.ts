@@ -107,7 +107,7 @@ test('the Workflows tree shows valid workflows with their steps and invalid ones
 
   assert.equal(build.view.contextValue, 'workflow valid');
   assert.equal(build.view.description, '2 steps');
-  assert.equal(build.view.icon, 'symbol-event', 'never run yet');
+  assert.equal(build.view.icon, 'circle-large-outline', 'never run yet: no trigger-like icon');
   assert.match(build.view.tooltip ?? '', /Compiles then tests/);
   const steps = workflowStepNodes(build);
   assert.deepEqual(

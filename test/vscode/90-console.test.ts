@@ -74,18 +74,32 @@ suite('the run console: Open Run panel, Show Run Output', () => {
     await rendered(panel, 'the run cancelled', (s) => s.status === 'cancelled');
   });
 
-  test('Approve from the panel, with a reason: the run goes on and the step shows who approved it and why', async () => {
+  test('Approve from the panel, with a reason: the approval notification goes away, the run goes on, the journal says why', async () => {
     const started = await start('console-approval.yaml');
     await waitForRunStatus(started.runId, ['paused']);
     const panel = await vscode.commands.executeCommand<RunPanel>('baton.openRun', started.runId);
     assert.ok(panel);
     await rendered(panel, 'the step waiting', (s) => s.nodes[1]?.status === 'waiting_approval');
+    const approvals = (await api()).approvals;
+    const showing = () => [...approvals.showing.keys()].filter((k) => k.startsWith(`${started.runId}/ship/`));
+    await waitFor('the approval notification', () => showing().length === 1);
     panel.receive({ type: 'action', action: 'approve', stepId: 'ship', reason: 'looks good' });
     await panel.lastAction;
+    await waitFor('the approval notification to go away (decided elsewhere: in the panel)', () => showing().length === 0);
     await waitForRunStatus(started.runId, ['completed']);
     await rendered(panel, 'the run completed', (s) => s.status === 'completed');
     const journal = readFileSync(workspacePath('.baton', 'runs', started.runId, 'journal.jsonl'), 'utf8');
     assert.match(journal, /"type":"baton\.approval\.granted"[^\n]*"reason":"looks good"/);
+  });
+
+  test('a click on an event in the Events view opens it as JSON', async () => {
+    const events = (await api()).ctx.eventsView;
+    const node = await waitFor('an event in the Events view', () => events.getChildren().find((n) => n.event.type === 'baton.workflow.completed'));
+    const item = events.getTreeItem(node);
+    assert.strictEqual(item.command?.command, 'baton.openEvent');
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>(item.command.command, ...(item.command.arguments ?? []));
+    assert.strictEqual(document?.languageId, 'json');
+    assert.strictEqual((JSON.parse(document.getText()) as { id: string }).id, node.event.id);
   });
 });
 

@@ -69,3 +69,15 @@ function parsesAsJson(text: string): boolean {
     return false;
   }
 }
+
+/** `baton.openEvent(node)`: one event of the Events view as formatted JSON, in a read-only preview. */
+export const openEventCommand: BatonCommand = {
+  id: 'baton.openEvent',
+  async run(_ctx, node): Promise<vscode.TextDocument | undefined> {
+    const event = typeof node === 'object' && node !== null && 'event' in node ? (node as { event: unknown }).event : undefined;
+    if (typeof event !== 'object' || event === null) throw new BatonError('usage', 'open an event from the Events view');
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(event, null, 2)}\n` });
+    await vscode.window.showTextDocument(document, { preview: true });
+    return document;
+  },
+};

@@ -3,7 +3,7 @@ import { errorMessage } from '../../core/index';
 import { approveStepCommand, rejectStepCommand } from './approveStep';
 import { cancelRunCommand } from './cancelRun';
 import type { BatonCommand, CommandContext } from './command';
-import { clearEventFilterCommand, emitEventCommand, filterEventsCommand, openEventLogCommand } from './eventCommands';
+import { clearEventFilterCommand, emitEventCommand, filterEventsCommand, openEventCommand, openEventLogCommand } from './eventCommands';
 import { newWorkflowCommand } from './newWorkflow';
 import { openRunCommand } from './openRun';
 import { rerunFailedCommand, rerunFromCommand, rerunRunCommand } from './rerunRun';
@@ -46,6 +46,7 @@ export const commandTable: readonly BatonCommand[] = [
   refreshCommand,
   openRunCommand,
   showRunOutputCommand,
+  openEventCommand,
 ];
 
 /** Registers the table; a failing handler ends in a message and a log line, never an unhandled rejection. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { BatonError, runPaths } from '../../core/index';
+import { isActive } from '../model/runCatalog';
 import type { BatonCommand } from './command';
 import { runTarget, stepIdOf } from './targets';
 
@@ -26,7 +27,29 @@ export const showRunLogCommand: BatonCommand = {
     const file = runPaths(run.stateDir, run.runId).stepLog(stepId);
     if (!existsSync(file)) throw new BatonError('not_found', `step '${stepId}' of run ${run.runId} has no output yet`);
     const uri = vscode.Uri.file(file);
-    await vscode.window.showTextDocument(uri, { preview: true });
+    const editor = await vscode.window.showTextDocument(uri, { preview: true });
+    // A running step's log grows; VS Code reloads the file as it changes, and the editor keeps to its end.
+    if (isActive(run)) followToEnd(editor);
+    editor.revealRange(new vscode.Range(editor.document.lineCount, 0, editor.document.lineCount, 0));
     return uri;
   },
 };
+
+/** Keeps an editor scrolled to its document's end as lines come in, while the user has not scrolled away; until the document closes. */
+function followToEnd(editor: vscode.TextEditor): void {
+  const document = editor.document;
+  let lines = document.lineCount;
+  const changes = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document !== document) return;
+    for (const shown of vscode.window.visibleTextEditors.filter((x) => x.document === document)) {
+      const bottom = shown.visibleRanges.at(-1)?.end.line ?? 0;
+      if (bottom >= lines - 2) shown.revealRange(new vscode.Range(document.lineCount, 0, document.lineCount, 0));
+    }
+    lines = document.lineCount;
+  });
+  const closed = vscode.workspace.onDidCloseTextDocument((d) => {
+    if (d !== document) return;
+    changes.dispose();
+    closed.dispose();
+  });
+}

@@ -62,7 +62,8 @@ function workflowView(entry: WorkflowEntry, last: RunEntry | undefined, now: num
     };
   }
   const status = last ? runDisplayStatus(last) : undefined;
-  const look = status ? runLook[status] : { icon: 'symbol-event', color: undefined };
+  // Never run: a plain outline (an event-like icon read as "has a trigger").
+  const look = status ? runLook[status] : { icon: 'circle-large-outline', color: undefined };
   const steps = entry.workflow.steps.length;
   const next = nextTicks(entry.workflow, now, 1)[0];
   const schedule = entry.workflow.on.schedule.length === 0 ? undefined : next ? `next in ${formatDuration(next.time - now, { style: 'rough' })}` : 'schedule ended';

@@ -3,6 +3,8 @@ import { formatDuration } from '../../core/index';
 import type { BatonEvent } from '../../events/index';
 import type { Baton } from '../baton';
 
+const ageRefreshMs = 30_000;
+
 export interface EventNode {
   kind: 'event';
   event: BatonEvent;
@@ -21,6 +23,11 @@ export class EventsView implements vscode.TreeDataProvider<EventNode>, vscode.Di
   constructor(private readonly baton: Baton) {
     baton.onDidChangeFeed(() => this.subscribe(), this, this.disposables);
     this.subscribe();
+    // "2 min ago" stays true: redrawn while the view shows (VS Code asks for the items again).
+    const ages = setInterval(() => {
+      if (this.treeView?.visible) this.changed.fire();
+    }, ageRefreshMs);
+    this.disposables.push({ dispose: () => clearInterval(ages) });
   }
 
   get filter(): string {
@@ -44,6 +51,7 @@ export class EventsView implements vscode.TreeDataProvider<EventNode>, vscode.Di
     item.tooltip = new vscode.MarkdownString().appendCodeblock(JSON.stringify(e, null, 2), 'json');
     item.iconPath = new vscode.ThemeIcon(iconFor(e.type), colorFor(e.type));
     item.contextValue = 'event';
+    item.command = { command: 'baton.openEvent', title: 'Open Event', arguments: [node] };
     return item;
   }
 
