@@ -1,4 +1,5 @@
-import { SocketModeClient } from '@slack/socket-mode';
+import type { SocketModeClient } from '@slack/socket-mode';
+import { socketMode } from './slackSdk';
 import { backgroundSleep, systemClock, type Clock } from '../core/index';
 import { buildDecidedApproval, parseButtonValue, approveActionId, rejectActionId } from './liveMessage';
 import type { SlackLogger } from './notifierOptions';
@@ -74,7 +75,7 @@ export class ApprovalSocket {
     this.scrub = createTokenRedactor([options.appToken, options.botToken]);
     const debug = (m: string) => this.log('debug', m);
     this.api = new SlackApi({ token: options.botToken, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}), timeoutMs: 10_000, signal: this.abort.signal, debug });
-    this.client = new SocketModeClient({
+    this.client = new (socketMode().SocketModeClient)({
       appToken: options.appToken,
       logger: quietLogger(debug),
       // Reconnects are ours: with backoff on our clock, and a refused token stops them.

@@ -1,4 +1,5 @@
-import { LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient, type Logger } from '@slack/web-api';
+import type { Logger, LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient } from '@slack/web-api';
+import { webApi } from './slackSdk';
 
 /** The result of one Web API call, already classified; reasons never contain a token. */
 export type ApiOutcome =
@@ -41,7 +42,7 @@ export class SlackApi {
     const logger = quietLogger(options.debug);
     const signal = options.signal;
     const fetchWithSignal: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-    this.client = new WebClient(options.token, {
+    this.client = new (webApi().WebClient)(options.token, {
       ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
@@ -64,22 +65,31 @@ export class SlackApi {
   }
 }
 
-function classify(method: string, error: unknown): ApiOutcome {
-  if (error instanceof WebAPIRateLimitedError) return { kind: 'retry', reason: `${method}: rate limited (HTTP 429)`, retryAfterMs: Math.max(0, error.retryAfter) * 1000 };
-  if (error instanceof WebAPIPlatformError) {
-    const code = safeCode(error.data.error);
+/** The SDK's error kinds by their `code` (no `instanceof`: the SDK is loaded lazily, see slackSdk.ts). */
+function sdkError(error: unknown): { code?: unknown } {
+  return (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown };
+}
+
+function classify(method: string, raw: unknown): ApiOutcome {
+  const kind = sdkError(raw).code;
+  if (kind === 'slack_webapi_rate_limited_error') {
+    const error = raw as WebAPIRateLimitedError;
+    return { kind: 'retry', reason: `${method}: rate limited (HTTP 429)`, retryAfterMs: Math.max(0, Number(error.retryAfter) || 0) * 1000 };
+  }
+  if (kind === 'slack_webapi_platform_error') {
+    const code = safeCode((raw as WebAPIPlatformError).data?.error);
     if (fatalErrors.has(code)) return { kind: 'fatal', reason: `${method}: ${code}`, error: code };
     if (retryErrors.has(code)) return { kind: 'retry', reason: `${method}: ${code}` };
     return { kind: 'reject', reason: `${method}: Slack refused it: ${code}`, error: code };
   }
-  if (error instanceof WebAPIHTTPError) {
-    const status = error.statusCode;
+  if (kind === 'slack_webapi_http_error') {
+    const status = (raw as WebAPIHTTPError).statusCode;
     if (status >= 500 || status === 408) return { kind: 'retry', reason: `${method}: HTTP ${status}` };
     if (status === 401 || status === 403) return { kind: 'fatal', reason: `${method}: HTTP ${status}`, error: `http_${status}` };
     return { kind: 'reject', reason: `${method}: HTTP ${status}`, error: `http_${status}` };
   }
-  if (error instanceof WebAPIRequestError) return { kind: 'retry', reason: `${method}: could not reach Slack: ${errorCode(error.original) ?? 'network error'}` };
-  return { kind: 'retry', reason: `${method}: ${error instanceof Error ? error.name : 'unknown error'}` };
+  if (kind === 'slack_webapi_request_error') return { kind: 'retry', reason: `${method}: could not reach Slack: ${errorCode((raw as WebAPIRequestError).original) ?? 'network error'}` };
+  return { kind: 'retry', reason: `${method}: ${raw instanceof Error ? raw.name : 'unknown error'}` };
 }
 
 /** Slack's codes are snake_case words; anything else (a proxy's page) is not shown. */
@@ -100,7 +110,7 @@ function errorCode(error: unknown): string | undefined {
 
 /** The SDKs log to the console by default; ours go to the notifier's (scrubbed) debug line. */
 export function quietLogger(debug: (message: string) => void): Logger {
-  let level = LogLevel.INFO;
+  let level = 'info' as LogLevel;
   const say = (...parts: unknown[]) => debug(parts.map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' '));
   return {
     debug: () => undefined,
