@@ -8,8 +8,9 @@
 import { join } from 'node:path';
 import { appendControl, errorMessage, type ActionHost, type Approver, type LifecycleListener, type RunHandle } from '../core/index';
 import { chainFrom, defaultSource, SharedLog, type CausalChain } from '../events/index';
-import { fromCloudEvent, fromLifecycleEvent, SlackAppNotifier, SlackNotifier, slackAppSettingsFrom, toMessageLevel, type SlackFailure, type SlackThread } from '../slack/index';
+import { fromCloudEvent, fromLifecycleEvent, SlackAppNotifier, SlackNotifier, slackAppSettingsFrom, toMessageLevel, type ApprovalSocket, type SlackFailure, type SlackThread } from '../slack/index';
 import { openEventBus } from './eventBusOf';
+import { connectSlackButtons } from './slackButtons';
 import type { HostContext } from './hostContext';
 
 export interface RunConnections {
@@ -57,7 +58,12 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
       logFailing = true;
     }
   };
+  // A run waiting for a Slack approval holds a Socket Mode connection itself, so the buttons
+  // answer even with no `baton watch` or VS Code window around (a run in CI); a second
+  // connection beside a watcher's is harmless (docs/decisions.md).
+  let buttons: ApprovalSocket | undefined;
   const toSlack: LifecycleListener = (event) => {
+    if (event.type === 'baton.approval.requested' && !buttons && slack instanceof SlackAppNotifier) buttons = connectSlackButtons(context, { signal: stopWatching.signal });
     if (event.type === 'baton.workflow.started' || event.type === 'baton.workflow.resumed') notifySlackByRun.set(event.runId, event.data.notifySlack);
     slack.notify(fromLifecycleEvent(event, { source, notifySlack: notifySlackByRun.get(event.runId) ?? true }));
   };

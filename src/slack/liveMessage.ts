@@ -82,8 +82,10 @@ export function buildApprovalMessage(input: SlackInput, buttons: boolean): Slack
     ],
   };
   const blocks = [...message.attachments[0].blocks];
+  const allowed = Array.isArray(approvers) ? approvers.filter((u): u is string => typeof u === 'string' && /^[UW][A-Z0-9]{2,}$/.test(u)) : undefined;
+  const who = context(allowed && allowed.length > 0 ? `Who may decide here: ${allowed.slice(0, 20).map((u) => `<@${u}>`).join(', ')}` : 'Anyone in this channel may decide here.');
   // Before the footer, where a reader's eye ends.
-  blocks.splice(Math.max(0, blocks.length - 1), 0, actions);
+  blocks.splice(Math.max(0, blocks.length - 1), 0, actions, who);
   return fitToLimits({ ...message, attachments: [{ ...message.attachments[0], blocks }] });
 }
 

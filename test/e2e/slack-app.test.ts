@@ -55,7 +55,7 @@ steps:
   - name: Lint
     action: shell
     continue_on_failure: true
-    params: { command: "echo lint-output-line; exit 3" }
+    params: { command: "echo lint-output-line; echo printed-${botToken}; exit 3" }
   - name: Report
     action: shell
     params: { command: '${quotedCli} exec --name report-tool -- true' }
@@ -92,6 +92,7 @@ steps:
     assert.ok(replies(fake).every((c) => c.args.thread_ts === topTs), 'every reply is in the run thread');
     const lint = replies(fake).find((c) => textOf(c).includes('Step Lint failed'));
     assert.ok(lint && textOf(lint).includes('lint-output-line'), 'the step failure carries its output tail');
+    assert.ok(textOf(lint).includes('printed-***'), 'a token a step prints is masked, in Slack too');
     assert.ok(replies(fake).some((c) => textOf(c).includes('report-tool')), 'the process.* event of the run is in its thread');
     const approvalEdit = fake.methods('chat.update').find((c) => c.args.ts === approvalReply.result?.ts);
     assert.ok(approvalEdit && textOf(approvalEdit).includes('Approved by'), 'the approval reply is edited to say who approved');
@@ -102,7 +103,7 @@ steps:
     assert.deepEqual(fake.violations, []);
     const thread = readJournal(stateDir, runId).find((r) => r.type === 'baton.run.annotated') as unknown as { data: { about: string; values: { ts: string } } };
     assert.equal(thread.data.values.ts, topTs, 'the thread ts is journaled');
-    assertNoTokens(result.stdout, result.stderr, readFileSync(join(stateDir, 'runs', runId, 'journal.jsonl'), 'utf8'), readFileSync(env.BATON_EVENT_LOG!, 'utf8'), ...readdirSync(join(stateDir, 'runs', runId, 'steps')).map((f) => readFileSync(join(stateDir, 'runs', runId, 'steps', f), 'utf8')));
+    assertNoTokens(result.stdout, result.stderr, readFileSync(join(stateDir, 'runs', runId, 'journal.jsonl'), 'utf8'), readFileSync(env.BATON_EVENT_LOG!, 'utf8'), ...readdirSync(join(stateDir, 'runs', runId, 'steps')).map((f) => readFileSync(join(stateDir, 'runs', runId, 'steps', f), 'utf8')), JSON.stringify(fake.calls));
     t.diagnostic(`calls: ${fake.calls.map((c) => c.method).join(', ')}`);
   });
 
@@ -236,10 +237,44 @@ steps:
     await waitFor('the socket to be down', () => fake.sockets() === 0);
     // Clicked while the connection is down: Slack holds it and delivers it on the new connection.
     const click = fake.click({ user: approver, action: 'baton.reject', value, messageTs });
-    await waitFor('the watcher to reconnect', () => fake.sockets() === 1 && fake.methods('apps.connections.open').length > opens);
+    await waitFor('a reconnect', () => fake.sockets() >= 1 && fake.methods('apps.connections.open').length > opens);
     await waitFor('the held click to be acked', () => fake.acks.some((a) => a.envelopeId === click));
     const result = await run.waitForExit();
     assert.equal(result.code, 1, describeResult(result));
     assert.ok(readJournal(stateDirOf(cwd), runId).some((r) => r.type === 'baton.approval.rejected'));
+  });
+});
+
+describe('Slack app: faults', () => {
+  test('a channel the bot cannot post to, and an app token Slack refuses, each say once which setting to fix', async (t) => {
+    const fake = await fakeSlack(t);
+    const cwd = tempDir(t);
+    const file = writeFile(cwd, 'workflows/w.yaml', 'name: Fine\nsteps:\n  - name: One\n    action: shell\n    params: { command: "echo 1" }\n');
+    const result = await runCli(t, ['run', file], { cwd, env: slackEnv(cwd, fake, { SLACK_CHANNEL: 'C0NOWHERE' }) });
+    assert.equal(result.code, 0, describeResult(result));
+    const lines = result.stderr.split('\n').filter((l) => l.includes('channel_not_found'));
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, /SLACK_CHANNEL/);
+
+    const watch = startCli(t, ['watch'], { cwd, env: slackEnv(cwd, fake, { SLACK_APP_TOKEN: 'xapp-1-A111-9999-WRONGappTOKEN' }) });
+    await waitFor('the refused app token to be reported', () => watch.stderr().includes('SLACK_APP_TOKEN'), { describe: () => watch.stderr() });
+    assert.equal(fake.methods('apps.connections.open').length, 1, 'no retry of a refused token');
+    assert.ok(!watch.stderr().includes('WRONGappTOKEN'));
+    assert.equal(watch.child.exitCode, null, 'the watcher goes on without Slack buttons');
+  });
+
+  test('a lone `baton run` answers its own buttons while it waits (no watcher)', async (t) => {
+    const fake = await fakeSlack(t);
+    const cwd = tempDir(t);
+    const file = writeFile(cwd, 'workflows/gate.yaml', 'name: Gate\nsteps:\n  - name: Ship\n    id: ship\n    action: shell\n    requires_approval: true\n    params: { command: "echo shipped" }\n');
+    const run = startCli(t, ['run', file], { cwd, env: slackEnv(cwd, fake, { SLACK_APP_TOKEN: appToken }) });
+    const request = await waitFor('the approval request', () => replies(fake).find((c) => textOf(c).includes('baton.approve')), { describe: () => run.stderr() });
+    assert.ok(textOf(request).includes('Anyone in this channel may decide'));
+    await waitFor('the run to connect', () => fake.sockets() === 1, { describe: () => run.stderr() });
+    const runId = onlyRunId(stateDirOf(cwd));
+    fake.click({ user: 'UANYONE01', action: 'baton.approve', value: JSON.stringify({ r: runId, s: 'ship' }), messageTs: String(request.result?.ts) });
+    const result = await run.waitForExit();
+    assert.equal(result.code, 0, describeResult(result));
+    await waitFor('the run to close its connection', () => fake.sockets() === 0);
   });
 });
