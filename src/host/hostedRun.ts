@@ -29,7 +29,7 @@ import {
   type RunOptions,
   type StartOptions,
 } from '../core/index';
-import { connectRun, journaledThread, type RunConnections } from './runConnections';
+import { connectRun, resumedSlack, type RunConnections } from './runConnections';
 import { hostSecretSource } from './secretSource';
 import { stepEnvironment, type HostContext } from './hostContext';
 
@@ -69,8 +69,8 @@ export function startHostedRun(context: HostContext, options: StartHostedOptions
 
 /** Resumes a run; a triggered run's new events keep pointing at the event that started it. */
 export function resumeHostedRun(context: HostContext, options: HostedRunOptions & { runId: string }): RunHandle {
-  const { trigger, parent, annotations } = readRun(context.stateDir, options.runId);
-  return launch(context, options, connectRun(context, trigger, parent?.runId, journaledThread(annotations)), (common) => resumeRun({ ...common, runId: options.runId }));
+  const run = readRun(context.stateDir, options.runId);
+  return launch(context, options, connectRun(context, run.trigger, run.parent?.runId, resumedSlack(run)), (common) => resumeRun({ ...common, runId: options.runId }));
 }
 
 export interface RerunHostedOptions extends HostedRunOptions {

@@ -36,14 +36,14 @@ export const slackFlushMs = 3000;
  * `trigger`: the event that started the run (a triggered run's events carry its id and depth + 1);
  * `parentRunId`: the run that called this one (`action: workflow`), carried by its events as `parentrunid`.
  */
-export function connectRun(context: HostContext, trigger?: Record<string, unknown>, parentRunId?: string, slackThread?: SlackThread): RunConnections {
+export function connectRun(context: HostContext, trigger?: Record<string, unknown>, parentRunId?: string, resumed?: ResumedSlack): RunConnections {
   const chain: CausalChain = typeof trigger?.id === 'string' ? chainFrom({ id: trigger.id, chaindepth: trigger.chaindepth }) : {};
   if (parentRunId !== undefined) chain.parentrunid = parentRunId;
   const source = defaultSource(context.frontEnd);
   const bus = openEventBus(context, { longLived: true });
   const log = new SharedLog({ bus, source });
   let annotate: RunHandle['annotate'] | undefined;
-  const slack = createSlack(context, log, slackThread, (thread) => annotate?.(slackAnnotation, { channel: thread.channel, ts: thread.ts }));
+  const slack = createSlack(context, log, resumed, (thread) => annotate?.(slackAnnotation, { channel: thread.channel, ts: thread.ts }));
   const stopWatching = new AbortController();
   const notifySlackByRun = new Map<string, boolean>();
   const mirror = log.lifecycleListener(chain);
@@ -109,10 +109,16 @@ export function connectRun(context: HostContext, trigger?: Record<string, unknow
 /** Where a run's Slack thread is journaled (`baton.run.annotated`, `about: 'slack'`). */
 export const slackAnnotation = 'slack';
 
-/** The thread a run's journal holds (its first owner posted the top message). */
-export function journaledThread(annotations: Record<string, Record<string, string>> | undefined): SlackThread | undefined {
-  const kept = annotations?.[slackAnnotation];
-  return kept?.channel && kept.ts ? { channel: kept.channel, ts: kept.ts } : undefined;
+/** What a resumed run's Slack message starts from: its journaled thread and its steps as they stand. */
+export interface ResumedSlack {
+  thread?: SlackThread;
+  steps: Array<{ id: string; status: string }>;
+}
+
+/** The thread a run's journal holds (its first owner posted the top message), and its steps. */
+export function resumedSlack(run: { annotations?: Record<string, Record<string, string>>; steps: ReadonlyArray<{ id: string; status: string }> }): ResumedSlack {
+  const kept = run.annotations?.[slackAnnotation];
+  return { ...(kept?.channel && kept.ts ? { thread: { channel: kept.channel, ts: kept.ts } } : {}), steps: run.steps.map((s) => ({ id: s.id, status: s.status })) };
 }
 
 /**
@@ -120,7 +126,7 @@ export function journaledThread(annotations: Record<string, Record<string, strin
  * Otherwise SLACK_WEBHOOK_URL (the extension puts SecretStorage's value there); without it
  * messages go to the outbox.
  */
-function createSlack(context: HostContext, log: SharedLog, thread: SlackThread | undefined, onThread: (thread: SlackThread) => void): SlackNotifier | SlackAppNotifier {
+function createSlack(context: HostContext, log: SharedLog, resumed: ResumedSlack | undefined, onThread: (thread: SlackThread) => void): SlackNotifier | SlackAppNotifier {
   const types = context.env.BATON_SLACK_EVENTS?.split(',').map((t) => t.trim()).filter(Boolean);
   const onFailure = (failure: SlackFailure) => {
     try {
@@ -138,7 +144,8 @@ function createSlack(context: HostContext, log: SharedLog, thread: SlackThread |
       channel: app.settings.channel,
       ...(app.settings.apiUrl ? { apiUrl: app.settings.apiUrl } : {}),
       buttons: app.settings.appToken !== undefined,
-      ...(thread ? { thread } : {}),
+      ...(resumed?.thread ? { thread: resumed.thread } : {}),
+      ...(resumed ? { stepStatuses: resumed.steps } : {}),
       onThread,
       ...(types && types.length > 0 ? { types } : {}),
       ...(app.settings.appToken ? { secrets: [app.settings.appToken] } : {}),

@@ -27,6 +27,8 @@ export interface SlackAppNotifierOptions {
   buttons?: boolean;
   /** The run's thread from its journal (a resumed run): its progress edits that message, its replies go there. */
   thread?: SlackThread;
+  /** A resumed run's steps as its journal left them, so its message does not start from "pending". */
+  stepStatuses?: ReadonlyArray<{ id: string; status: string }>;
   /** The top message was posted: journal its thread, so a resume keeps it. */
   onThread?: (thread: SlackThread) => void;
   /** Which events get a reply in the thread (globs; approvals always do). @default defaultSlackTypes */
@@ -205,7 +207,8 @@ export class SlackAppNotifier {
     if (type === 'baton.workflow.started' || type === 'baton.workflow.resumed') {
       const steps = new Map<string, { name: string; status: string }>();
       const previous = this.run?.steps;
-      for (const plan of planOf(input)) steps.set(plan.id, { name: plan.name, status: previous?.get(plan.id)?.status ?? 'pending' });
+      const journaled = new Map((this.options.stepStatuses ?? []).map((s) => [s.id, s.status]));
+      for (const plan of planOf(input)) steps.set(plan.id, { name: plan.name, status: previous?.get(plan.id)?.status ?? journaled.get(plan.id) ?? 'pending' });
       this.run = {
         runId: input.runId ?? '?',
         ...(input.workflowId ? { workflowId: input.workflowId } : {}),
