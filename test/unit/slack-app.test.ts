@@ -84,7 +84,9 @@ describe('SlackAppNotifier', () => {
       notifier.notify(event('baton.step.started', s.id));
       notifier.notify(event('baton.step.completed', s.id));
     }
-    await until('the top message', () => fake.methods('chat.postMessage').length === 1);
+    // Its answer, not only its arrival: the interval counts from the answer.
+    await until('the top message', () => notifier.currentThread !== undefined);
+    await settle();
     await clock.advance(1999);
     assert.equal(fake.methods('chat.update').length, 0, 'no edit before the interval');
     await clock.advance(1);
@@ -95,9 +97,10 @@ describe('SlackAppNotifier', () => {
       notifier.notify(event('baton.step.completed', s.id));
       await clock.advance(50);
     }
-    // 500 ms of transitions, then the rest of the interval: exactly one more edit.
-    await clock.advance(1500);
-    await until('the second edit', () => fake.methods('chat.update').length === 2);
+    // 500 ms of transitions, then the rest of the interval (counted from the first edit's answer,
+    // which real I/O may delay): one more edit.
+    for (let i = 0; i < 40 && fake.methods('chat.update').length < 2; i++) await clock.advance(100);
+    assert.equal(fake.methods('chat.update').length, 2);
     await clock.advance(5000);
     assert.equal(fake.methods('chat.update').length, 2, `20 transitions, 2 edits: ${fake.calls.map((c) => c.method).join(' ')}`);
     assert.match(JSON.stringify(fake.methods('chat.update')[1]!.args), /20\/20/);
@@ -114,7 +117,8 @@ describe('SlackAppNotifier', () => {
     const clock = new ManualClock();
     const notifier = new SlackAppNotifier({ botToken, channel: channelId, apiUrl: fake.apiUrl, clock, logger: { warn: () => undefined } });
     notifier.notify(event('baton.workflow.started', undefined, { steps, stepsTotal: steps.length }));
-    await until('the top message', () => fake.methods('chat.postMessage').length === 1);
+    await until('the top message', () => notifier.currentThread !== undefined);
+    await settle();
     notifier.notify(event('baton.step.started', 's0'));
     await clock.advance(2000);
     await until('the refused edit', () => fake.methods('chat.update').length === 1);
