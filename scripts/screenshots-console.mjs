@@ -16,9 +16,11 @@ const root = resolve(import.meta.dirname, '..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tmp = mkdtempSync(join(tmpdir(), 'baton-console-shots-'));
 const ws = join(tmp, 'demo');
-const out = join(root, 'docs/screenshots');
+const out = process.env.SHOT_OUT ? resolve(process.env.SHOT_OUT) : join(root, 'docs/screenshots');
+/** SHOT_WORKFLOW=workflows/matrix_build.yaml SHOT_OUT=out npm run screenshots: the same pictures of another example. */
+const workflow = process.env.SHOT_WORKFLOW ?? 'workflows/automated_testing_pipeline.yaml';
 mkdirSync(out, { recursive: true });
-cpSync(join(root, 'workflows/automated_testing_pipeline.yaml'), join(ws, 'workflows/automated_testing_pipeline.yaml'));
+cpSync(join(root, workflow), join(ws, workflow));
 cpSync(join(root, 'workflows/demo-app'), join(ws, 'workflows/demo-app'), { recursive: true });
 
 /** The theme, through the workspace's settings (the web workbench keeps user settings in the browser). */
@@ -67,20 +69,20 @@ const port = 19000 + Math.floor(Math.random() * 1000);
 const served = await serveVsCode({ workspace: ws, dataDir: join(tmp, 'vscode'), port, vsix: buildVsix(), quiet: true });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  void cli('run', 'workflows/automated_testing_pipeline.yaml');
-  await until('the pipeline to wait for approval', () => journal().includes('baton.step.waiting_approval'));
+  void cli('run', workflow);
+  await until('the pipeline to wait for approval (or end)', () => /baton\.step\.waiting_approval|baton\.workflow\.(completed|failed)/.test(journal()));
   const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
   await page.goto(served.url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
   await page.locator('.activitybar [aria-label^="Baton"]').first().click();
-  await page.waitForSelector('text=Automated testing pipeline', { timeout: 30000 });
+  await page.waitForSelector('.pane-body .monaco-list-row', { timeout: 30000 });
   await palette(page, 'View: Close All Editors');
   await palette(page, 'Notifications: Clear All Notifications');
   await palette(page, 'Baton: Open Run');
   await page.keyboard.press('Enter'); // the one run in the pick
   const frame = await consoleFrame(page);
-  await frame.click('g.node[data-id="unit"]');
-  await until('the unit tests log', async () => (await frame.$$('.log-line')).length > 3, 15000);
+  await frame.click(process.env.SHOT_STEP ? `g[data-id="${process.env.SHOT_STEP}"]` : 'g.node[data-id="unit"]');
+  await until('the step log', async () => (await frame.$$('.log-line:not(.muted)')).length >= 1, 15000);
   await palette(page, 'Notifications: Clear All Notifications');
   await sleep(1500);
   await page.screenshot({ path: join(out, 'console-dark.png') });

@@ -41,7 +41,7 @@ suite('the run console: Open Run panel, Show Run Output', () => {
     assert.strictEqual(await vscode.commands.executeCommand<RunPanel>('baton.openRun', first.runId), panel, 'one panel per run');
 
     panel.select('lint');
-    await waitFor('the webview to show the lint log', () => panel.rendered?.selected === 'lint' && panel.rendered.logLines >= 1);
+    await waitFor('the webview to show the lint log, in colour', () => panel.rendered?.selected === 'lint' && panel.rendered.logLines >= 1 && panel.rendered.logColoured >= 1);
 
     // Show Run Output: every step's lines, prefixed by the step.
     const output = await vscode.commands.executeCommand<RunOutputTerminal>('baton.showRunOutput', first.runId);

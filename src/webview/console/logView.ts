@@ -17,7 +17,8 @@ export class LogView {
   private follow = true;
   private scheduled = false;
 
-  constructor(readonly element: HTMLDivElement) {
+  /** @param onRender after each render (the webview reports what it drew) */
+  constructor(readonly element: HTMLDivElement, private readonly onRender: () => void = () => {}) {
     element.classList.add('log');
     element.tabIndex = 0;
     element.setAttribute('role', 'log');
@@ -69,6 +70,7 @@ export class LogView {
     for (let i = first; i < last; i++) parts.push(`<div class="log-line">${this.lineHtml(i)}</div>`);
     this.window.innerHTML = parts.join('');
     if (this.lines.length === 0) this.window.innerHTML = '<div class="log-line muted">(no output yet)</div>';
+    this.onRender();
   }
 
   private lineHtml(i: number): string {

@@ -35,7 +35,7 @@ const detail = el('section', { class: 'detail', 'aria-label': 'Selected step' })
 const logBox = el('div', {}) as HTMLDivElement;
 // One input for the whole session, so a model update does not drop what the user is typing.
 const reasonInput = el('input', { type: 'text', class: 'reason', placeholder: 'Reason (optional)', 'aria-label': 'Reason for the decision' }) as HTMLInputElement;
-const log = new LogView(logBox);
+const log = new LogView(logBox, () => reportRendered());
 root.append(header, actions, graphBox, el('h2', {}, 'Timeline'), timelineBox, detail);
 
 const post = (message: WebviewMessage) => vscode.postMessage(message);
@@ -52,7 +52,6 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   } else if (message.type === 'log' && message.stepId === selected) {
     if (message.reset) log.set(message.lines);
     else log.append(message.lines);
-    reportRendered();
   }
 });
 
@@ -80,6 +79,7 @@ function reportRendered(): void {
     bars: timelineBox.querySelectorAll('.bar').length,
     ...(selected ? { selected } : {}),
     logLines: selected ? log.length : 0,
+    logColoured: logBox.querySelectorAll('[class*="ansi-"]').length,
   };
   post({ type: 'rendered', state });
 }
@@ -237,7 +237,7 @@ function renderTimeline(m: ConsoleModel): void {
       bar.style.width = width(a, b);
       track.appendChild(bar);
     }
-    const name = el('button', { type: 'button', class: `row-name${s.id === selected ? ' selected' : ''}`, title: s.name }, s.of !== undefined ? `${s.of} ${matrixText(s)}` : s.name);
+    const name = el('button', { type: 'button', class: `row-name${s.id === selected ? ' selected' : ''}`, title: s.name }, s.name);
     name.addEventListener('click', () => select(s.id));
     return el('div', { class: 'row' }, name, track);
   });

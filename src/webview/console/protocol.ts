@@ -61,6 +61,8 @@ export interface RenderedState {
   bars: number;
   selected?: string;
   logLines: number;
+  /** Spans of the log in view that carry an ANSI colour or style. */
+  logColoured: number;
 }
 
 /** Webview → host: after each render. */
