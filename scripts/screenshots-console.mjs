@@ -85,6 +85,7 @@ try {
   await until('the step log', async () => (await frame.$$('.log-line:not(.muted)')).length >= 1, 15000);
   await palette(page, 'Notifications: Clear All Notifications');
   await sleep(1500);
+  console.log(`log lines in the DOM: ${(await frame.$$('.log-line')).length}`);
   await page.screenshot({ path: join(out, 'console-dark.png') });
   theme('Default Light Modern'); // VS Code follows the settings file as it changes
   await sleep(2500);
