@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isBatonError, type BatonErrorCode } from '../core/index';
 import type { Command } from './command';
 import { approveCommand } from './commands/approveCommand';
+import { busCommand } from './commands/busCommand';
 import { cancelCommand } from './commands/cancelCommand';
 import { emitCommand } from './commands/emitCommand';
 import { execCommand } from './commands/execCommand';
@@ -41,6 +42,7 @@ export const commands: Command[] = [
   lspCommand,
   initCommand,
   schedulesCommand,
+  busCommand,
 ];
 
 /** The whole CLI as a function: tests call it in-process; the bin only wires `process`. */

@@ -8,6 +8,7 @@ export { emitEvent, emitMcpToolCompleted, emitSynthesisCompleted, emitTestComple
 export { createEvent, defaultSource, parseEventLine, validateEventObject, type BatonEvent, type CreateEventOptions, type EventLineError, type ParsedEventLine } from './event';
 export { fileEventBus, FileEventBus, type EventBus, type FileEventBusOptions } from './eventBus';
 export { appendEvent, EventLog, rotatedPath, type AppendResult, type EventLogOptions } from './eventLog';
+export { tryLock, type FileLockOptions, type HeldLock } from './fileLock';
 export { createIngressServer, type IngressOptions } from './httpIngress';
 export { ensureEventLogFile, eventLogFileName, resolveEventLogPath, type EventLogPathOptions } from './logPath';
 export { tailEventLog, type BadLine, type EventLogTailer, type LineLocation, type TailOptions, type TailPosition } from './logTailer';

@@ -1,8 +1,9 @@
 /**
  * Which event bus a front end uses, decided once for all of them: the file log, or (with
- * `BATON_EVENT_BUS`) an adapter beyond one machine whose spool is that same file. Every caller
- * that appends, follows or claims gets its bus here and closes it when done.
+ * `BATON_EVENT_BUS`) NATS JetStream, whose spool is that same file. Every caller that appends,
+ * follows or claims gets its bus here and closes it when done.
  */
+import { busConfigFrom, busStatus, NatsEventBus, type BusStatus } from '../bus/index';
 import { fileEventBus, type EventBus } from '../events/index';
 import { eventLogPathOf, type HostContext } from './hostContext';
 
@@ -15,7 +16,19 @@ export interface OpenEventBusOptions {
   longLived?: boolean;
 }
 
-/** The context's bus; the caller closes it. */
-export function openEventBus(context: Pick<HostContext, 'stateDir' | 'env' | 'warn'>, _options: OpenEventBusOptions = {}): EventBus {
-  return fileEventBus(eventLogPathOf(context));
+/**
+ * The context's bus; the caller closes it.
+ * @throws BatonError `usage` for a BATON_EVENT_BUS that is not a NATS URL, `unreadable_file` for an unreadable BATON_NATS_CREDS
+ */
+export function openEventBus(context: Pick<HostContext, 'stateDir' | 'env' | 'warn'>, options: OpenEventBusOptions = {}): EventBus {
+  const logPath = eventLogPathOf(context);
+  const config = busConfigFrom(context.env);
+  if (!config) return fileEventBus(logPath);
+  return new NatsEventBus({ logPath, config, longLived: options.longLived ?? false, warn: context.warn });
+}
+
+/** `baton bus status`: undefined when no team bus is configured. */
+export async function eventBusStatus(context: Pick<HostContext, 'stateDir' | 'env'>): Promise<BusStatus | undefined> {
+  const config = busConfigFrom(context.env);
+  return config ? busStatus(eventLogPathOf(context), config) : undefined;
 }

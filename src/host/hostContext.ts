@@ -27,7 +27,7 @@ export interface HostContext {
 }
 
 /** Baton's own secrets: never handed to steps, masked if a step prints them anyway. */
-export const batonSecretVariables = ['SLACK_WEBHOOK_URL', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'BATON_INGRESS_TOKEN'] as const;
+export const batonSecretVariables = ['SLACK_WEBHOOK_URL', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'BATON_INGRESS_TOKEN', 'BATON_NATS_TOKEN'] as const;
 
 /** The shared log of this context: BATON_EVENT_LOG, else `<state>/events.jsonl`. */
 export function eventLogPathOf(context: Pick<HostContext, 'stateDir' | 'env'>): string {

@@ -3,7 +3,8 @@
  * layers below. No `vscode` here.
  */
 export { batonSecretVariables, eventLogPathOf, stepEnvironment, type FrontEnd, type HostContext } from './hostContext';
-export { openEventBus, type OpenEventBusOptions } from './eventBusOf';
+export { eventBusStatus, openEventBus, type OpenEventBusOptions } from './eventBusOf';
+export type { BusStatus } from '../bus/index';
 export { rerunHostedRun, resumeHostedRun, startHostedRun, type HostedRunOptions, type RerunHostedOptions, type StartHostedOptions } from './hostedRun';
 export { requestApproval, requestCancel, type ApprovalRequestOptions, type CancelRequest } from './requests';
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
