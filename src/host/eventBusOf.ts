@@ -27,6 +27,11 @@ export function openEventBus(context: Pick<HostContext, 'stateDir' | 'env' | 'wa
   return new NatsEventBus({ logPath, config, longLived: options.longLived ?? false, warn: context.warn });
 }
 
+/** Whether the context has a team bus (runs of other machines can be reached through it). */
+export function hasTeamBus(context: Pick<HostContext, 'env'>): boolean {
+  return busConfigFrom(context.env) !== undefined;
+}
+
 /** `baton bus status`: undefined when no team bus is configured. */
 export async function eventBusStatus(context: Pick<HostContext, 'stateDir' | 'env'>): Promise<BusStatus | undefined> {
   const config = busConfigFrom(context.env);

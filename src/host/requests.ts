@@ -43,6 +43,19 @@ export function requestApproval(context: HostContext, request: ApprovalRequestOp
   return outcome;
 }
 
+/**
+ * A cancel for a run on another machine (not in this state folder): only the team bus carries it,
+ * to the run's owner, which journals who cancelled, as for any cancel.
+ */
+export function requestRemoteCancel(context: HostContext, request: CancelRequest): void {
+  announce(context, 'baton.run.cancel_requested', request.runId, undefined, { by: requesterName(context.frontEnd), reason: request.reason ?? null });
+}
+
+/** A decision for a run on another machine: only the team bus carries it (its id is the event's). */
+export function requestRemoteApproval(context: HostContext, request: ApprovalRequestOptions): void {
+  announce(context, request.granted ? 'baton.approval.granted' : 'baton.approval.rejected', request.runId, request.stepId, { by: request.by ?? requesterName(context.frontEnd), reason: request.reason ?? null });
+}
+
 /** The control file already carries the request to the run; the log is for other tools, so its failure is a warning. */
 function announce(context: HostContext, type: string, runId: string, stepId: string | undefined, data: Record<string, unknown>): void {
   try {

@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { describeResult, cliEnv, runCli, tempDir, waitFor, writeFile, type CliOptions } from '../support/cli';
-import { logPathOf, readLog, startWatch } from '../support/eventLogCli';
+import { describeResult, cliEnv, runCli, startCli, stateDirOf, statusJson, stepOf, tempDir, waitFor, waitForRecord, writeFile, type CliOptions } from '../support/cli';
+import { gatedDeploy } from '../support/workflows';
+import { logPathOf, readLog, startWatch, waitForEvents } from '../support/eventLogCli';
 import { natsServerAvailable, natsServerPath, startNatsServer } from '../support/natsServer';
 
 const skip = natsServerAvailable ? false : `${natsServerPath} is not installed (apt-get install nats-server)`;
@@ -65,4 +66,57 @@ test('an event emitted on A starts its workflow exactly once across a baton watc
   // B's log holds A's events (bridged), once each.
   const bridged = readLog(b.log).filter((e) => e.type === 'build.done');
   assert.deepEqual(bridged.map((e) => e.id), ids, 'B sees each of A\'s events once, in order');
+});
+
+test('an approval given on B reaches the run waiting on A', { skip, timeout: 60_000 }, async (t) => {
+  const nats = await startNatsServer(t);
+  const a = machine(t, nats.url, 'a', { 'gated.yaml': gatedDeploy });
+  const b = machine(t, nats.url, 'b');
+  await startWatch(t, [], b); // B's long-lived process: it bridges the bus into B's log
+  const run = startCli(t, ['run', 'gated.yaml'], a);
+  const runId = await waitForRecord(stateDirOf(a.cwd), 'the gate to wait for approval on A', (r) => r.type === 'baton.step.waiting_approval' && r.stepId === 'gate', run);
+  // B learns of the run from the bus (its log holds A's events), and approves it by id.
+  await waitForEvents(b.log, "A's waiting step on B", (e) => e.type === 'baton.step.waiting_approval' && e.runid === runId);
+  const approve = await runCli(t, ['approve', runId, '--step', 'gate'], b);
+  assert.equal(approve.code, 0, describeResult(approve));
+  assert.match(approve.stdout, /sent on the team bus/);
+  const ended = await run.waitForExit();
+  assert.equal(ended.code, 0, describeResult(ended));
+  const by = stepOf(await statusJson(t, a.cwd, runId, a.env), 'gate').approvedBy ?? '';
+  assert.match(by, /\(cli \d+\)$/, "A's journal names B's approver");
+  assert.ok(!by.includes(`(cli ${run.pid})`), `approved by B's process, not A's own: ${by}`);
+});
+
+test('a cancel given on B stops the run on A', { skip, timeout: 60_000 }, async (t) => {
+  const nats = await startNatsServer(t);
+  const a = machine(t, nats.url, 'a', { 'slow.yaml': 'name: Slow\nsteps:\n  - name: Sleep\n    id: sleep\n    action: shell\n    params: { command: sleep 30 }\n' });
+  const b = machine(t, nats.url, 'b');
+  await startWatch(t, [], b); // B's long-lived process: it bridges the bus into B's log
+  const run = startCli(t, ['run', 'slow.yaml'], a);
+  const runId = await waitForRecord(stateDirOf(a.cwd), 'the step to start on A', (r) => r.type === 'baton.step.started' && r.stepId === 'sleep', run);
+  await waitForEvents(b.log, "A's started step on B", (e) => e.type === 'baton.step.started' && e.runid === runId);
+  const cancel = await runCli(t, ['cancel', runId, '--reason', 'from B'], b);
+  assert.equal(cancel.code, 0, describeResult(cancel));
+  const ended = await run.waitForExit();
+  assert.equal(ended.code, 130, describeResult(ended));
+  assert.equal((await statusJson(t, a.cwd, runId, a.env)).status, 'cancelled');
+  // …and B sees it end.
+  await waitForEvents(b.log, "A's run cancelled, on B", (e) => e.type === 'baton.workflow.cancelled' && e.runid === runId);
+});
+
+test('wait_for_event on A sees an event emitted on B', { skip, timeout: 60_000 }, async (t) => {
+  const nats = await startNatsServer(t);
+  const waiting = 'name: Waits\nsteps:\n  - name: Wait\n    id: wait\n    action: wait_for_event\n    params: { type: review.done, where: { data.ok: true }, timeout_seconds: 40 }\n  - name: After\n    id: after\n    action: shell\n    params: { command: "echo got ${{ steps.wait.outputs.event_id }}" }\n';
+  const a = machine(t, nats.url, 'a', { 'waits.yaml': waiting });
+  const b = machine(t, nats.url, 'b');
+  await startWatch(t, [], b); // B's long-lived process: it bridges the bus into B's log
+  const run = startCli(t, ['run', 'waits.yaml'], a);
+  const runId = await waitForRecord(stateDirOf(a.cwd), 'the wait to start on A', (r) => r.type === 'baton.step.started' && r.stepId === 'wait', run);
+  await waitForEvents(b.log, "A's waiting step on B", (e) => e.type === 'baton.step.started' && e.runid === runId);
+  const emitted = await runCli(t, ['emit', 'review.done', '--data', '{"ok": true}'], b);
+  assert.equal(emitted.code, 0, describeResult(emitted));
+  const ended = await run.waitForExit();
+  assert.equal(ended.code, 0, describeResult(ended));
+  const status = await statusJson(t, a.cwd, runId, a.env);
+  assert.equal(stepOf(status, 'wait').status, 'completed');
 });

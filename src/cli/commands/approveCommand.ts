@@ -1,8 +1,8 @@
-import { openEventBus, requestApproval } from '../../host/index';
+import { openEventBus, requestApproval, requestRemoteApproval } from '../../host/index';
 import { cliContext } from '../cliContext';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
-import { namedRun } from '../stateDir';
+import { localOrRemoteRun } from '../remoteRun';
 
 export const approveCommand: Command = {
   name: 'approve',
@@ -12,9 +12,20 @@ export const approveCommand: Command = {
   options: { step: { type: 'string', short: 's' }, reject: { type: 'boolean' }, reason: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { runId } = namedRun(positionals, io);
-    const granted = values.reject !== true;
     const context = cliContext(io);
+    const { runId, remote } = localOrRemoteRun(positionals, io, context);
+    const granted = values.reject !== true;
+    if (remote) {
+      requestRemoteApproval(context, {
+        runId,
+        granted,
+        ...(typeof values.step === 'string' ? { stepId: values.step } : {}),
+        ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
+      });
+      await openEventBus(context).close();
+      io.stdout.write(`${granted ? 'approval' : 'rejection'} of run ${runId} sent on the team bus (the run is on another machine; its owner applies it)\n`);
+      return exitCodes.ok;
+    }
     const outcome = requestApproval(context, {
       runId,
       granted,

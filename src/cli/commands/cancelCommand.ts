@@ -1,9 +1,9 @@
 import { readRun } from '../../core/index';
-import { openEventBus, requestCancel } from '../../host/index';
+import { openEventBus, requestCancel, requestRemoteCancel } from '../../host/index';
 import { cliContext } from '../cliContext';
 import type { Command } from '../command';
 import { exitCodes } from '../io';
-import { namedRun } from '../stateDir';
+import { localOrRemoteRun } from '../remoteRun';
 
 export const cancelCommand: Command = {
   name: 'cancel',
@@ -13,8 +13,16 @@ export const cancelCommand: Command = {
   options: { reason: { type: 'string' }, 'no-wait': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { stateDir, runId } = namedRun(positionals, io);
     const context = cliContext(io);
+    const named = localOrRemoteRun(positionals, io, context);
+    const runId = named.runId;
+    if (named.remote || named.stateDir === undefined) {
+      requestRemoteCancel(context, { runId, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
+      await openEventBus(context).close();
+      io.stdout.write(`cancel requested for run ${runId} on the team bus (the run is on another machine)\n`);
+      return exitCodes.ok;
+    }
+    const stateDir = named.stateDir;
     const outcome = requestCancel(context, { runId, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
     // A team bus gets the request before this process exits, if it can.
     await openEventBus(context).close();
