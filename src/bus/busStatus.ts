@@ -50,13 +50,7 @@ function spoolOf(logPath: string, state: BusState): { events: number; bytes: num
   const from = state.published();
   let events = 0;
   const end = fileEventBus(logPath).read((event) => void (cameFromBus(event) ? undefined : events++), from);
-  let bytes = 0;
-  try {
-    bytes = from && end && from.identity === end.identity ? end.offset - from.offset : from ? statSync(logPath).size : 0;
-  } catch {
-    bytes = 0;
-  }
-  return { events: from ? events : 0, bytes };
+  return { events: from ? events : 0, bytes: from && end && from.identity === end.identity ? end.offset - from.offset : from ? sizeOf(logPath) : 0 };
 }
 
 function agentOf(state: BusState): { pid: number; host: string } | undefined {
@@ -67,4 +61,12 @@ function agentOf(state: BusState): { pid: number; host: string } | undefined {
     // no agent
   }
   return undefined;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

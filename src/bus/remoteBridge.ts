@@ -51,10 +51,21 @@ export class RemoteBridge {
             ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: at.seq + 1 }
             : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: at?.since ?? new Date().toISOString() },
         );
-        this.messages = await consumer.consume();
+        const messages = (this.messages = await consumer.consume());
         if (signal.aborted) break;
         reported = false;
-        for await (const m of this.messages) {
+        // After a server restart the client's own reset of an ordered consumer that started by time
+        // never delivers again (it keeps resetting, measured with nats-server 2.9): stop it and make a
+        // new one from the last sequence bridged, which is what the reset was meant to do.
+        void (async () => {
+          for await (const s of messages.status()) {
+            if (s.type === 'reset' || s.type === 'consumer_not_found' || s.type === 'consumer_deleted' || s.type === 'heartbeats_missed') {
+              messages.stop();
+              return;
+            }
+          }
+        })();
+        for await (const m of messages) {
           const event = decodeMessage(m.string());
           if (event && event[originAttribute] !== origin) {
             local.append(event);
