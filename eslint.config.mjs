@@ -11,7 +11,10 @@ const forbid = (names, why) => names.map((name) => ({ regex: layer(name), messag
 const noVscode = { name: 'vscode', message: "Only src/extension may import 'vscode'." };
 const frontEnds = ['cli', 'extension', 'mcp', 'lsp'];
 /** Another layer is entered through its `index.ts` only: what is not exported there is its own business. */
-const entries = ['core', 'events', 'slack', 'host'].map((name) => ({ regex: `^(\\.\\./)+${name}/(?!index$)[^/]+$`, message: `Import src/${name} through its public entry, '${name}/index'.` }));
+const entries = ['core', 'events', 'slack', 'bus', 'host'].map((name) => ({ regex: `^(\\.\\./)+${name}/(?!index$)[^/]+$`, message: `Import src/${name} through its public entry, '${name}/index'.` }));
+
+/** The NATS client is the bus adapter's business: every other layer reaches the bus through the port. */
+const natsOutsideBus = { regex: '^@nats-io/', message: 'Only src/bus imports the NATS client; others use the event-bus port (events/index) and host/openEventBus.' };
 
 /** One block per folder: the layers it must not import, and why. */
 const layers = [
@@ -50,7 +53,7 @@ export default tseslint.config(
   },
   ...layers.map(({ files, forbidden, vscode }) => ({
     files,
-    rules: { 'no-restricted-imports': ['error', { paths: vscode ? [] : [noVscode], patterns: [...forbidden, ...entries] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: vscode ? [] : [noVscode], patterns: [...forbidden, ...entries, ...(files[0].startsWith('src/bus/') ? [] : [natsOutsideBus])] }] },
   })),
   {
     files: ['test/vscode/**/*.ts'],

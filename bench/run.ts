@@ -21,6 +21,7 @@ const suites: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'lsp', file: 'lsp.bench.ts', exportName: 'benchLsp' },
   { name: 'mcp', file: 'mcp.bench.ts', exportName: 'benchMcp' },
   { name: 'console', file: 'console.bench.ts', exportName: 'benchConsole' },
+  { name: 'bus', file: 'bus.bench.ts', exportName: 'benchBus' },
 ];
 
 async function main(): Promise<void> {
