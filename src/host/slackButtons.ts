@@ -6,9 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { isFinished, readRun, runPaths, runIdPattern } from '../core/index';
-import { appendEvent, createEvent, defaultSource } from '../events/index';
+import { createEvent, defaultSource } from '../events/index';
+import { openEventBus } from './eventBusOf';
 import { ApprovalSocket, slackAppSettingsFrom, type ApprovalClick, type ClickVerdict } from '../slack/index';
-import { eventLogPathOf, type HostContext } from './hostContext';
+import type { HostContext } from './hostContext';
 import { requestApproval } from './requests';
 
 export interface SlackButtonsOptions {
@@ -75,7 +76,12 @@ function decideClick(context: HostContext, click: ApprovalClick, decided: Map<st
 function announce(context: HostContext, click: ApprovalClick, by: string): void {
   try {
     const event = createEvent(click.granted ? 'baton.approval.granted' : 'baton.approval.rejected', { by, reason: null }, { source: defaultSource(context.frontEnd), subject: click.runId, runid: click.runId, stepid: click.stepId });
-    appendEvent(event, { path: eventLogPathOf(context) });
+    const bus = openEventBus(context);
+    try {
+      bus.append(event);
+    } finally {
+      void bus.close();
+    }
   } catch (error) {
     context.warn(`could not write to the event log: ${error instanceof Error ? error.message : String(error)}`);
   }
