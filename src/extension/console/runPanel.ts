@@ -11,6 +11,7 @@ import { followFile, followRun, type ConsoleModel } from '../../host/index';
 import type { ActionMessage, ConsoleViewState, HostMessage, RenderedState, WebviewMessage } from '../../webview/console/protocol';
 
 export const runPanelViewType = 'baton.run';
+const modelIntervalMs = 100;
 
 /** The commands the buttons run, by action. */
 const commandOf: Record<Exclude<ActionMessage['action'], 'openLog'>, string> = {
@@ -37,6 +38,9 @@ export class RunPanel implements vscode.Disposable {
   private ready = false;
   private isDisposed = false;
   private pendingSelect?: string;
+  private latest?: ConsoleModel;
+  private pending?: NodeJS.Timeout;
+  private lastSent = 0;
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
   /** What the webview last said it drew (the tests read it; the DOM of a webview is out of their reach). */
@@ -107,9 +111,16 @@ export class RunPanel implements vscode.Disposable {
     return result;
   }
 
+  /** At most one model per 100 ms reaches the webview (a fast run appends hundreds of records a second); the last one always does. */
   private sendModel(model: ConsoleModel): void {
     this.panel.title = `${model.workflowName} · ${model.status === 'paused' ? 'waiting for approval' : model.status}`;
-    if (this.ready) this.post({ type: 'model', model, now: Date.now() });
+    this.latest = model;
+    if (!this.ready || this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.lastSent = Date.now();
+      if (this.latest && !this.isDisposed) this.post({ type: 'model', model: this.latest, now: Date.now() });
+    }, Math.max(0, this.lastSent + modelIntervalMs - Date.now()));
   }
 
   private followLog(stepId: string | undefined): void {
@@ -157,6 +168,7 @@ export class RunPanel implements vscode.Disposable {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
+    clearTimeout(this.pending);
     this.run.close();
     this.logFollower?.close();
     this.disposed.fire();
