@@ -21,6 +21,8 @@ export function sequentialShellYaml(count: number, command: string): string {
 export function matrixShellYaml(count: number, parallel: number, command: string): string {
   return [
     'name: Shell fan-out',
+    // The workflow's own limit defaults to the number of CPUs, which would cap the matrix's.
+    `max_parallel: ${parallel}`,
     'steps:',
     '  - name: fan',
     '    action: shell',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
+import type { ProcessLauncher } from './actions/processLauncher';
 import { AttemptSignal } from './attemptSignal';
 import { editorOnlyActionNames } from './actions/actionRegistry';
 import { awaitApproval, type ApprovalDecision, type ApprovalInbox, type Approver } from './approvalGate';
@@ -38,6 +39,8 @@ export interface StepRun {
   logPath: string;
   /** Where process group ids of running steps are kept; absent when the run is not journaled. */
   stepsDir?: string;
+  /** Starts the run's step processes (its shell spawner). */
+  processes: ProcessLauncher;
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: Publish;
@@ -182,6 +185,7 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     clock: run.clock,
     host: run.host,
     trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
+    processes: run.processes,
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => run.publish('baton.step.called', { childRunId, file }, step.id, true),
   });
@@ -226,6 +230,7 @@ class AttemptContext implements ActionContext {
   declare logPath: string;
   declare output: ActionContext['output'];
   declare trackProcessGroup: ActionContext['trackProcessGroup'];
+  declare processes: ActionContext['processes'];
   declare clock: ActionContext['clock'];
   declare host: ActionContext['host'];
   declare noteChildRun: ActionContext['noteChildRun'];

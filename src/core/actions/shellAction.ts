@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BatonError, CancelledError } from '../errors';
@@ -52,44 +51,53 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
 function spawnGroup(file: string, args: string[], cwd: string, env: Record<string, string>, ctx: ActionContext): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     if (ctx.signal.aborted) return reject(ctx.signal.reason ?? new CancelledError());
-    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const untrack = child.pid === undefined ? () => {} : ctx.trackProcessGroup(child.pid);
+    let pid: number | undefined;
+    let untrack = () => {};
     let killTimer: NodeJS.Timeout | undefined;
+    let stopping = false;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
+        if (pid !== undefined) process.kill(-pid, signal);
       } catch {
         // the group is already gone
       }
     };
-    const onAbort = () => {
+    const stop = () => {
+      stopping = true;
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
       killTimer.unref();
     };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.setEncoding('utf8').on('data', (text: string) => ctx.output(text, 'stdout'));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => ctx.output(text, 'stderr'));
-    child.on('error', (error) => {
-      ctx.signal.removeEventListener('abort', onAbort);
+    const settle = () => {
+      ctx.signal.removeEventListener('abort', stop);
       untrack();
-      reject(new BatonError('step_failed', `cannot start ${file}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      untrack();
-      if (ctx.signal.aborted) {
-        // Leave the SIGKILL timer armed: grandchildren that ignored SIGTERM still go.
-        return reject(ctx.signal.reason ?? new CancelledError());
-      }
-      if (killTimer) clearTimeout(killTimer);
-      resolvePromise(code ?? 128 + signalNumber(signal));
-    });
+    };
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    ctx.processes.launch(
+      { file, args, cwd, env },
+      {
+        started(startedPid) {
+          pid = startedPid;
+          untrack = ctx.trackProcessGroup(startedPid);
+          if (stopping) stop(); // the cancel came while it was starting
+        },
+        output: (text, stream) => ctx.output(text, stream),
+        failed(message) {
+          settle();
+          reject(new BatonError('step_failed', message));
+        },
+        ended(code) {
+          settle();
+          if (ctx.signal.aborted) {
+            // Leave the SIGKILL timer armed: grandchildren that ignored SIGTERM still go.
+            return reject(ctx.signal.reason ?? new CancelledError());
+          }
+          if (killTimer) clearTimeout(killTimer);
+          resolvePromise(code);
+        },
+      },
+    );
   });
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 1;
 }
 
 function stringValues(value: unknown): Record<string, string> {
