@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import type { ProcessLauncher } from './actions/processLauncher';
@@ -10,7 +11,7 @@ import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { Publish } from './engine';
 import type { DecisionInfo } from './lifecycle';
-import { recordProcessGroup } from './orphanProcesses';
+import { processGroupFile, recordProcessGroup, trackedLauncher } from './orphanProcesses';
 import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
@@ -184,8 +185,13 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
-    trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
-    processes: run.processes,
+    trackProcessGroup: (pgid) => {
+      if (!run.stepsDir) return () => {};
+      const file = processGroupFile(run.stepsDir, step.id);
+      recordProcessGroup(file, pgid);
+      return () => rmSync(file, { force: true });
+    },
+    processes: run.stepsDir ? trackedLauncher(run.processes, processGroupFile(run.stepsDir, step.id)) : run.processes,
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => run.publish('baton.step.called', { childRunId, file }, step.id, true),
   });

@@ -1,11 +1,12 @@
 /**
  * The run's shell spawner (core/actions/shellSpawner.ts) against Node's own spawn, with real
- * processes: a command sees the same environment, arguments and directory either way; output
- * streams while it runs and includes what its background children write; values are never
- * evaluated; a missing directory, a stopped spawner and what the shell cannot carry are handled.
+ * processes: a command sees the same environment, arguments, directory and signal dispositions
+ * either way; output streams while it runs and includes what its background children write;
+ * values are never evaluated; the group id is kept where a resume looks for it; a missing
+ * directory, a stopped spawner and what the shell cannot carry are handled.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -93,6 +94,21 @@ test('the command leads its own process group, so signalling the group stops its
   });
   assert.equal(outcome.code, 128 + 15);
   assert.ok(await groupGone(outcome.pid!), 'no process of the group is left');
+});
+
+test('signals are at their defaults in the command, as with Node spawn (a background shell job would ignore SIGINT and SIGQUIT)', async (t) => {
+  const request = sh('grep ^SigIgn /proc/self/status', folder(t));
+  const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(spawner(t), request)];
+  assert.equal(viaShell.stdout, viaNode.stdout);
+  assert.equal(viaShell.stdout, 'SigIgn:\t0000000000000000\n');
+});
+
+test('the process group id is written to the group file, private to the user', async (t) => {
+  const cwd = folder(t);
+  const groupFile = join(cwd, 'step.pgid');
+  const outcome = await run(spawner(t), { ...sh('true', cwd), groupFile });
+  assert.equal(Number(readFileSync(groupFile, 'utf8')), outcome.pid);
+  assert.equal(statSync(groupFile).mode & 0o777, 0o600);
 });
 
 test('a working directory that does not exist fails the launch with a clear reason, and the spawner goes on', async (t) => {

@@ -24,7 +24,10 @@ export interface ActionContext {
   output(text: string, stream?: 'stdout' | 'stderr'): void;
   /** Tells the engine a process group now runs for this step (so a crash leaves no orphans behind); call the result when it ends. */
   trackProcessGroup(pgid: number): () => void;
-  /** Starts processes as leaders of their own process groups: the run's spawner (processLauncher.ts). */
+  /**
+   * Starts processes as leaders of their own process groups, through the run's spawner
+   * (processLauncher.ts); the run keeps each group's id while it runs, so a crash leaves no orphans.
+   */
   processes: ProcessLauncher;
   clock: Clock;
   /** Capabilities of the host (CLI, VS Code, a library user); absent ones make their actions fail clearly. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { recordProcessGroup } from '../orphanProcesses';
 
 /** A command to start as the leader of its own process group, stdin from /dev/null. */
 export interface LaunchRequest {
@@ -8,6 +9,11 @@ export interface LaunchRequest {
   cwd: string;
   /** The whole environment the process gets. */
   env: Record<string, string>;
+  /**
+   * A file to hold the process group id while it runs, written as soon as the group exists, so
+   * a resume finds it even if Baton is killed the moment after (see orphanProcesses.ts).
+   */
+  groupFile?: string;
 }
 
 /** What a launch reports: `started` (output may come before it), then `ended` last; or `failed`. */
@@ -31,7 +37,10 @@ export interface ProcessLauncher {
 export const nodeLauncher: ProcessLauncher = {
   launch(request, handlers) {
     const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) handlers.started(child.pid);
+    if (child.pid !== undefined) {
+      if (request.groupFile) recordProcessGroup(request.groupFile, child.pid);
+      handlers.started(child.pid);
+    }
     child.stdout.setEncoding('utf8').on('data', (text: string) => handlers.output(text, 'stdout'));
     child.stderr.setEncoding('utf8').on('data', (text: string) => handlers.output(text, 'stderr'));
     child.on('error', (error) => handlers.failed(`cannot start ${request.file}: ${error.message}`));

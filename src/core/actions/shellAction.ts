@@ -52,7 +52,6 @@ function spawnGroup(file: string, args: string[], cwd: string, env: Record<strin
   return new Promise((resolvePromise, reject) => {
     if (ctx.signal.aborted) return reject(ctx.signal.reason ?? new CancelledError());
     let pid: number | undefined;
-    let untrack = () => {};
     let killTimer: NodeJS.Timeout | undefined;
     let stopping = false;
     const killGroup = (signal: NodeJS.Signals) => {
@@ -68,17 +67,13 @@ function spawnGroup(file: string, args: string[], cwd: string, env: Record<strin
       killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
       killTimer.unref();
     };
-    const settle = () => {
-      ctx.signal.removeEventListener('abort', stop);
-      untrack();
-    };
+    const settle = () => ctx.signal.removeEventListener('abort', stop);
     ctx.signal.addEventListener('abort', stop, { once: true });
     ctx.processes.launch(
       { file, args, cwd, env },
       {
         started(startedPid) {
           pid = startedPid;
-          untrack = ctx.trackProcessGroup(startedPid);
           if (stopping) stop(); // the cancel came while it was starting
         },
         output: (text, stream) => ctx.output(text, stream),

@@ -7,8 +7,9 @@
  * for a newline), so no field can start another line and nothing in one is ever evaluated:
  *
  *   f <dir> <from> <to>                                 make FIFOs <dir>/o<k> and <dir>/e<k>, from ≤ k < to
- *   r <id> <file> <cwd> <stdout> <stderr> <nEnv> <env…> <nArgs> <args…>
- *                                                       run <file> <args…> as the leader of a new session
+ *   r <id> <file> <cwd> <stdout> <stderr> <groupFile> <nEnv> <env…> <nArgs> <args…>
+ *                                                       run <file> <args…> as the leader of a new session,
+ *                                                       its process group id written to <groupFile> (if not empty)
  *
  * `<env…>` are `NAME=value` to export or `-NAME` to unset, applied over the spawner's own
  * environment. Replies, on stdout, one line each: `f <status>`, `p <id> <pid>` (started; the pid is
@@ -18,6 +19,10 @@
  */
 export const spawnerScript = [
   '__baton_setsid=$1',
+  '# A command in the background of a shell without job control ignores SIGINT and SIGQUIT, and',
+  '# would pass that on: env(1) sets every signal back to its default, as Node spawn does.',
+  '__baton_env=$(command -v env)',
+  '"$__baton_env" --default-signal true 2>/dev/null || __baton_env=',
   '__baton_nl=\'\n\'',
   '__baton_decode() {',
   '  __baton_rest=$1 __baton_v=',
@@ -39,6 +44,7 @@ export const spawnerScript = [
   '  __baton_field; __baton_cwd=$__baton_line',
   '  __baton_field; __baton_out=$__baton_line',
   '  __baton_field; __baton_err=$__baton_line',
+  '  __baton_field; __baton_group=$__baton_line',
   '  set --',
   '  __baton_field; __baton_k=$__baton_line',
   '  while [ "$__baton_k" -gt 0 ]; do __baton_field; set -- "$@" "$__baton_line"; __baton_k=$((__baton_k - 1)); done',
@@ -51,7 +57,13 @@ export const spawnerScript = [
   '      case $1 in -*) unset "${1#-}" ;; *) export "$1" ;; esac',
   '      shift',
   '    done',
-  '    "$__baton_setsid" "$__baton_file" "$@" </dev/null >"$__baton_out" 2>"$__baton_err" &',
+  '    if [ -n "$__baton_env" ]; then',
+  '      "$__baton_setsid" "$__baton_env" --default-signal "$__baton_file" "$@" </dev/null >"$__baton_out" 2>"$__baton_err" &',
+  '    else',
+  '      "$__baton_setsid" "$__baton_file" "$@" </dev/null >"$__baton_out" 2>"$__baton_err" &',
+  '    fi',
+  '    # Written here, not by Baton: it holds even if Baton is killed before it reads the reply.',
+  '    [ -z "$__baton_group" ] || echo $! >"$__baton_group"',
   '    echo "p $__baton_id $!"',
   '    wait $!',
   '    echo "x $__baton_id $?"',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { recordProcessGroup } from '../orphanProcesses';
 import type { LaunchHandlers, LaunchRequest } from './processLauncher';
 import { spawnerScript } from './spawnerScript';
 
@@ -50,7 +51,10 @@ export class SpawnerShell {
     const launch = new Launch(join(this.#dir, `o${pair}`), join(this.#dir, `e${pair}`), handlers, () => this.#freePairs.push(pair));
     this.#launches.set(id, launch);
     const env = envDelta(this.#baseEnv, request.env);
-    this.#send(['r', id, request.file, request.cwd, launch.stdoutPath, launch.stderrPath, String(env.length), ...env, String(request.args.length), ...request.args]);
+    // Made private here; the spawner writes the id into it (`>` keeps the mode).
+    if (request.groupFile) recordProcessGroup(request.groupFile, '');
+    const fields = [request.file, request.cwd, launch.stdoutPath, launch.stderrPath, request.groupFile ?? ''];
+    this.#send(['r', id, ...fields, String(env.length), ...env, String(request.args.length), ...request.args]);
   }
 
   /** Ends its input: the spawner stops reading and removes the FIFOs (off Node's thread: a disk may be slow to). */
