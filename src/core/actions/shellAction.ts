@@ -61,11 +61,15 @@ function spawnGroup(file: string, args: string[], cwd: string, env: Record<strin
         // the group is already gone
       }
     };
-    const stop = () => {
-      stopping = true;
+    const terminate = () => {
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
       killTimer.unref();
+    };
+    // A launch through the spawner reports its pid a moment later: a cancel before that waits for it.
+    const stop = () => {
+      stopping = true;
+      if (pid !== undefined) terminate();
     };
     const settle = () => ctx.signal.removeEventListener('abort', stop);
     ctx.signal.addEventListener('abort', stop, { once: true });
@@ -74,7 +78,7 @@ function spawnGroup(file: string, args: string[], cwd: string, env: Record<strin
       {
         started(startedPid) {
           pid = startedPid;
-          if (stopping) stop(); // the cancel came while it was starting
+          if (stopping) terminate();
         },
         output: (text, stream) => ctx.output(text, stream),
         failed(message) {
