@@ -16,6 +16,14 @@ export interface BridgedPosition {
   since?: string;
 }
 
+/** The fixed size of a position record (see `positionWriter`); under one 512-byte sector. */
+const recordBytes = 256;
+
+export interface PositionWriter {
+  write(value: TailPosition | BridgedPosition): void;
+  close(): void;
+}
+
 export class BusState {
   readonly dir: string;
 
@@ -61,6 +69,27 @@ export class BusState {
 
   saveBridged(position: BridgedPosition): void {
     this.writeJson('bridged.json', position);
+  }
+
+  /**
+   * A writer of one small position file that is rewritten after every event (the publisher's, the
+   * bridge's): one `pwrite` of a fixed-size record at offset 0 instead of a temporary file and a
+   * rename — a few microseconds instead of a few hundred, which would otherwise cap the bus at a
+   * few thousand events a second. The record (JSON padded with spaces) fits one disk sector, so a
+   * crash leaves the old record or the new one.
+   */
+  positionWriter(name: 'published.json' | 'bridged.json'): PositionWriter {
+    this.ensureDir();
+    const file = path.join(this.dir, name);
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
+    return {
+      write: (value) => {
+        const text = JSON.stringify(value);
+        if (text.length > recordBytes - 1) throw new Error(`position record too long (${text.length} bytes)`);
+        fs.writeSync(fd, `${text.padEnd(recordBytes - 1)}\n`, 0);
+      },
+      close: () => fs.closeSync(fd),
+    };
   }
 
   ensureDir(): void {

@@ -41,6 +41,7 @@ export class RemoteBridge {
     const { state, link, local, origin, onError } = this.options;
     const signal = this.stop.signal;
     let reported = false;
+    const saved = state.positionWriter('bridged.json');
     while (!signal.aborted) {
       try {
         const { js } = await link.ready(signal);
@@ -71,7 +72,7 @@ export class RemoteBridge {
             local.append(event);
             this.received++;
           }
-          state.saveBridged({ seq: m.seq });
+          saved.write({ seq: m.seq });
         }
       } catch (error) {
         if (signal.aborted) break;
@@ -80,5 +81,6 @@ export class RemoteBridge {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+    saved.close();
   }
 }

@@ -120,3 +120,21 @@ test('wait_for_event on A sees an event emitted on B', { skip, timeout: 60_000 }
   const status = await statusJson(t, a.cwd, runId, a.env);
   assert.equal(stepOf(status, 'wait').status, 'completed');
 });
+
+test('baton bus status never shows credentials, and a tls:// URL insists on TLS', { skip, timeout: 30_000 }, async (t) => {
+  const nats = await startNatsServer(t);
+  const m = machine(t, nats.url, 'a');
+  const secretUrl = `nats://baton-user:hunter2-secret@127.0.0.1:${nats.port}`;
+  const withToken = await runCli(t, ['bus', 'status', '--json'], { ...m, env: { ...m.env, BATON_EVENT_BUS: secretUrl, BATON_NATS_TOKEN: 'tok-s3cr3t' } });
+  assert.ok(!/hunter2|tok-s3cr3t|baton-user/.test(withToken.stdout + withToken.stderr), `no credential in the output:\n${describeResult(withToken)}`);
+  assert.match(withToken.stdout, new RegExp(`"url": "nats://127\\.0\\.0\\.1:${nats.port}"`));
+  // The plain-text server refuses nothing, so only the client's insistence on TLS can fail this.
+  const tls = await runCli(t, ['bus', 'status', '--json'], { ...m, env: { ...m.env, BATON_EVENT_BUS: `tls://127.0.0.1:${nats.port}` } });
+  assert.equal(tls.code, 1, describeResult(tls));
+  assert.equal((JSON.parse(tls.stdout) as { connected: boolean }).connected, false);
+  const plain = await runCli(t, ['bus', 'status'], m);
+  assert.equal(plain.code, 0, describeResult(plain));
+  const none = await runCli(t, ['bus', 'status'], { ...m, env: cliEnv(m.cwd) });
+  assert.equal(none.code, 2, describeResult(none));
+  assert.match(none.stderr, /no team bus configured/);
+});
