@@ -4,6 +4,7 @@
  * logic lives in the vscode-free modules under model/, runner/ and triggers/.
  */
 import * as vscode from 'vscode';
+import { eventBusTokenKey } from './commands/eventBusToken';
 import { join } from 'node:path';
 import { defaultActions, editorOnlyActionNames, resolveStateDir, type ActionRegistry, type LoadOptions } from '../core/index';
 import { resolveEventLogPath } from '../events/index';
@@ -32,6 +33,8 @@ export class Baton implements vscode.Disposable {
   readonly slackTokens: SlackTokens;
   /** `${{ secrets.NAME }}` values (Baton: Set Secret). */
   readonly secrets: WorkflowSecrets;
+  /** The team bus token (SecretStorage `baton.eventBus.token`), read at start and on change: the host context is synchronous. */
+  private busToken: string | undefined;
   readonly launcher: RunLauncher;
   /** Failed runs started here raise a notification. */
   readonly runEnds: RunEndNotifier = new RunEndNotifier(this);
@@ -56,6 +59,9 @@ export class Baton implements vscode.Disposable {
     this.slack = new SlackSecret(context.secrets);
     this.slackTokens = new SlackTokens(context.secrets);
     this.secrets = new WorkflowSecrets(context.secrets, context.globalState);
+    const readBusToken = () => void context.secrets.get(eventBusTokenKey).then((token) => (this.busToken = token), () => undefined);
+    readBusToken();
+    context.subscriptions.push(context.secrets.onDidChange((e) => (e.key === eventBusTokenKey ? readBusToken() : undefined)));
     this.launcher = new RunLauncher({
       cliPath: context.asAbsolutePath(join('dist', 'cli.js')),
       nodePath: process.execPath,
@@ -253,7 +259,13 @@ export class Baton implements vscode.Disposable {
    * watcher). Runs get `runEnv()`, which adds the Slack webhook URL from SecretStorage.
    */
   hostContext(stateDir: string): HostContext {
-    return { stateDir, env: { ...process.env, BATON_EVENT_LOG: this.eventLogPath() }, frontEnd: 'vscode', warn: (m) => this.output.warn(m) };
+    return { stateDir, env: { ...process.env, BATON_EVENT_LOG: this.eventLogPath(), ...this.busEnv() }, frontEnd: 'vscode', warn: (m) => this.output.warn(m) };
+  }
+
+  /** `baton.eventBus.url` and its token as the host reads them (BATON_EVENT_BUS, BATON_NATS_TOKEN). */
+  private busEnv(): NodeJS.ProcessEnv {
+    const url = this.settings().eventBusUrl;
+    return { ...(url ? { BATON_EVENT_BUS: url } : {}), ...(this.busToken ? { BATON_NATS_TOKEN: this.busToken } : {}) };
   }
 
   /** What runs (and this window's Slack connection) resolve from: settings and SecretStorage values added. */
@@ -264,6 +276,7 @@ export class Baton implements vscode.Disposable {
     const channel = this.settings().slackChannel;
     if (channel) env.SLACK_CHANNEL = channel;
     env.BATON_EVENT_LOG = this.eventLogPath();
+    Object.assign(env, this.busEnv());
     const types = this.settings().slackEvents;
     if (types) env.BATON_SLACK_EVENTS = types.join(','); // `baton.slack.events` for CLI runs too
     return env;

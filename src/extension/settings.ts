@@ -11,6 +11,8 @@ export interface Settings {
   /** The Slack app's channel (`baton.slack.channel`); empty: SLACK_CHANNEL. */
   slackChannel: string | undefined;
   runsMaxShown: number;
+  /** The team bus (`baton.eventBus.url`, nats:// or tls://); empty: BATON_EVENT_BUS. */
+  eventBusUrl: string | undefined;
 }
 
 export const defaultWorkflowGlobs = ['workflows/**/*.{yaml,yml}', '**/*.workflow.{yaml,yml}'];
@@ -27,5 +29,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     slackEvents: slackEvents && slackEvents.length > 0 ? slackEvents : undefined,
     slackChannel: c.get<string>('slack.channel', '').trim() || undefined,
     runsMaxShown: c.get<number>('runs.maxShown', 50),
+    eventBusUrl: c.get<string>('eventBus.url', '').trim() || undefined,
   };
 }

@@ -28,7 +28,8 @@ export const tailCommand: Command = {
     const backlog: BatonEvent[] = [];
     let following = false;
     const stop = new AbortController();
-    const bus = cliEventBus(io);
+    // Following, with a team bus: this process may bridge other machines' events into the log it shows.
+    const bus = cliEventBus(io, { longLived: values.follow === true });
     const tailer = bus.follow({
       signal: AbortSignal.any([io.signal, stop.signal]),
       onEvent: (event) => {

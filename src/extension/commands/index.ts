@@ -11,6 +11,7 @@ import { resumeRunCommand } from './resumeRun';
 import { runWorkflowCommand } from './runWorkflow';
 import { showRunLogCommand } from './showRunLog';
 import { showRunOutputCommand } from './showRunOutput';
+import { setEventBusTokenCommand } from './eventBusToken';
 import { clearSlackTokensCommand, setSlackAppTokenCommand, setSlackBotTokenCommand } from './slackApp';
 import { clearSlackWebhookUrlCommand, setSlackWebhookUrlCommand } from './slackWebhook';
 import { UntrustedError } from './targets';
@@ -38,6 +39,7 @@ export const commandTable: readonly BatonCommand[] = [
   setSlackBotTokenCommand,
   setSlackAppTokenCommand,
   clearSlackTokensCommand,
+  setEventBusTokenCommand,
   setSecretCommand,
   deleteSecretCommand,
   filterEventsCommand,
