@@ -114,7 +114,9 @@ export class NatsEventBus implements EventBus {
       const lock = tryLock(this.state.agentLockPath, { staleMs: agentLockStaleMs });
       if (lock) {
         const publisher = this.publisher();
-        const left = await publisher.drain(drainMs);
+        // An unreachable server must not hold a command's exit: a second to connect, else the spool keeps it.
+        const reachable = await Promise.race([this.link.ready().then(() => true, () => false), sleep(Math.min(drainMs, 1000)).then(() => false)]);
+        const left = reachable ? await publisher.drain(drainMs) : publisher.pending;
         if (left > 0) this.options.warn(`${left} event(s) not yet on the bus (${this.options.config.displayUrl}); they wait in the local log and go out when a Baton process reaches it`);
         await publisher.close();
         lock.release();
@@ -123,7 +125,7 @@ export class NatsEventBus implements EventBus {
       const { lock, publisher, bridge } = this.agent;
       this.agent = undefined;
       await bridge.close();
-      await publisher.drain(drainMs);
+      if (this.link.connected) await publisher.drain(drainMs);
       await publisher.close();
       lock.release();
     }
@@ -180,4 +182,8 @@ export class NatsEventBus implements EventBus {
     tailer.close();
     return position;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
