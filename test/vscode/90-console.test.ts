@@ -63,7 +63,7 @@ suite('the run console: Open Run panel, Show Run Output', () => {
     await rendered(second, 'the re-run completed', (s) => s.status === 'completed' && s.nodes.every((n) => n.status === 'completed'));
   });
 
-  test('a running run: shown running, live; Cancel from the panel cancels it', async () => {
+  test('a running run: shown running, live; Cancel, Resume and Re-run From Here from the panel', async () => {
     const started = await start('console-gate.yaml');
     const panel = await vscode.commands.executeCommand<RunPanel>('baton.openRun', started.runId);
     assert.ok(panel);
@@ -72,6 +72,20 @@ suite('the run console: Open Run panel, Show Run Output', () => {
     await panel.lastAction;
     await waitForRunStatus(started.runId, ['cancelled']);
     await rendered(panel, 'the run cancelled', (s) => s.status === 'cancelled');
+
+    // Resume from the panel: the same run goes on (the gate is open now) and completes.
+    writeFileSync(workspacePath('console.release'), '');
+    panel.receive({ type: 'action', action: 'resume' });
+    assert.strictEqual(((await panel.lastAction) as Started | undefined)?.runId, started.runId, 'resumed, not a new run');
+    await waitForRunStatus(started.runId, ['completed']);
+    await rendered(panel, 'the resumed run completed', (s) => s.status === 'completed' && s.bars >= 3);
+
+    // Re-run From Here on the last step: a new run that reuses the gate.
+    panel.receive({ type: 'action', action: 'rerunFrom', stepId: 'after' });
+    const from = (await panel.lastAction) as Started | undefined;
+    assert.ok(from?.runId && from.runId !== started.runId);
+    const rerun = await waitForRunStatus(from.runId, ['completed']);
+    assert.deepStrictEqual(rerun.steps.map((s) => s.reusedFrom ?? 'ran'), [started.runId, 'ran']);
   });
 
   test('Approve from the panel, with a reason: the approval notification goes away, the run goes on, the journal says why', async () => {
