@@ -137,4 +137,8 @@ test('baton bus status never shows credentials, and a tls:// URL insists on TLS'
   const none = await runCli(t, ['bus', 'status'], { ...m, env: cliEnv(m.cwd) });
   assert.equal(none.code, 2, describeResult(none));
   assert.match(none.stderr, /no team bus configured/);
+  const wrong = await runCli(t, ['emit', 'x.y'], { ...m, env: { ...m.env, BATON_EVENT_BUS: 'http://user:pw@example.invalid' } });
+  assert.equal(wrong.code, 2, describeResult(wrong));
+  assert.match(wrong.stderr, /BATON_EVENT_BUS must be nats:\/\/host:port or tls:\/\/host:port/);
+  assert.ok(!wrong.stderr.includes('pw@'), 'the refused URL is shown without its password');
 });
