@@ -48,6 +48,8 @@ export class NatsEventBus implements EventBus {
   private readonly local: FileEventBus;
   private readonly origin: string;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** This process's followers of the local log: the bridge nudges them after each remote event. */
+  private readonly followers = new Set<EventLogTailer>();
   private agent: { lock: HeldLock; publisher: SpoolPublisher; bridge: RemoteBridge } | undefined;
   private closed = false;
 
@@ -82,7 +84,10 @@ export class NatsEventBus implements EventBus {
   }
 
   follow(options: TailOptions): EventLogTailer {
-    return this.local.follow(options);
+    const tailer = this.local.follow(options);
+    this.followers.add(tailer);
+    void tailer.closed.then(() => this.followers.delete(tailer));
+    return tailer;
   }
 
   async claim(eventId: string, workflowId: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
@@ -146,7 +151,16 @@ export class NatsEventBus implements EventBus {
       this.agent = {
         lock,
         publisher: this.publisher(),
-        bridge: new RemoteBridge({ local: this.local, state: this.state, link: this.link, origin: this.origin, onError: (m) => this.options.warn(`bus: ${m}`) }),
+        bridge: new RemoteBridge({
+          local: this.local,
+          state: this.state,
+          link: this.link,
+          origin: this.origin,
+          onError: (m) => this.options.warn(`bus: ${m}`),
+          onAppended: () => {
+            for (const tailer of this.followers) tailer.poll();
+          },
+        }),
       };
     } catch (error) {
       this.options.warn(`bus: ${errorMessage(error)}`);

@@ -18,6 +18,8 @@ export interface RemoteBridgeOptions {
   link: NatsLink;
   origin: string;
   onError: (message: string) => void;
+  /** After each event appended here: lets this process's own readers see it without waiting for the file watch. */
+  onAppended?: () => void;
 }
 
 export class RemoteBridge {
@@ -71,6 +73,7 @@ export class RemoteBridge {
           if (event && event[originAttribute] !== origin) {
             local.append(event);
             this.received++;
+            this.options.onAppended?.();
           }
           saved.write({ seq: m.seq });
         }
