@@ -341,7 +341,7 @@ export class SlackAppNotifier {
       try {
         this.options.onThread?.({ ...this.thread });
       } catch (error) {
-        this.log('warn', `Slack: could not keep the thread with the run: ${describe(error)}`);
+        this.log('warn', `could not keep the thread with the run: ${describe(error)}`);
       }
     } finally {
       this.inFlight = false;
@@ -407,7 +407,7 @@ export class SlackAppNotifier {
             return undefined;
           }
           const delay = outcome.retryAfterMs ?? retryDelayMs(this.retry, item.attempts);
-          this.log('debug', `Slack: ${outcome.reason}; retrying in ${delay} ms`);
+          this.log('debug', `${outcome.reason}; retrying in ${delay} ms`);
           // A rate limit is about the token, not this message: hold every call.
           this.limiter.holdFor(delay);
           this.editLimiter.holdFor(delay);
@@ -425,7 +425,7 @@ export class SlackAppNotifier {
       : 'check SLACK_BOT_TOKEN (the app\'s Bot User OAuth Token, xoxb-…, with the chat:write scope)';
     const dropped = this.ops.length;
     this.ops.length = 0;
-    this.report({ kind: 'rejected', reason: `Slack is off for this run: ${reason}; ${hint}${dropped ? ` (${dropped} more message(s) not sent)` : ''}`, attempts: 1, type: 'slack-app' });
+    this.report({ kind: 'rejected', reason: `the Slack app is off for this run: ${reason}; ${hint}${dropped ? ` (${dropped} more message(s) not sent)` : ''}`, attempts: 1, type: 'slack-app' }, true);
   }
 
   private payloadOf(type: string, build: () => SlackPayload): SlackPayload | undefined {
@@ -437,10 +437,11 @@ export class SlackAppNotifier {
     }
   }
 
-  private report(failure: SlackFailure): void {
+  /** The single exit for failures: scrubbed, counted, logged (`plain`: the reason is the whole line), handed to `onFailure`. */
+  private report(failure: SlackFailure, plain = false): void {
     const safe: SlackFailure = { ...failure, reason: this.scrub(failure.reason), type: this.scrub(failure.type) };
     this.failed++;
-    this.log('warn', `Slack ${safe.type} ${safe.kind}: ${safe.reason}`);
+    this.log('warn', plain ? safe.reason : `${safe.type} ${safe.kind}: ${safe.reason}`);
     try {
       this.options.onFailure?.(safe);
     } catch (error) {

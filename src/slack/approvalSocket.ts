@@ -119,20 +119,20 @@ export class ApprovalSocket {
         this.state = 'connected';
         this.connections++;
         failures = 0;
-        this.log(this.connections === 1 ? 'info' : 'debug', `Slack: Socket Mode connected${this.connections > 1 ? ' again' : ''}; Approve / Reject buttons answer here`);
+        this.log(this.connections === 1 ? 'info' : 'debug', `Socket Mode connected${this.connections > 1 ? ' again' : ''}; Approve / Reject buttons answer here`);
         await closed;
         if (this.abort.signal.aborted) return;
-        this.log('debug', 'Slack: the Socket Mode connection dropped; reconnecting');
+        this.log('debug', 'the Socket Mode connection dropped; reconnecting');
       } catch (error) {
         const code = platformCode(error);
         if (code !== undefined && fatalStart.has(code)) {
           this.state = 'stopped';
-          this.log('warn', `Slack: Socket Mode is off: apps.connections.open answered ${code}; check SLACK_APP_TOKEN (an app-level token, xapp-…, with connections:write)`);
+          this.log('warn', `Socket Mode is off: apps.connections.open answered ${code}; check SLACK_APP_TOKEN (an app-level token, xapp-…, with connections:write)`);
           return;
         }
         if (this.abort.signal.aborted) return;
         failures++;
-        this.log('debug', `Slack: Socket Mode could not connect (${code ?? (error instanceof Error ? error.name : 'error')}); retrying`);
+        this.log('debug', `Socket Mode could not connect (${code ?? (error instanceof Error ? error.name : 'error')}); retrying`);
       }
       const delay = Math.min(this.options.maxBackoffMs ?? 30_000, (this.options.backoffMs ?? 1000) * 2 ** Math.max(0, failures - 1));
       await backgroundSleep(this.clock, delay, this.abort.signal);
@@ -144,7 +144,7 @@ export class ApprovalSocket {
     try {
       await event.ack();
     } catch {
-      this.log('debug', 'Slack: could not ack an interactive envelope (the socket closed); Slack will re-deliver it');
+      this.log('debug', 'could not ack an interactive envelope (the socket closed); Slack will re-deliver it');
       return;
     }
     try {
@@ -165,7 +165,7 @@ export class ApprovalSocket {
         await this.api.call('chat.update', { channel: click.channel, ts: click.messageTs, ...message });
       }
     } catch (error) {
-      this.log('warn', `Slack: a button click could not be handled: ${error instanceof Error ? error.name : 'error'}`);
+      this.log('warn', `a button click could not be handled: ${error instanceof Error ? error.name : 'error'}`);
     }
   }
 
