@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { describeResult, cliEnv, runCli, startCli, stateDirOf, statusJson, stepOf, tempDir, waitFor, waitForRecord, writeFile, type CliOptions } from '../support/cli';
 import { gatedDeploy } from '../support/workflows';
-import { logPathOf, readLog, startWatch, waitForEvents } from '../support/eventLogCli';
+import { logPathOf, readLog, runPython, startWatch, waitForEvents } from '../support/eventLogCli';
 import { natsServerAvailable, natsServerPath, startNatsServer } from '../support/natsServer';
 
 const skip = natsServerAvailable ? false : `${natsServerPath} is not installed (apt-get install nats-server)`;
@@ -66,6 +66,12 @@ test('an event emitted on A starts its workflow exactly once across a baton watc
   // B's log holds A's events (bridged), once each.
   const bridged = readLog(b.log).filter((e) => e.type === 'build.done');
   assert.deepEqual(bridged.map((e) => e.id), ids, 'B sees each of A\'s events once, in order');
+  // …and so do B's other readers, which know nothing of NATS: `baton tail` and the Python client.
+  const tail = await runCli(t, ['tail', '--type', 'build.done', '--json'], b);
+  assert.deepEqual(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id), ids, describeResult(tail));
+  const py = await runPython(['tail', '--type', 'build.done', '--json'], { cwd: b.cwd, env: b.env });
+  assert.equal(py.code, 0, describeResult(py));
+  assert.deepEqual(py.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id), ids, 'the Python client on B lists A\'s events');
 });
 
 test('an approval given on B reaches the run waiting on A', { skip, timeout: 60_000 }, async (t) => {
