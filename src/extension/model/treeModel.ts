@@ -156,8 +156,7 @@ function runView(run: RunEntry, now: number): NodeView {
     waiting && status === 'paused' ? `waiting for approval: ${waiting.name}` : status,
     active ? (counts.running > 1 ? progress : `step ${progress}`) : `${counts.completed}/${counts.total}`,
     duration,
-    run.runId,
-  ].filter(Boolean);
+  ].filter(Boolean); // the run's id is in the tooltip: a narrow sidebar cuts the end of the line
   return {
     id: `run:${run.runId}`,
     label: run.workflowName,
@@ -217,7 +216,7 @@ function stepView(run: RunEntry, step: StepState, shown: StepStatus, startedAt: 
   const status = shown === 'waiting_approval' ? 'waiting for approval' : interrupted ? 'interrupted' : shown;
   const counts = instances.length > 0 ? instanceText(instances) : undefined;
   const reason = shown === 'skipped' ? step.skipReason : undefined;
-  const reused = step.reusedFrom ? `reused from ${step.reusedFrom}` : undefined;
+  const reused = step.reusedFrom ? 'reused' : undefined; // from which run: the tooltip
   const values = step.matrix ? Object.entries(step.matrix).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : undefined;
   return {
     id: `run:${run.runId}/${step.id}`,
@@ -229,7 +228,7 @@ function stepView(run: RunEntry, step: StepState, shown: StepStatus, startedAt: 
       options.showNeeds ? `needs: ${step.needs?.length ? step.needs.join(', ') : 'none'}` : undefined,
       counts ? `instances: ${counts}` : undefined,
       reason ? `skipped: ${reason}` : undefined,
-      reused ? `${reused} (not run again)` : undefined,
+      step.reusedFrom ? `reused from ${step.reusedFrom} (not run again)` : undefined,
       step.error ? `error: ${step.error}` : undefined,
       step.approvedBy ? `approved by ${step.approvedBy}` : undefined,
       step.childRunId ? `calls run ${step.childRunId}` : undefined,
