@@ -2,9 +2,8 @@
  * Short shell steps through the bundled CLI, beside the same commands run without Baton:
  *   - 200 sequential steps of `echo x >> file` vs a shell loop running `sh -c "echo x >> file"`;
  *   - a 200-instance matrix of it with max_parallel 8 vs `xargs -P 8` (DESIGN §17: ≤ 1.5×);
- *   - both beside plain Node spawning the same commands (bench/floors/nodeSpawn.mjs), and beside
- *     Baton itself starting its steps with Node's `spawn` (BATON_SPAWNER=node) instead of its
- *     shell spawner (core/actions/shellSpawner.ts), which shows what the spawner is worth.
+ *   - both beside plain Node spawning the same commands (bench/floors/nodeSpawn.mjs), which shows
+ *     how much of the gap is Node's own `spawn` rather than Baton's work.
  * Baton's figure is the run's own time (first step started → last step completed, from its
  * journal), so Node's start-up and the file's validation are not counted; the floors are whole
  * commands. Each figure is the median of 3 rounds, floor and Baton alternating.
@@ -30,11 +29,11 @@ function shellMs(dir: string, script: string): number {
 }
 
 /** The run's own time from its journal, and the whole command's wall time, in ms. */
-export function batonRunMs(dir: string, file: string, env: NodeJS.ProcessEnv = {}): { run: number; wall: number } {
+export function batonRunMs(dir: string, file: string): { run: number; wall: number } {
   const state = join(dir, 'state');
   rmSync(state, { recursive: true, force: true });
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [cli, 'run', file, '--quiet', '--yes'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, WORKFLOW_STATE_DIR: state } });
+  const result = spawnSync(process.execPath, [cli, 'run', file, '--quiet', '--yes'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WORKFLOW_STATE_DIR: state } });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`baton run ${file} exited ${result.status}: ${result.stderr}`);
   const [runId] = readdirSync(join(state, 'runs'));
@@ -55,17 +54,16 @@ function nodeSpawnMs(dir: string, parallel: number): number {
 
 /** Median over rounds of Baton's run time, the floor, and their ratio (per round, floor and peer beside Baton). */
 function compare(dir: string, file: string, floorScript: string, parallel: number, rounds = 3) {
-  const samples: Array<{ baton: number; wall: number; floor: number; node: number; batonNode: number }> = [];
+  const samples: Array<{ baton: number; wall: number; floor: number; node: number }> = [];
   for (let i = 0; i < rounds; i++) {
     const floor = shellMs(dir, `rm -f out.txt; ${floorScript}`);
     const node = nodeSpawnMs(dir, parallel);
     const baton = batonRunMs(dir, file);
-    const batonNode = batonRunMs(dir, file, { BATON_SPAWNER: 'node' }).run;
-    samples.push({ baton: baton.run, wall: baton.wall, floor, node, batonNode });
+    samples.push({ baton: baton.run, wall: baton.wall, floor, node });
   }
   const ratio = median(samples.map((s) => s.baton / s.floor));
   const middle = samples.find((s) => s.baton / s.floor === ratio)!;
-  return { ...middle, ratio };
+  return { baton: middle.baton, wall: middle.wall, floor: middle.floor, ratio, node: middle.node };
 }
 
 export async function benchShell(): Promise<Record<string, number>> {
@@ -83,22 +81,18 @@ export async function benchShell(): Promise<Record<string, number>> {
       sequence_ratio: round(sequence.ratio, 2),
       node_spawn_sequence_200_ms: round(sequence.node, 0),
       sequence_vs_node_spawn_ratio: round(sequence.baton / sequence.node, 2),
-      sequence_baton_node_spawn_200_ms: round(sequence.batonNode, 0),
       fanout_200_ms: round(fanout.baton, 0),
       fanout_200_wall_ms: round(fanout.wall, 0),
       xargs_p8_200_ms: round(fanout.floor, 0),
       fanout_ratio: round(fanout.ratio, 2),
       node_spawn_p8_200_ms: round(fanout.node, 0),
       fanout_vs_node_spawn_ratio: round(fanout.baton / fanout.node, 2),
-      fanout_baton_node_spawn_200_ms: round(fanout.batonNode, 0),
     };
     printTable('Shell steps (200 × `echo x >> file`; Baton: the run itself, whole command in brackets)', [
       ['200 sequential steps', `${figures.sequence_200_ms} ms [${figures.sequence_200_wall_ms} ms], shell loop ${figures.shell_loop_200_ms} ms: ${figures.sequence_ratio}×`],
       ['  plain Node spawn, one at a time (peer)', `${figures.node_spawn_sequence_200_ms} ms: Baton ${figures.sequence_vs_node_spawn_ratio}×`],
-      ['  Baton with BATON_SPAWNER=node', `${figures.sequence_baton_node_spawn_200_ms} ms: ${round(sequence.batonNode / sequence.floor, 2)}× the shell loop`],
       ['200-instance matrix, max_parallel 8', `${figures.fanout_200_ms} ms [${figures.fanout_200_wall_ms} ms], xargs -P 8 ${figures.xargs_p8_200_ms} ms: ${figures.fanout_ratio}× (budget ≤ 1.5×)`],
       ['  plain Node spawn, 8 at a time (peer)', `${figures.node_spawn_p8_200_ms} ms: Baton ${figures.fanout_vs_node_spawn_ratio}×`],
-      ['  Baton with BATON_SPAWNER=node', `${figures.fanout_baton_node_spawn_200_ms} ms: ${round(fanout.batonNode / fanout.floor, 2)}× xargs -P 8`],
     ]);
     return figures;
   } finally {

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProcessLauncher } from './actions/processLauncher';
 import { privateFileMode } from './privateFiles';
 import { stepFileName } from './runStore';
 
@@ -9,44 +8,14 @@ import { stepFileName } from './runStore';
  * group id is kept in `steps/<step>.pgid` while the step runs, so `resume` and `cancel` can stop
  * the leftovers instead of running a second copy beside them.
  */
-export function processGroupFile(stepsDir: string, stepId: string): string {
-  return join(stepsDir, `${stepFileName(stepId)}.pgid`);
-}
-
-/** Writes `pgid` to `file` (private); a write that fails only loses the orphan check. */
-export function recordProcessGroup(file: string, pgid: number | ''): void {
+export function recordProcessGroup(stepsDir: string, stepId: string, pgid: number): () => void {
+  const file = join(stepsDir, `${stepFileName(stepId)}.pgid`);
   try {
     writeFileSync(file, String(pgid), { mode: privateFileMode });
   } catch {
-    // the disk refused: the step still runs
+    return () => {};
   }
-}
-
-/**
- * The launcher a step's action gets: each process it starts has its group id kept in `file`
- * (written by the launcher as soon as the group exists) until it ends.
- */
-export function trackedLauncher(launcher: ProcessLauncher, file: string): ProcessLauncher {
-  const forget = () => rmSync(file, { force: true });
-  return {
-    launch: (request, handlers) =>
-      launcher.launch(
-        { ...request, groupFile: file },
-        {
-          started: (pid) => handlers.started(pid),
-          output: (text, stream) => handlers.output(text, stream),
-          failed(message) {
-            forget();
-            handlers.failed(message);
-          },
-          ended(code) {
-            forget();
-            handlers.ended(code);
-          },
-        },
-      ),
-    close: () => {},
-  };
+  return () => rmSync(file, { force: true });
 }
 
 /**

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
-import type { ProcessLauncher } from './actions/processLauncher';
 import { AttemptSignal } from './attemptSignal';
 import { editorOnlyActionNames } from './actions/actionRegistry';
 import { awaitApproval, type ApprovalDecision, type ApprovalInbox, type Approver } from './approvalGate';
@@ -11,7 +9,7 @@ import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { Publish } from './engine';
 import type { DecisionInfo } from './lifecycle';
-import { processGroupFile, recordProcessGroup, trackedLauncher } from './orphanProcesses';
+import { recordProcessGroup } from './orphanProcesses';
 import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
@@ -40,8 +38,6 @@ export interface StepRun {
   logPath: string;
   /** Where process group ids of running steps are kept; absent when the run is not journaled. */
   stepsDir?: string;
-  /** Starts the run's step processes (its shell spawner). */
-  processes: ProcessLauncher;
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: Publish;
@@ -185,13 +181,7 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
-    trackProcessGroup: (pgid) => {
-      if (!run.stepsDir) return () => {};
-      const file = processGroupFile(run.stepsDir, step.id);
-      recordProcessGroup(file, pgid);
-      return () => rmSync(file, { force: true });
-    },
-    processes: run.stepsDir ? trackedLauncher(run.processes, processGroupFile(run.stepsDir, step.id)) : run.processes,
+    trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => run.publish('baton.step.called', { childRunId, file }, step.id, true),
   });
@@ -236,7 +226,6 @@ class AttemptContext implements ActionContext {
   declare logPath: string;
   declare output: ActionContext['output'];
   declare trackProcessGroup: ActionContext['trackProcessGroup'];
-  declare processes: ActionContext['processes'];
   declare clock: ActionContext['clock'];
   declare host: ActionContext['host'];
   declare noteChildRun: ActionContext['noteChildRun'];
