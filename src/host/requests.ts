@@ -57,7 +57,8 @@ export function requestRemoteApproval(context: HostContext, request: ApprovalReq
 }
 
 /** The control file already carries the request to the run; the log is for other tools, so its failure is a warning. */
-function announce(context: HostContext, type: string, runId: string, stepId: string | undefined, data: Record<string, unknown>): void {
+/** Appends a request or decision about a run to the shared log (the spool of a team bus); a write that fails is a warning. */
+export function announce(context: HostContext, type: string, runId: string, stepId: string | undefined, data: Record<string, unknown>): void {
   try {
     const event = createEvent(type, data, { source: defaultSource(context.frontEnd), subject: runId, runid: runId, ...(stepId ? { stepid: stepId } : {}) });
     // Into the local log (the spool): a one-shot front end hands it to a team bus as it exits.

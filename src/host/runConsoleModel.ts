@@ -41,22 +41,8 @@ export interface ConsoleApproval {
   reason?: string;
 }
 
-/** One step (a matrix instance has `of`). */
-export interface ConsoleStep {
-  id: string;
-  name: string;
-  status: StepStatus;
-  attempt: number;
-  maxAttempts: number;
-  startedAt?: string;
-  endedAt?: string;
-  outputs: Record<string, unknown>;
-  error?: string;
-  skipReason?: string;
-  reusedFrom?: string;
-  childRunId?: string;
-  matrix?: Record<string, unknown>;
-  of?: string;
+/** One step (a matrix instance has `of`): its state as the run's fold keeps it, with its approval and attempts. */
+export interface ConsoleStep extends Pick<StepState, 'id' | 'name' | 'status' | 'attempt' | 'maxAttempts' | 'startedAt' | 'endedAt' | 'outputs' | 'error' | 'skipReason' | 'reusedFrom' | 'childRunId' | 'matrix' | 'of'> {
   approval?: ConsoleApproval;
   attempts: ConsoleAttempt[];
 }

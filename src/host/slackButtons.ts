@@ -6,11 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { isFinished, readRun, runPaths, runIdPattern } from '../core/index';
-import { createEvent, defaultSource } from '../events/index';
-import { openEventBus } from './eventBusOf';
 import { ApprovalSocket, slackAppSettingsFrom, type ApprovalClick, type ClickVerdict } from '../slack/index';
 import type { HostContext } from './hostContext';
-import { requestApproval } from './requests';
+import { announce, requestApproval } from './requests';
 
 export interface SlackButtonsOptions {
   signal: AbortSignal;
@@ -58,7 +56,7 @@ function decideClick(context: HostContext, click: ApprovalClick, decided: Map<st
   if (!runIdPattern.test(click.runId)) return { kind: 'closed', text: 'This button does not belong to a Baton run.' };
   // A run in another workspace's state folder: the shared log still carries the decision to its owner.
   if (!existsSync(runPaths(context.stateDir, click.runId).journal)) {
-    announce(context, click, by);
+    announceClick(context, click, by);
     decided.set(key, `${click.granted ? 'approved' : 'rejected'} by <@${click.user}>`);
     return { kind: 'applied', by, time, ownerAlive: true };
   }
@@ -73,16 +71,6 @@ function decideClick(context: HostContext, click: ApprovalClick, decided: Map<st
   return { kind: 'applied', by, time, stepName: step.name, workflowName: run.workflowName, ownerAlive: outcome.ownerAlive };
 }
 
-function announce(context: HostContext, click: ApprovalClick, by: string): void {
-  try {
-    const event = createEvent(click.granted ? 'baton.approval.granted' : 'baton.approval.rejected', { by, reason: null }, { source: defaultSource(context.frontEnd), subject: click.runId, runid: click.runId, stepid: click.stepId });
-    const bus = openEventBus(context);
-    try {
-      bus.append(event);
-    } finally {
-      void bus.close();
-    }
-  } catch (error) {
-    context.warn(`could not write to the event log: ${error instanceof Error ? error.message : String(error)}`);
-  }
+function announceClick(context: HostContext, click: ApprovalClick, by: string): void {
+  announce(context, click.granted ? 'baton.approval.granted' : 'baton.approval.rejected', click.runId, click.stepId, { by, reason: null });
 }

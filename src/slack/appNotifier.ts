@@ -6,6 +6,7 @@ import { buildMessage } from './messages';
 import { slackRetryDefaults, type SlackFailure, type SlackLogger, type SlackNotifierStats } from './notifierOptions';
 import { compileTypeFilter, defaultSlackTypes, type TypeFilter } from './policy';
 import { RateLimiter } from './rateLimiter';
+import { describeError, SlackLog } from './slackLog';
 import { createTokenRedactor } from './redact';
 import { SlackApi } from './slackApi';
 import { readString, type SlackInput } from './slackInput';
@@ -79,9 +80,8 @@ export class SlackAppNotifier {
   private readonly editLimiter: RateLimiter;
   private readonly retry: RetryPolicy;
   private readonly clock: Clock;
-  private readonly logger: SlackLogger;
+  private readonly out: SlackLog;
   private readonly filter: TypeFilter;
-  private readonly scrub: (text: string) => string;
   private readonly abort = new AbortController();
   private readonly idle = new ListenerSet();
   private readonly ops: Operation[] = [];
@@ -107,8 +107,7 @@ export class SlackAppNotifier {
 
   constructor(private readonly options: SlackAppNotifierOptions) {
     this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? { warn: (m) => console.warn(m) };
-    this.scrub = createTokenRedactor([options.botToken, ...(options.secrets ?? [])]);
+    this.out = new SlackLog(options.logger ?? { warn: (m) => console.warn(m) }, createTokenRedactor([options.botToken, ...(options.secrets ?? [])]), options.onFailure);
     this.filter = compileTypeFilter(options.types ?? defaultSlackTypes);
     this.limiter = new RateLimiter(this.clock, options.minIntervalMs ?? 1000);
     this.editLimiter = new RateLimiter(this.clock, 0);
@@ -155,7 +154,7 @@ export class SlackAppNotifier {
       if (changed || replied) this.kick();
       return changed || replied;
     } catch (error) {
-      this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type: typeof input?.type === 'string' ? input.type : 'unknown' });
+      this.report({ kind: 'build', reason: `could not build the message: ${describeError(error)}`, attempts: 0, type: typeof input?.type === 'string' ? input.type : 'unknown' });
       return false;
     }
   }
@@ -285,7 +284,7 @@ export class SlackAppNotifier {
     if (this.pumping || this.disposed) return;
     this.pumping = true;
     void this.pump()
-      .catch((error: unknown) => this.log('warn', `Slack delivery loop stopped: ${describe(error)}`))
+      .catch((error: unknown) => this.log('warn', `Slack delivery loop stopped: ${describeError(error)}`))
       .finally(() => {
         this.pumping = false;
         if (!this.disposed && this.off === undefined && this.pendingCount() > 0) this.kick();
@@ -341,7 +340,7 @@ export class SlackAppNotifier {
       try {
         this.options.onThread?.({ ...this.thread });
       } catch (error) {
-        this.log('warn', `could not keep the thread with the run: ${describe(error)}`);
+        this.log('warn', `could not keep the thread with the run: ${describeError(error)}`);
       }
     } finally {
       this.inFlight = false;
@@ -432,31 +431,19 @@ export class SlackAppNotifier {
     try {
       return build();
     } catch (error) {
-      this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type });
+      this.report({ kind: 'build', reason: `could not build the message: ${describeError(error)}`, attempts: 0, type });
       return undefined;
     }
   }
 
   /** The single exit for failures: scrubbed, counted, logged (`plain`: the reason is the whole line), handed to `onFailure`. */
   private report(failure: SlackFailure, plain = false): void {
-    const safe: SlackFailure = { ...failure, reason: this.scrub(failure.reason), type: this.scrub(failure.type) };
     this.failed++;
-    this.log('warn', plain ? safe.reason : `${safe.type} ${safe.kind}: ${safe.reason}`);
-    try {
-      this.options.onFailure?.(safe);
-    } catch (error) {
-      this.log('warn', `Slack onFailure callback threw: ${describe(error)}`);
-    }
+    this.out.report(failure, (safe) => (plain ? safe.reason : `${safe.type} ${safe.kind}: ${safe.reason}`));
   }
 
   private log(level: 'warn' | 'debug', message: string): void {
-    try {
-      const text = this.scrub(message);
-      if (level === 'warn') this.logger.warn(text);
-      else this.logger.debug?.(text);
-    } catch {
-      // A broken logger must not break delivery.
-    }
+    this.out.log(level, message);
   }
 
   private pendingCount(): number {
@@ -508,6 +495,3 @@ function reasonOf(input: SlackInput): { reason?: string } {
   return reason ? { reason } : {};
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

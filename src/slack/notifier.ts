@@ -3,10 +3,11 @@ import type { SlackPayload } from './blocks';
 import { DeliveryQueue, type Delivery } from './deliveryQueue';
 import { buildDroppedSummary, buildExplicitMessage, type ExplicitMessageOptions } from './explicitMessage';
 import { buildMessage } from './messages';
-import { slackRetryDefaults, type SlackFailure, type SlackFailureKind, type SlackLogger, type SlackNotifierOptions, type SlackNotifierStats } from './notifierOptions';
+import { slackRetryDefaults, type SlackFailure, type SlackFailureKind, type SlackNotifierOptions, type SlackNotifierStats } from './notifierOptions';
 import { OutboxWriter } from './outbox';
 import { compileTypeFilter, defaultSlackTypes, shouldNotify, type TypeFilter } from './policy';
 import { RateLimiter } from './rateLimiter';
+import { describeError, SlackLog } from './slackLog';
 import { createRedactor } from './redact';
 import type { SlackInput } from './slackInput';
 import { deliverToWebhook, type WebhookDeliveryOptions } from './webhookDelivery';
@@ -30,9 +31,8 @@ export class SlackNotifier {
   private readonly filter: TypeFilter;
   private readonly queue: DeliveryQueue;
   private readonly clock: Clock;
-  private readonly logger: SlackLogger;
+  private readonly out: SlackLog;
   private readonly abort = new AbortController();
-  private readonly scrub: (text: string) => string;
   private readonly delivery: Omit<WebhookDeliveryOptions, 'url' | 'stopped'>;
   private readonly idle = new ListenerSet();
 
@@ -45,14 +45,13 @@ export class SlackNotifier {
   constructor(private readonly options: SlackNotifierOptions = {}) {
     const url = options.webhookUrl?.trim();
     this.url = url === '' ? undefined : url;
-    this.scrub = createRedactor(options.webhookUrl);
+    this.out = new SlackLog(options.logger ?? { warn: (m) => console.warn(m) }, createRedactor(options.webhookUrl), options.onFailure);
     this.urlProblem = this.url === undefined ? undefined : checkWebhookUrl(this.url);
     this.outboxPath = options.outboxPath;
     this.outbox = this.outboxPath === undefined ? undefined : new OutboxWriter(this.outboxPath, this.outboxEvents());
     this.filter = compileTypeFilter(options.types ?? defaultSlackTypes);
     this.queue = new DeliveryQueue(Math.max(1, options.queueSize ?? 100));
     this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? { warn: (m) => console.warn(m) };
     this.delivery = {
       limiter: new RateLimiter(this.clock, options.minIntervalMs ?? 1000),
       retry: retryPolicy(options.retry, slackRetryDefaults),
@@ -83,7 +82,7 @@ export class SlackNotifier {
       const snapshot: SlackInput = { ...input, ...(input.data ? { data: { ...input.data } } : {}) };
       return this.enqueue(input.type, () => buildMessage(snapshot));
     } catch (error) {
-      this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type: safeType(input) });
+      this.report({ kind: 'build', reason: `could not build the message: ${describeError(error)}`, attempts: 0, type: safeType(input) });
       return false;
     }
   }
@@ -98,7 +97,7 @@ export class SlackNotifier {
       const snapshot: ExplicitMessageOptions = { ...options, ...(options.nextSteps ? { nextSteps: [...options.nextSteps] } : {}) };
       return this.enqueue(EXPLICIT_TYPE, () => buildExplicitMessage(String(text), snapshot));
     } catch (error) {
-      this.report({ kind: 'build', reason: `could not build the message: ${describe(error)}`, attempts: 0, type: EXPLICIT_TYPE });
+      this.report({ kind: 'build', reason: `could not build the message: ${describeError(error)}`, attempts: 0, type: EXPLICIT_TYPE });
       return false;
     }
   }
@@ -167,7 +166,7 @@ export class SlackNotifier {
         this.sent++;
       },
       failed: (kind: 'build' | 'outbox', error: unknown, type: string) =>
-        this.report({ kind, reason: kind === 'build' ? `could not build the message: ${describe(error)}` : `could not write the Slack outbox: ${errorCode(error)}`, attempts: 0, type }),
+        this.report({ kind, reason: kind === 'build' ? `could not build the message: ${describeError(error)}` : `could not write the Slack outbox: ${errorCode(error)}`, attempts: 0, type }),
       settled: () => this.settleIdle(),
     };
   }
@@ -177,7 +176,7 @@ export class SlackNotifier {
     if (this.pumping || this.disposed) return;
     this.pumping = true;
     void this.pump()
-      .catch((error: unknown) => this.log('warn', `Slack delivery loop stopped: ${describe(error)}`))
+      .catch((error: unknown) => this.log('warn', `Slack delivery loop stopped: ${describeError(error)}`))
       .finally(() => {
         this.pumping = false;
         if (!this.disposed && (this.queue.size > 0 || this.queue.hasDropped)) this.kick();
@@ -223,7 +222,7 @@ export class SlackNotifier {
       item.payload ??= item.build();
       return item.payload;
     } catch (error) {
-      this.fail(item, 'build', `could not build the message: ${describe(error)}`);
+      this.fail(item, 'build', `could not build the message: ${describeError(error)}`);
       return undefined;
     }
   }
@@ -236,24 +235,12 @@ export class SlackNotifier {
 
   /** The single exit for failures: scrubbed, counted, logged, handed to `onFailure`; never throws. */
   private report(failure: SlackFailure): void {
-    const safe: SlackFailure = { ...failure, reason: this.scrub(failure.reason), type: this.scrub(failure.type) };
     this.failed++;
-    this.log('warn', `Slack notification ${safe.type} ${safe.kind}: ${safe.reason}`);
-    try {
-      this.options.onFailure?.(safe);
-    } catch (error) {
-      this.log('warn', `Slack onFailure callback threw: ${describe(error)}`);
-    }
+    this.out.report(failure, (safe) => `Slack notification ${safe.type} ${safe.kind}: ${safe.reason}`);
   }
 
   private log(level: 'warn' | 'debug', message: string): void {
-    try {
-      const text = this.scrub(message);
-      if (level === 'warn') this.logger.warn(text);
-      else this.logger.debug?.(text);
-    } catch {
-      // A broken logger must not break delivery.
-    }
+    this.out.log(level, message);
   }
 
   private pendingCount(): number {
@@ -273,9 +260,6 @@ function errorCode(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown error';
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 function safeType(input: unknown): string {
   const type = (input as { type?: unknown } | null)?.type;
