@@ -16,6 +16,7 @@ import { runGraph } from './graphScheduler';
 import { maxAttempts } from './retryPolicy';
 import { expandMatrix } from './matrix';
 import { LifecycleHub, lifecycleRecord, type LifecycleEvent, type RecordBase, type LifecycleListener, type LifecyclePayloads, type LifecycleType, type ParentRef, type StepPlan, type StepResult } from './lifecycle';
+import { defaultsFromEnv } from './buildWorkflow';
 import { parseWorkflow } from './loadWorkflow';
 import { renderEnv, renderParams } from './renderParams';
 import { SecretMasker } from './secretMasker';
@@ -176,7 +177,8 @@ export function resumeRun(options: RunOptions & { runId: string }): RunHandle {
   const state = foldRun(events);
   if (!state) throw new BatonError('corrupt_journal', `run ${options.runId} has no readable records in ${paths.journal}`);
   if (state.status === 'completed') throw new BatonError('usage', `run ${options.runId} already completed; nothing to resume`);
-  const loaded = parseWorkflow(readUserFile(paths.workflow).toString('utf8'), paths.workflow, { actions: options.actions ?? defaultActions, followCalls: false });
+  // The snapshot is read with the environment's defaults (WORKFLOW_DEFAULT_TIMEOUT, …), as a fresh run's file is.
+  const loaded = parseWorkflow(readUserFile(paths.workflow).toString('utf8'), paths.workflow, { actions: options.actions ?? defaultActions, followCalls: false, defaults: defaultsFromEnv(options.env ?? process.env) });
   if (!loaded.workflow) {
     const first = loaded.diagnostics[0];
     throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${first ? first.message : 'unknown error'}`);

@@ -13,6 +13,7 @@ import { startRun, type RunHandle, type RunOptions } from './engine';
 import { BatonError } from './errors';
 import { readUserFile } from './fileErrors';
 import type { LifecycleEvent } from './lifecycle';
+import { defaultsFromEnv } from './buildWorkflow';
 import { parseWorkflow } from './loadWorkflow';
 import { readJournal } from './runJournal';
 import { foldRun, type RunState } from './runState';
@@ -38,7 +39,7 @@ export function rerunRun(options: RerunOptions): RunHandle {
   const old = foldRun(events);
   if (!old) throw new BatonError('not_found', `run ${options.of} has no readable journal`);
   const source = readUserFile(paths.workflow).toString('utf8');
-  const loaded = parseWorkflow(source, paths.workflow, { actions: options.actions ?? defaultActions, followCalls: false });
+  const loaded = parseWorkflow(source, paths.workflow, { actions: options.actions ?? defaultActions, followCalls: false, defaults: defaultsFromEnv(options.env ?? process.env) });
   if (!loaded.workflow) throw new BatonError('invalid_workflow', `the run's workflow snapshot no longer loads: ${loaded.diagnostics[0]?.message ?? 'unknown error'}`);
   const workflow: Workflow = { ...loaded.workflow, id: old.workflowId };
   const selected = selectSteps(workflow, old, options.select);

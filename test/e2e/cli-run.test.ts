@@ -151,12 +151,19 @@ steps:
   for (const pid of pids) await waitFor(`attempt shell ${pid} to be gone`, () => processGone(pid));
 });
 
-test('WORKFLOW_DEFAULT_TIMEOUT is the timeout of steps that set none', async (t) => {
+test('WORKFLOW_DEFAULT_TIMEOUT is the timeout of steps that set none, in a run, its resume and its re-run', async (t) => {
   const cwd = tempDir(t);
   writeFile(cwd, 'default.yaml', 'name: Default timeout\nsteps:\n  - name: Sleeper\n    action: shell\n    params: { command: sleep 30 }\n');
-  const result = await runCli(t, ['run', 'default.yaml'], { cwd, env: cliEnv(cwd, { WORKFLOW_DEFAULT_TIMEOUT: '1' }) });
+  const env = cliEnv(cwd, { WORKFLOW_DEFAULT_TIMEOUT: '1' });
+  const result = await runCli(t, ['run', 'default.yaml'], { cwd, env });
   assert.equal(result.code, 1, describeResult(result));
   assert.match(result.stdout, /timed out after 1s/);
+  // The run's snapshot is read again with the same defaults: not the built-in 300 s.
+  for (const again of [['resume', 'last'], ['rerun', 'last']]) {
+    const later = await runCli(t, again, { cwd, env });
+    assert.equal(later.code, 1, describeResult(later));
+    assert.match(later.stdout, /timed out after 1s/, again.join(' '));
+  }
 });
 
 test('retry_count: a step that succeeds on its 3rd attempt completes, with attempt 3 recorded', async (t) => {
