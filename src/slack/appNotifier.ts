@@ -7,6 +7,7 @@ import { slackRetryDefaults, type SlackFailure, type SlackLogger, type SlackNoti
 import { compileTypeFilter, defaultSlackTypes, type TypeFilter } from './policy';
 import { RateLimiter } from './rateLimiter';
 import { describeError, SlackLog } from './slackLog';
+import { untilIdle } from './untilIdle';
 import { createTokenRedactor } from './redact';
 import { SlackApi } from './slackApi';
 import { readString, type SlackInput } from './slackInput';
@@ -174,19 +175,7 @@ export class SlackAppNotifier {
    */
   async flush(timeoutMs = 3000): Promise<{ pending: number }> {
     if (this.pendingCount() === 0) return { pending: 0 };
-    timeoutMs += this.updateIntervalMs;
-    const keepAlive = setInterval(() => undefined, 60_000);
-    const deadline = new AbortController();
-    let stopWaiting = () => {};
-    try {
-      const idle = new Promise<void>((resolve) => (stopWaiting = this.idle.on(resolve)));
-      this.kick();
-      await Promise.race([idle, backgroundSleep(this.clock, timeoutMs, deadline.signal)]);
-    } finally {
-      stopWaiting();
-      deadline.abort();
-      clearInterval(keepAlive);
-    }
+    await untilIdle(this.idle, this.clock, timeoutMs + this.updateIntervalMs, () => this.kick());
     return { pending: this.pendingCount() };
   }
 

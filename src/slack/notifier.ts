@@ -1,4 +1,4 @@
-import { backgroundSleep, ListenerSet, retryPolicy, systemClock, type Clock } from '../core/index';
+import { ListenerSet, retryPolicy, systemClock, type Clock } from '../core/index';
 import type { SlackPayload } from './blocks';
 import { DeliveryQueue, type Delivery } from './deliveryQueue';
 import { buildDroppedSummary, buildExplicitMessage, type ExplicitMessageOptions } from './explicitMessage';
@@ -8,6 +8,7 @@ import { OutboxWriter } from './outbox';
 import { compileTypeFilter, defaultSlackTypes, shouldNotify, type TypeFilter } from './policy';
 import { RateLimiter } from './rateLimiter';
 import { describeError, SlackLog } from './slackLog';
+import { untilIdle } from './untilIdle';
 import { createRedactor } from './redact';
 import type { SlackInput } from './slackInput';
 import { deliverToWebhook, type WebhookDeliveryOptions } from './webhookDelivery';
@@ -109,17 +110,7 @@ export class SlackNotifier {
    */
   async flush(timeoutMs = 3000): Promise<{ pending: number }> {
     if (this.pendingCount() === 0) return { pending: 0 };
-    const keepAlive = setInterval(() => undefined, 60_000);
-    const deadline = new AbortController();
-    let stopWaiting = () => {};
-    try {
-      const idle = new Promise<void>((resolve) => (stopWaiting = this.idle.on(resolve)));
-      await Promise.race([idle, backgroundSleep(this.clock, timeoutMs, deadline.signal)]);
-    } finally {
-      stopWaiting();
-      deadline.abort();
-      clearInterval(keepAlive);
-    }
+    await untilIdle(this.idle, this.clock, timeoutMs);
     return { pending: this.pendingCount() };
   }
 

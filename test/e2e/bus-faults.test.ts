@@ -6,24 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { cliEnv, describeResult, repoRoot, runCli, startCli, tempDir, waitFor, writeFile, type CliOptions } from '../support/cli';
-import { logPathOf, readLog, startWatch, waitForOutput } from '../support/eventLogCli';
-import { natsServerAvailable, natsServerPath, startNatsServer } from '../support/natsServer';
+import { test } from 'node:test';
+import { describeResult, repoRoot, runCli, startCli, waitFor } from '../support/cli';
+import { readLog, startWatch, waitForOutput } from '../support/eventLogCli';
+import { machine, skipWithoutNats, type Machine } from '../support/busMachines';
+import { startNatsServer } from '../support/natsServer';
 
-const skip = natsServerAvailable ? false : `${natsServerPath} is not installed (apt-get install nats-server)`;
+const skip = skipWithoutNats;
 
-interface Machine extends CliOptions {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  log: string;
-}
-
-function machine(t: TestContext, url: string, name: string, files: Record<string, string> = {}): Machine {
-  const cwd = tempDir(t, `baton-bus-${name}-`);
-  for (const [file, text] of Object.entries(files)) writeFile(cwd, file, text);
-  return { cwd, env: cliEnv(cwd, { BATON_EVENT_BUS: url }), log: logPathOf(cwd) };
-}
 
 /** A program appending `count` events to a machine's log through the library (the spool), as any tool would. */
 function writer(m: Machine, name: string, count: number): Promise<number | null> {

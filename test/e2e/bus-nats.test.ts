@@ -6,13 +6,14 @@
  * the server was down.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { describeResult, cliEnv, runCli, startCli, stateDirOf, statusJson, stepOf, tempDir, waitFor, waitForRecord, writeFile, type CliOptions } from '../support/cli';
+import { test } from 'node:test';
+import { describeResult, cliEnv, runCli, startCli, stateDirOf, statusJson, stepOf, waitFor, waitForRecord } from '../support/cli';
 import { gatedDeploy } from '../support/workflows';
-import { logPathOf, readLog, runPython, startWatch, waitForEvents } from '../support/eventLogCli';
-import { natsServerAvailable, natsServerPath, startNatsServer } from '../support/natsServer';
+import { readLog, runPython, startWatch, waitForEvents } from '../support/eventLogCli';
+import { machine, skipWithoutNats } from '../support/busMachines';
+import { startNatsServer } from '../support/natsServer';
 
-const skip = natsServerAvailable ? false : `${natsServerPath} is not installed (apt-get install nats-server)`;
+const skip = skipWithoutNats;
 
 const onBuildDone = `name: On build done
 workflow_id: on-build-done
@@ -27,17 +28,6 @@ steps:
       command: echo \${{ event.data.n }} >> triggered.txt
 `;
 
-interface Machine extends CliOptions {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  log: string;
-}
-
-function machine(t: TestContext, url: string, name: string, files: Record<string, string> = {}): Machine {
-  const cwd = tempDir(t, `baton-bus-${name}-`);
-  for (const [file, text] of Object.entries(files)) writeFile(cwd, file, text);
-  return { cwd, env: cliEnv(cwd, { BATON_EVENT_BUS: url }), log: logPathOf(cwd) };
-}
 
 /** A watcher's decision lines for one event. */
 function decisionsFor(stdout: string, eventId: string): string[] {
