@@ -218,8 +218,15 @@ type FirstRecord =
   | { type: 'baton.workflow.started'; data: LifecyclePayloads['baton.workflow.started'] }
   | { type: 'baton.workflow.resumed'; data: LifecyclePayloads['baton.workflow.resumed'] };
 
-/** Publishes one lifecycle record: journaled (fdatasync'd when `durable`), folded, then handed to subscribers. */
+/**
+ * Publishes one lifecycle record: journaled, folded, then handed to subscribers. A `durable` record
+ * (a step's end, a decision) is also flushed to disk, off the main thread so overlapping steps go
+ * on meanwhile; what must not happen before it is on disk awaits `Settle`.
+ */
 export type Publish = <T extends LifecycleType>(type: T, data: LifecyclePayloads[T], stepId?: string, durable?: boolean) => void;
+
+/** Resolves once every durable record published so far is on disk; a flush the disk refused stops the run like a refused write. */
+export type Settle = () => Promise<void>;
 
 interface ExecuteOptions extends RunOptions {
   runId: string;
@@ -277,7 +284,8 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const publish: Publish = (type, data, stepId, durable = false) => {
     const event = lifecycleRecord({ time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name }, type, data, stepId);
     try {
-      journal?.append(event, durable);
+      if (durable) journal?.appendSoon(event);
+      else journal?.append(event);
     } catch (error) {
       // Not journaled (and not half-journaled: the journal cuts a torn record back off). Later
       // records are still tried, so the run's failure is journaled if the disk can take it.
@@ -289,6 +297,13 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     hub.publish(event, options.onListenerError);
   };
   options.sink.live = (about, values) => publish('baton.run.annotated', { about, values });
+  const settle: Settle = async () => {
+    try {
+      await journal?.flushed();
+    } catch (error) {
+      onWriteError(fileError(error, 'write', paths.journal));
+    }
+  };
 
   try {
     if (options.durable) journal = new RunJournal(paths.journal);
@@ -325,6 +340,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
       maxParallel: workflow.maxParallel,
       runSignal,
       publish,
+      settle,
       getStep: (id) => builder.step(id),
       // The context is built only for a step that has a condition to read it (most have none).
       condition: (step, status) => (step.if === undefined ? status.success() : evaluateCondition(step.if, contextFor(step), status)),
@@ -347,6 +363,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
           logPath: options.durable ? paths.stepLog(unit.id) : devNull,
           ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
           publish,
+          settle,
           getState: () => state,
           getStep: (id) => builder.step(id),
           secrets: masks,
@@ -402,12 +419,15 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     } else {
       publish('baton.workflow.completed', { ...summary(), results: collectResults(state), ...(outputs ? { outputs } : {}) }, undefined, true);
     }
+    // The run's end is on disk before its result is: a caller may exit at once.
+    await settle();
     // Read after the last publish: the final record itself may be the one the disk refused.
     const stoppedBy = writeFailure as BatonError | undefined;
     return { runId, status: state.status, state, ...(state.error ? { error: state.error } : {}), ...(stoppedBy ? { writeFailure: stoppedBy } : {}) };
   } finally {
     delete options.sink.live;
     stopWatching.abort();
+    await journal?.flushed().catch(() => {}); // the flush in flight still needs the descriptor
     journal?.close();
     ownership?.release();
   }

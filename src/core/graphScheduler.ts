@@ -12,7 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { anySignal } from './anySignal';
 import { BatonError, errorMessage } from './errors';
 import type { StatusFunctions } from './expressions';
-import type { Publish } from './engine';
+import type { Publish, Settle } from './engine';
 import { matrixInstances, maxMatrixInstances, type Combination, type MatrixInstance } from './matrix';
 import type { StepState } from './runState';
 import { maxAttempts } from './retryPolicy';
@@ -39,6 +39,7 @@ export interface GraphDeps {
   maxParallel: number;
   runSignal: AbortSignal;
   publish: Publish;
+  settle: Settle;
   getStep(id: string): StepState | undefined;
   /** Runs one unit; `acquire` is called after its approval gate, so a step waiting for a human holds no slot. */
   runUnit(unit: Unit, signal: AbortSignal, acquire: () => Promise<() => void>): Promise<StepOutcome>;
@@ -73,7 +74,10 @@ export async function runGraph(deps: GraphDeps): Promise<GraphResult> {
 
   const start = (step: Step) => {
     running++;
-    void runOne(step).then((outcome) => {
+    void runOne(step).then(async (outcome) => {
+      // Its end is on disk before anything that needs it starts (instances of a matrix do not
+      // wait for each other: none needs a sibling).
+      await deps.settle();
       running--;
       if (outcome.ended !== 'cancelled') {
         // A cancelled step ends nothing its dependents could start on: the run is being cancelled.

@@ -1,4 +1,5 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { BatonError } from './errors';
 import { fileError, readUserFile } from './fileErrors';
 import type { LifecycleEvent } from './lifecycle';
@@ -11,11 +12,21 @@ import { privateFileMode } from './privateFiles';
  *
  * A record the disk cannot take (full, I/O error) is cut back off, so the journal never holds
  * half a record: everything journaled before stays readable, and the run resumes from there.
+ *
+ * `appendSoon` is for a run whose steps overlap: the record is written at once (a kill of Baton
+ * loses nothing; only a power loss could), and its fdatasync runs off the main thread, shared by
+ * every record that asks while one is in flight (group commit). What must not happen before the
+ * record is on disk — a dependent step starting, the run ending — awaits `flushed()`.
  */
 export class RunJournal {
   private fd: number;
   /** Bytes of whole records: only the run's owner appends, so this is where the next one begins. */
   private size: number;
+  /** Where the last record asked to be durable ends, and how far the last fdatasync reached. */
+  private durableUpTo = 0;
+  private syncedUpTo = 0;
+  private inFlight: Promise<void> | undefined;
+  private flushError: unknown;
 
   /** @throws BatonError `disk_full` or `io` when the journal cannot be opened for appending. */
   constructor(readonly path: string) {
@@ -50,6 +61,36 @@ export class RunJournal {
     }
   }
 
+  /** Writes the record now and starts its fdatasync off the main thread; `flushed()` says when it is on disk. */
+  appendSoon(event: LifecycleEvent): void {
+    this.append(event);
+    this.durableUpTo = this.size;
+    void this.flushed().catch(() => {}); // the failure is kept for whoever awaits `flushed()`
+  }
+
+  /**
+   * Resolves once every `appendSoon` record so far is on disk. Callers that wait together share one
+   * fdatasync; a record appended while one is in flight gets the next.
+   * @throws BatonError `disk_full` or `io` when the disk refused the flush (the run must stop).
+   */
+  async flushed(): Promise<void> {
+    const target = this.durableUpTo;
+    while (this.syncedUpTo < target) {
+      if (this.flushError !== undefined) throw fileError(this.flushError, 'write', this.path);
+      if (!this.inFlight) {
+        const covers = this.size;
+        const done = (error?: unknown) => {
+          if (error === undefined) this.syncedUpTo = covers;
+          else this.flushError = error;
+          this.inFlight = undefined;
+        };
+        this.inFlight = fdatasyncAsync(this.fd).then(() => done(), (error: unknown) => done(error ?? new Error('fdatasync failed')));
+      }
+      await this.inFlight;
+    }
+  }
+
+  /** Call after `flushed()` has settled: a flush in flight still needs the descriptor. */
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
@@ -69,6 +110,8 @@ export class RunJournal {
     }
   }
 }
+
+const fdatasyncAsync = promisify(fdatasync);
 
 export interface JournalProblem {
   line: number;

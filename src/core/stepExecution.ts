@@ -7,7 +7,7 @@ import { awaitApproval, type ApprovalDecision, type ApprovalInbox, type Approver
 import { decisionText } from './decisionText';
 import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
-import type { Publish } from './engine';
+import type { Publish, Settle } from './engine';
 import type { DecisionInfo } from './lifecycle';
 import { recordProcessGroup } from './orphanProcesses';
 import { buildExpressionContext } from './expressionContext';
@@ -41,6 +41,7 @@ export interface StepRun {
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: Publish;
+  settle: Settle;
   getState: () => RunState;
   getStep: (id: string) => StepState | undefined;
   /** Values to mask: Baton's own secrets, and each `${{ secrets.* }}` value a step of the run resolved (the engine's list, added to here). */
@@ -183,7 +184,10 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     host: run.host,
     trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
     output: (text, stream = 'stdout') => write(text, stream),
-    noteChildRun: (childRunId, file) => run.publish('baton.step.called', { childRunId, file }, step.id, true),
+    noteChildRun: (childRunId, file) => {
+      run.publish('baton.step.called', { childRunId, file }, step.id, true);
+      return run.settle();
+    },
   });
   let onAbort = () => {};
   let signal: AbortSignal | undefined;
@@ -282,6 +286,7 @@ async function gate(run: StepRun): Promise<ApprovalDecision | 'cancelled'> {
     const data: DecisionInfo = { stepName: step.name, by: decision.by, reason: decision.reason ?? null, decisionId: decision.id ?? randomUUID() };
     if (decision.controlOffset !== undefined) data.controlOffset = decision.controlOffset;
     publish(decision.granted ? 'baton.approval.granted' : 'baton.approval.rejected', data, step.id, true);
+    await run.settle(); // the decision is on disk before the step acts on it
     return decision;
   } catch {
     return 'cancelled';

@@ -27,10 +27,10 @@ export interface ActionContext {
   /** Capabilities of the host (CLI, VS Code, a library user); absent ones make their actions fail clearly. */
   host: ActionHost;
   /**
-   * Journals (durably, before it returns) that this step calls the child run `childRunId`, so a
+   * Journals (on disk once the promise resolves) that this step calls the child run `childRunId`, so a
    * resume of this run finds that child (`state`'s step `childRunId`) instead of starting another.
    */
-  noteChildRun(childRunId: string, file: string): void;
+  noteChildRun(childRunId: string, file: string): Promise<void>;
 }
 
 /** What `action: workflow` asks the host for: a child run composed like any other run. */

@@ -38,7 +38,7 @@ export const workflowAction: ActionDefinition = {
     const inputs = Object.fromEntries(Object.entries((params.inputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     const earlier = ctx.state.steps.find((s) => s.id === ctx.step.id)?.childRunId;
     const runId = earlier ?? newRunId(ctx.clock.now());
-    if (!earlier) ctx.noteChildRun(runId, file);
+    if (!earlier) await ctx.noteChildRun(runId, file);
     ctx.output(`${earlier ? 'continuing' : 'calling'} ${path} as run ${runId}\n`);
     const result = await ctx.host.runWorkflow({ file, inputs, runId, parent: { runId: ctx.runId, stepId: ctx.step.id, depth }, signal: ctx.signal });
     if (result.status === 'completed') {
