@@ -280,12 +280,16 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const masks = [...(options.secrets ?? [])];
   const resumedAt = new Date(clock.now()).toISOString();
   let state!: RunState;
+  /** Units (steps, matrix instances) whose execution is under way, waiting for approval included. */
+  let running = 0;
 
   const publish: Publish = (type, data, stepId, durable = false) => {
     const event = lifecycleRecord({ time: new Date(clock.now()).toISOString(), runId, workflowId: workflow.id, workflowName: workflow.name }, type, data, stepId);
     try {
-      if (durable) journal?.appendSoon(event);
-      else journal?.append(event);
+      // Off the main thread only when another step could run meanwhile: alone, the thread pool's
+      // round trip would cost the chain more than the flush itself.
+      if (durable && running > 1) journal?.appendSoon(event);
+      else journal?.append(event, durable);
     } catch (error) {
       // Not journaled (and not half-journaled: the journal cuts a torn record back off). Later
       // records are still tried, so the run's failure is journaled if the disk can take it.
@@ -345,36 +349,42 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
       // The context is built only for a step that has a condition to read it (most have none).
       condition: (step, status) => (step.if === undefined ? status.success() : evaluateCondition(step.if, contextFor(step), status)),
       combinations: (step) => expandMatrix(evaluateStrategy(step.strategy!, contextFor(step))),
-      runUnit: (unit, signal, acquire) =>
-        runStep({
-          step: unit.step,
-          workflow,
-          state,
-          runId,
-          clock,
-          env,
-          runSignal: signal,
-          inbox,
-          isDecisionApplied,
-          approvers: options.approvers ?? [],
-          actions,
-          host: options.host ?? {},
-          cwd: options.cwd,
-          logPath: options.durable ? paths.stepLog(unit.id) : devNull,
-          ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
-          publish,
-          settle,
-          getState: () => state,
-          getStep: (id) => builder.step(id),
-          secrets: masks,
-          ...(options.secretSource ? { secretSource: options.secretSource } : {}),
-          onWriteError,
-          writeFailure: () => writeFailure,
-          acquireSlot: acquire,
-          ...(unit.matrix ? { matrix: unit.matrix } : {}),
-          ...(options.trigger ? { trigger: options.trigger } : {}),
-          ...(options.onOutput ? { onOutput: options.onOutput } : {}),
-        }),
+      runUnit: async (unit, signal, acquire) => {
+        running++;
+        try {
+          return await runStep({
+            step: unit.step,
+            workflow,
+            state,
+            runId,
+            clock,
+            env,
+            runSignal: signal,
+            inbox,
+            isDecisionApplied,
+            approvers: options.approvers ?? [],
+            actions,
+            host: options.host ?? {},
+            cwd: options.cwd,
+            logPath: options.durable ? paths.stepLog(unit.id) : devNull,
+            ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
+            publish,
+            settle,
+            getState: () => state,
+            getStep: (id) => builder.step(id),
+            secrets: masks,
+            ...(options.secretSource ? { secretSource: options.secretSource } : {}),
+            onWriteError,
+            writeFailure: () => writeFailure,
+            acquireSlot: acquire,
+            ...(unit.matrix ? { matrix: unit.matrix } : {}),
+            ...(options.trigger ? { trigger: options.trigger } : {}),
+            ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+          });
+        } finally {
+          running--;
+        }
+      },
     });
     let failure = graph.failed;
     // The file's `outputs:` are evaluated once every step has ended, reading any step.

@@ -51,6 +51,7 @@ export class RunJournal {
       }
       if (durable) fdatasyncSync(this.fd);
       this.size += line.length;
+      if (durable) this.syncedUpTo = this.size;
     } catch (error) {
       try {
         ftruncateSync(this.fd, this.size); // shrinking needs no space
@@ -80,7 +81,7 @@ export class RunJournal {
       if (!this.inFlight) {
         const covers = this.size;
         const done = (error?: unknown) => {
-          if (error === undefined) this.syncedUpTo = covers;
+          if (error === undefined) this.syncedUpTo = Math.max(this.syncedUpTo, covers);
           else this.flushError = error;
           this.inFlight = undefined;
         };
