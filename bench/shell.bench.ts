@@ -2,8 +2,11 @@
  * Short shell steps through the bundled CLI, beside the same commands run without Baton:
  *   - 200 sequential steps of `echo x >> file` vs a shell loop running `sh -c "echo x >> file"`;
  *   - a 200-instance matrix of it with max_parallel 8 vs `xargs -P 8` (DESIGN §17: ≤ 1.5×);
- *   - both beside plain Node spawning the same commands (bench/floors/nodeSpawn.mjs), which shows
- *     how much of the gap is Node's own `spawn` rather than Baton's work.
+ *   - both beside plain Node spawning the same commands (bench/floors/nodeSpawn.mjs), and beside
+ *     Baton itself starting its steps with Node's `spawn` (BATON_SPAWNER=node) instead of its
+ *     spawner (core/actions/shellSpawner.ts), which shows what the spawner is worth;
+ *   - the fan-out run by a ~300 MB process, as VS Code's extension host runs it (bench/hostLoop.ts):
+ *     how long the host's event loop was blocked, with the spawner and with Node's spawn.
  * Baton's figure is the run's own time (first step started → last step completed, from its
  * journal), so Node's start-up and the file's validation are not counted; the floors are whole
  * commands. Each figure is the median of 3 rounds, floor and Baton alternating.
@@ -29,11 +32,11 @@ function shellMs(dir: string, script: string): number {
 }
 
 /** The run's own time from its journal, and the whole command's wall time, in ms. */
-export function batonRunMs(dir: string, file: string): { run: number; wall: number } {
+export function batonRunMs(dir: string, file: string, env: NodeJS.ProcessEnv = {}): { run: number; wall: number } {
   const state = join(dir, 'state');
   rmSync(state, { recursive: true, force: true });
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [cli, 'run', file, '--quiet', '--yes'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WORKFLOW_STATE_DIR: state } });
+  const result = spawnSync(process.execPath, [cli, 'run', file, '--quiet', '--yes'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, WORKFLOW_STATE_DIR: state } });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`baton run ${file} exited ${result.status}: ${result.stderr}`);
   const [runId] = readdirSync(join(state, 'runs'));
@@ -54,16 +57,32 @@ function nodeSpawnMs(dir: string, parallel: number): number {
 
 /** Median over rounds of Baton's run time, the floor, and their ratio (per round, floor and peer beside Baton). */
 function compare(dir: string, file: string, floorScript: string, parallel: number, rounds = 3) {
-  const samples: Array<{ baton: number; wall: number; floor: number; node: number }> = [];
+  const samples: Array<{ baton: number; wall: number; floor: number; node: number; batonNode: number }> = [];
   for (let i = 0; i < rounds; i++) {
     const floor = shellMs(dir, `rm -f out.txt; ${floorScript}`);
     const node = nodeSpawnMs(dir, parallel);
     const baton = batonRunMs(dir, file);
-    samples.push({ baton: baton.run, wall: baton.wall, floor, node });
+    const batonNode = batonRunMs(dir, file, { BATON_SPAWNER: 'node' }).run;
+    samples.push({ baton: baton.run, wall: baton.wall, floor, node, batonNode });
   }
   const ratio = median(samples.map((s) => s.baton / s.floor));
   const middle = samples.find((s) => s.baton / s.floor === ratio)!;
-  return { baton: middle.baton, wall: middle.wall, floor: middle.floor, ratio, node: middle.node };
+  return { ...middle, ratio };
+}
+
+interface HostLoop {
+  runMs: number;
+  p99: number;
+  max: number;
+  rssMb: number;
+}
+
+/** The fan-out run by a ~300 MB host process (bench/hostLoop.ts), with the spawner and with Node's spawn: median of 3 each, alternating. */
+function hostLoops(dir: string): { perl: HostLoop; node: HostLoop } {
+  const one = (spawner: string) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'hostLoop.ts'), dir, spawner], { encoding: 'utf8', cwd: join(__dirname, '..') })) as HostLoop;
+  const rounds = [0, 1, 2].map(() => ({ perl: one('perl'), node: one('node') }));
+  const middle = (pick: (r: (typeof rounds)[number]) => HostLoop) => [...rounds.map(pick)].sort((a, b) => a.max - b.max)[1]!;
+  return { perl: middle((r) => r.perl), node: middle((r) => r.node) };
 }
 
 export async function benchShell(): Promise<Record<string, number>> {
@@ -74,6 +93,7 @@ export async function benchShell(): Promise<Record<string, number>> {
     batonRunMs(dir, join(dir, 'sequence.yaml')); // warm the disk and the page cache
     const sequence = compare(dir, join(dir, 'sequence.yaml'), `i=0; while [ $i -lt ${count} ]; do sh -c ${JSON.stringify(command)}; i=$((i+1)); done`, 1);
     const fanout = compare(dir, join(dir, 'fanout.yaml'), `seq 1 ${count} | xargs -P 8 -I{} sh -c ${JSON.stringify(command)}`, 8);
+    const host = hostLoops(dir);
     const figures = {
       sequence_200_ms: round(sequence.baton, 0),
       sequence_200_wall_ms: round(sequence.wall, 0),
@@ -81,18 +101,31 @@ export async function benchShell(): Promise<Record<string, number>> {
       sequence_ratio: round(sequence.ratio, 2),
       node_spawn_sequence_200_ms: round(sequence.node, 0),
       sequence_vs_node_spawn_ratio: round(sequence.baton / sequence.node, 2),
+      sequence_baton_node_spawn_200_ms: round(sequence.batonNode, 0),
       fanout_200_ms: round(fanout.baton, 0),
       fanout_200_wall_ms: round(fanout.wall, 0),
       xargs_p8_200_ms: round(fanout.floor, 0),
       fanout_ratio: round(fanout.ratio, 2),
       node_spawn_p8_200_ms: round(fanout.node, 0),
       fanout_vs_node_spawn_ratio: round(fanout.baton / fanout.node, 2),
+      fanout_baton_node_spawn_200_ms: round(fanout.batonNode, 0),
+      host_rss_mb: host.perl.rssMb,
+      host_fanout_ms: host.perl.runMs,
+      host_loop_max_ms: host.perl.max,
+      host_loop_p99_ms: host.perl.p99,
+      host_fanout_node_spawn_ms: host.node.runMs,
+      host_loop_max_node_spawn_ms: host.node.max,
+      host_loop_p99_node_spawn_ms: host.node.p99,
     };
     printTable('Shell steps (200 × `echo x >> file`; Baton: the run itself, whole command in brackets)', [
       ['200 sequential steps', `${figures.sequence_200_ms} ms [${figures.sequence_200_wall_ms} ms], shell loop ${figures.shell_loop_200_ms} ms: ${figures.sequence_ratio}×`],
       ['  plain Node spawn, one at a time (peer)', `${figures.node_spawn_sequence_200_ms} ms: Baton ${figures.sequence_vs_node_spawn_ratio}×`],
+      ['  Baton with BATON_SPAWNER=node', `${figures.sequence_baton_node_spawn_200_ms} ms: ${round(sequence.batonNode / sequence.floor, 2)}× the shell loop`],
       ['200-instance matrix, max_parallel 8', `${figures.fanout_200_ms} ms [${figures.fanout_200_wall_ms} ms], xargs -P 8 ${figures.xargs_p8_200_ms} ms: ${figures.fanout_ratio}× (budget ≤ 1.5×)`],
       ['  plain Node spawn, 8 at a time (peer)', `${figures.node_spawn_p8_200_ms} ms: Baton ${figures.fanout_vs_node_spawn_ratio}×`],
+      ['  Baton with BATON_SPAWNER=node', `${figures.fanout_baton_node_spawn_200_ms} ms: ${round(fanout.batonNode / fanout.floor, 2)}× xargs -P 8`],
+      [`the fan-out in a ${host.perl.rssMb} MB host (as VS Code's)`, `${host.perl.runMs} ms; its event loop blocked p99 ${host.perl.p99} ms, at most ${host.perl.max} ms`],
+      ['  with BATON_SPAWNER=node', `${host.node.runMs} ms; blocked p99 ${host.node.p99} ms, at most ${host.node.max} ms`],
     ]);
     return figures;
   } finally {

@@ -4,6 +4,8 @@ import { devNull } from 'node:os';
 import type { ActionHost } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import { defaultActions } from './actions/defaultActions';
+import type { ProcessLauncher } from './actions/processLauncher';
+import { createProcessLauncher } from './actions/shellSpawner';
 import { ApprovalInbox, type ApprovalDecision, type Approver } from './approvalGate';
 import { systemClock, type Clock } from './clock';
 import { decisionText } from './decisionText';
@@ -252,6 +254,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
   const builder = new RunStateBuilder();
   for (const event of options.history) builder.apply(event);
   const stopWatching = new AbortController();
+  let processes: ProcessLauncher | undefined;
   const cancel = new AbortController();
   // A file of the run that cannot be written (journal, step log) stops the run like a cancel
   // does, but the run ends failed with that reason, resumable once there is space again.
@@ -335,6 +338,9 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     const inherited = stringEnv(options.env ?? process.env);
     // The workflow's env is rendered once, before any step: it reads inputs, env, event and run.
     const env = { ...inherited, ...renderEnv(workflow.env, buildExpressionContext({ state, workflow, reader: { needs: [] }, step: (id) => builder.step(id), env: inherited, event: options.trigger })) };
+    // The spawner's own environment is the run's: each step sends only what it adds, and a
+    // value one step resolved (a secret) never stays in it.
+    const launcher = (processes = createProcessLauncher(env, options.env ?? process.env));
     // What a step's `if` and matrix read: the steps it needs, transitively (its params: stepExecution.ts).
     const contextFor = (step: Step) => buildExpressionContext({ state, workflow, reader: step, step: (id) => builder.step(id), env, event: options.trigger });
     const startedMs = Date.parse(state.startedAt ?? resumedAt);
@@ -368,6 +374,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
             cwd: options.cwd,
             logPath: options.durable ? paths.stepLog(unit.id) : devNull,
             ...(options.durable ? { stepsDir: paths.stepsDir } : {}),
+            processes: launcher,
             publish,
             settle,
             getState: () => state,
@@ -436,6 +443,7 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     return { runId, status: state.status, state, ...(state.error ? { error: state.error } : {}), ...(stoppedBy ? { writeFailure: stoppedBy } : {}) };
   } finally {
     delete options.sink.live;
+    processes?.close();
     stopWatching.abort();
     await journal?.flushed().catch(() => {}); // the flush in flight still needs the descriptor
     journal?.close();

@@ -1,21 +1,57 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, unlink, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProcessLauncher } from './actions/processLauncher';
 import { privateFileMode } from './privateFiles';
 import { stepFileName } from './runStore';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. The
- * group id is kept in `steps/<step>.pgid` while the step runs, so `resume` and `cancel` can stop
+ * group id is kept in `steps/<step>.<attempt>-<n>.pgid` while the step runs, so `resume` and `cancel` can stop
  * the leftovers instead of running a second copy beside them.
  */
-export function recordProcessGroup(stepsDir: string, stepId: string, pgid: number): () => void {
-  const file = join(stepsDir, `${stepFileName(stepId)}.pgid`);
+export function processGroupFile(stepsDir: string, stepId: string, launch = ''): string {
+  return join(stepsDir, `${stepFileName(stepId)}${launch}.pgid`);
+}
+
+/** Writes `pgid` to `file` (private); a write that fails only loses the orphan check. */
+export function recordProcessGroup(file: string, pgid: number | ''): void {
   try {
     writeFileSync(file, String(pgid), { mode: privateFileMode });
   } catch {
-    return () => {};
+    // the disk refused: the step still runs
   }
-  return () => rmSync(file, { force: true });
+}
+
+/**
+ * The launcher a step's attempt gets: each process it starts has its group id kept in a file of
+ * its own (written by the launcher as soon as the group exists) until it ends.
+ */
+export function trackedLauncher(launcher: ProcessLauncher, stepsDir: string, stepId: string, attempt: number): ProcessLauncher {
+  let launches = 0;
+  return {
+    launch: (request, handlers) => {
+      const file = processGroupFile(stepsDir, stepId, `.${attempt}-${++launches}`);
+      // Off the main thread; a name per launch, so it can never remove a later launch's file. One
+      // left by a crash in between only makes a resume look for a group that is gone.
+      const forget = () => unlink(file, () => {});
+      return launcher.launch(
+        { ...request, groupFile: file },
+        {
+          started: (pid) => handlers.started(pid),
+          output: (text, stream) => handlers.output(text, stream),
+          failed(message) {
+            forget();
+            handlers.failed(message);
+          },
+          ended(code) {
+            forget();
+            handlers.ended(code);
+          },
+        },
+      );
+    },
+    close: () => {},
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
+import type { ProcessLauncher } from './actions/processLauncher';
 import { AttemptSignal } from './attemptSignal';
 import { editorOnlyActionNames } from './actions/actionRegistry';
 import { awaitApproval, type ApprovalDecision, type ApprovalInbox, type Approver } from './approvalGate';
@@ -9,7 +11,7 @@ import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { Publish, Settle } from './engine';
 import type { DecisionInfo } from './lifecycle';
-import { recordProcessGroup } from './orphanProcesses';
+import { processGroupFile, recordProcessGroup, trackedLauncher } from './orphanProcesses';
 import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
@@ -38,6 +40,8 @@ export interface StepRun {
   logPath: string;
   /** Where process group ids of running steps are kept; absent when the run is not journaled. */
   stepsDir?: string;
+  /** Starts the run's step processes (its spawner, core/actions/shellSpawner.ts). */
+  processes: ProcessLauncher;
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
   publish: Publish;
@@ -182,7 +186,13 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
-    trackProcessGroup: (pgid) => (run.stepsDir ? recordProcessGroup(run.stepsDir, step.id, pgid) : () => {}),
+    trackProcessGroup: (pgid) => {
+      if (!run.stepsDir) return () => {};
+      const file = processGroupFile(run.stepsDir, step.id);
+      recordProcessGroup(file, pgid);
+      return () => rmSync(file, { force: true });
+    },
+    processes: run.stepsDir ? trackedLauncher(run.processes, run.stepsDir, step.id, attempt) : run.processes,
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => {
       run.publish('baton.step.called', { childRunId, file }, step.id, true);
@@ -230,6 +240,7 @@ class AttemptContext implements ActionContext {
   declare logPath: string;
   declare output: ActionContext['output'];
   declare trackProcessGroup: ActionContext['trackProcessGroup'];
+  declare processes: ActionContext['processes'];
   declare clock: ActionContext['clock'];
   declare host: ActionContext['host'];
   declare noteChildRun: ActionContext['noteChildRun'];

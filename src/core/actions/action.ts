@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { ProcessLauncher } from './processLauncher';
 import type { ParentRef } from '../lifecycle';
 import type { RunState, RunStatus } from '../runState';
 import type { EventFilter, Step, Workflow } from '../workflowModel';
@@ -23,6 +24,11 @@ export interface ActionContext {
   output(text: string, stream?: 'stdout' | 'stderr'): void;
   /** Tells the engine a process group now runs for this step (so a crash leaves no orphans behind); call the result when it ends. */
   trackProcessGroup(pgid: number): () => void;
+  /**
+   * Starts processes as leaders of their own process groups, through the run's spawner
+   * (processLauncher.ts); the run keeps each group's id while it runs, so a crash leaves no orphans.
+   */
+  processes: ProcessLauncher;
   clock: Clock;
   /** Capabilities of the host (CLI, VS Code, a library user); absent ones make their actions fail clearly. */
   host: ActionHost;

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, unlink } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BatonError, CancelledError } from '../errors';
 import { createPrivateTempFile } from '../privateFiles';
@@ -41,7 +40,7 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
     }
     return outputs;
   } finally {
-    rmSync(outputFile, { force: true });
+    unlink(outputFile, () => {}); // off the main thread: its name is this step's alone
   }
 }
 
@@ -52,44 +51,52 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
 function spawnGroup(file: string, args: string[], cwd: string, env: Record<string, string>, ctx: ActionContext): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     if (ctx.signal.aborted) return reject(ctx.signal.reason ?? new CancelledError());
-    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const untrack = child.pid === undefined ? () => {} : ctx.trackProcessGroup(child.pid);
+    let pid: number | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let stopping = false;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
+        if (pid !== undefined) process.kill(-pid, signal);
       } catch {
         // the group is already gone
       }
     };
-    const onAbort = () => {
+    const terminate = () => {
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
       killTimer.unref();
     };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.setEncoding('utf8').on('data', (text: string) => ctx.output(text, 'stdout'));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => ctx.output(text, 'stderr'));
-    child.on('error', (error) => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      untrack();
-      reject(new BatonError('step_failed', `cannot start ${file}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      untrack();
-      if (ctx.signal.aborted) {
-        // Leave the SIGKILL timer armed: grandchildren that ignored SIGTERM still go.
-        return reject(ctx.signal.reason ?? new CancelledError());
-      }
-      if (killTimer) clearTimeout(killTimer);
-      resolvePromise(code ?? 128 + signalNumber(signal));
-    });
+    // A launch through the spawner reports its pid a moment later: a cancel before that waits for it.
+    const stop = () => {
+      stopping = true;
+      if (pid !== undefined) terminate();
+    };
+    const settle = () => ctx.signal.removeEventListener('abort', stop);
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    ctx.processes.launch(
+      { file, args, cwd, env },
+      {
+        started(startedPid) {
+          pid = startedPid;
+          if (stopping) terminate();
+        },
+        output: (text, stream) => ctx.output(text, stream),
+        failed(message) {
+          settle();
+          reject(new BatonError('step_failed', message));
+        },
+        ended(code) {
+          settle();
+          if (ctx.signal.aborted) {
+            // Leave the SIGKILL timer armed: grandchildren that ignored SIGTERM still go.
+            return reject(ctx.signal.reason ?? new CancelledError());
+          }
+          if (killTimer) clearTimeout(killTimer);
+          resolvePromise(code);
+        },
+      },
+    );
   });
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 1;
 }
 
 function stringValues(value: unknown): Record<string, string> {

@@ -1,0 +1,160 @@
+/**
+ * The run's shell spawner (core/actions/shellSpawner.ts) against Node's own spawn, with real
+ * processes: a command sees the same environment, arguments, directory and signal dispositions
+ * either way; output streams while it runs and includes what its background children write;
+ * values are never evaluated; the group id is kept where a resume looks for it; a missing
+ * directory, a killed spawner and what a request cannot carry are handled.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { nodeLauncher, type LaunchRequest, type ProcessLauncher } from '../../src/core/actions/processLauncher';
+import { createProcessLauncher, ShellSpawner } from '../../src/core/actions/shellSpawner';
+
+interface Outcome {
+  stdout: string;
+  stderr: string;
+  pid?: number;
+  code?: number;
+  failed?: string;
+}
+
+/** Runs one request; `onOutput` sees every chunk as it arrives, with the outcome so far. */
+function run(launcher: ProcessLauncher, request: LaunchRequest, onOutput: (text: string, sofar: Outcome) => void = () => {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const outcome: Outcome = { stdout: '', stderr: '' };
+    launcher.launch(request, {
+      started: (pid) => (outcome.pid = pid),
+      output(text, stream) {
+        outcome[stream] += text;
+        onOutput(text, outcome);
+      },
+      failed: (message) => resolve({ ...outcome, failed: message }),
+      ended: (code) => resolve({ ...outcome, code }),
+    });
+  });
+}
+
+function spawner(t: TestContext): ProcessLauncher {
+  const launcher = createProcessLauncher(process.env as Record<string, string>, {});
+  assert.ok(launcher instanceof ShellSpawner, 'this machine has Perl');
+  t.after(() => launcher.close());
+  return launcher;
+}
+
+function folder(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-spawner-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const sh = (command: string, cwd: string, env: Record<string, string> = process.env as Record<string, string>, ...args: string[]): LaunchRequest => ({ file: '/bin/sh', args: ['-c', command, 'step', ...args], cwd, env });
+
+test('a command sees the same environment, arguments, directory and exit code as with Node spawn', async (t) => {
+  const cwd = folder(t);
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), MULTI: 'one\ntwo\\n', SPACED: '  lead', EMPTY: '', PWD: '/not/here' };
+  delete env.HOME;
+  const launcher = spawner(t);
+  // Twice: the second launch gets its environment as a difference from the spawner's own.
+  for (const round of ['first', 'second']) {
+    const request = sh('env | sort; pwd; printf "[%s]" "$0" "$@"; exit 7', cwd, { ...env, ROUND: round }, 'a b', 'back\\slash\nnewline');
+    const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(launcher, request)];
+    assert.equal(viaShell.code, 7);
+    assert.match(viaShell.stdout, new RegExp(`^ROUND=${round}$`, 'm'));
+    assert.equal(viaShell.stdout, viaNode.stdout);
+  }
+});
+
+test('values reach the command as data: nothing in an environment value or argument is run', async (t) => {
+  const cwd = folder(t);
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', EVIL: `$(touch ${join(cwd, 'pwned')})\n\`touch ${join(cwd, 'pwned')}\`` };
+  const outcome = await run(spawner(t), sh('printf %s "$EVIL"', cwd, env, `'; touch ${join(cwd, 'pwned')}; '`));
+  assert.equal(outcome.code, 0);
+  assert.equal(outcome.stdout, env.EVIL);
+  assert.equal(existsSync(join(cwd, 'pwned')), false);
+});
+
+test('output streams while the command runs, and what its background children write arrives before it ends', async (t) => {
+  const cwd = folder(t);
+  const go = join(cwd, 'go');
+  // The command waits for a file this test writes only once it has seen the first line.
+  const command = `echo ready; while [ ! -f go ]; do sleep 0.01; done; (sleep 0.2; echo late from a child) & echo done`;
+  const outcome = await run(spawner(t), sh(command, cwd), (text) => {
+    if (text.includes('ready')) writeFileSync(go, '');
+  });
+  assert.equal(outcome.code, 0);
+  assert.equal(outcome.stdout, 'ready\ndone\nlate from a child\n');
+});
+
+test('the command leads its own process group, so signalling the group stops its children too', async (t) => {
+  const outcome = await run(spawner(t), sh('sleep 30 & echo up; wait', folder(t)), (text, sofar) => {
+    if (text.includes('up')) process.kill(-sofar.pid!, 'SIGTERM');
+  });
+  assert.equal(outcome.code, 128 + 15);
+  assert.ok(await groupGone(outcome.pid!), 'no process of the group is left');
+});
+
+test('signals are at their defaults in the command, as with Node spawn (a background shell job would ignore SIGINT and SIGQUIT)', async (t) => {
+  const request = sh('grep ^SigIgn /proc/self/status', folder(t));
+  const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(spawner(t), request)];
+  assert.equal(viaShell.stdout, viaNode.stdout);
+  assert.equal(viaShell.stdout, 'SigIgn:\t0000000000000000\n');
+});
+
+test('the process group id is written to the group file, private to the user', async (t) => {
+  const cwd = folder(t);
+  const groupFile = join(cwd, 'step.pgid');
+  const outcome = await run(spawner(t), { ...sh('true', cwd), groupFile });
+  assert.equal(Number(readFileSync(groupFile, 'utf8')), outcome.pid);
+  assert.equal(statSync(groupFile).mode & 0o777, 0o600);
+});
+
+test('a working directory that does not exist fails the launch with a clear reason, and the spawner goes on', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  const missing = await run(launcher, sh('echo never', join(cwd, 'gone')));
+  assert.equal(missing.failed, 'its working directory does not exist');
+  assert.equal(missing.stdout, '');
+  assert.equal((await run(launcher, sh('echo fine', cwd))).stdout, 'fine\n');
+});
+
+test('a spawner killed while its command runs: the launch fails saying Baton lost track of it, the group is stopped, and the next launch gets a new spawner', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  // $PPID is the spawner: the command is its child.
+  const outcome = await run(launcher, sh('echo $PPID; sleep 30 & wait', cwd), (text) => process.kill(Number(text.trim()), 'SIGKILL'));
+  assert.equal(outcome.failed, 'Baton lost track of the process: its spawner stopped');
+  assert.ok(await groupGone(outcome.pid!), 'no process of the group is left');
+  assert.equal((await run(launcher, sh('echo again', cwd))).stdout, 'again\n');
+});
+
+test('what a request cannot carry goes to Node spawn (a relative program); any other name arrives', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  // A shell would drop such a name itself; env(1) shows it arrived.
+  const odd = await run(launcher, { file: '/usr/bin/env', args: [], cwd, env: { 'odd-name': 'kept' } });
+  assert.equal(odd.stdout, 'odd-name=kept\n');
+  const relative = await run(launcher, { file: 'sh', args: ['-c', 'echo relative'], cwd, env: { PATH: process.env.PATH ?? '' } });
+  assert.equal(relative.stdout, 'relative\n');
+  const absent = await run(launcher, { file: '/no/such/shell', args: ['-c', 'true'], cwd, env: {} });
+  assert.match(absent.failed ?? '', /^cannot start \/no\/such\/shell: /);
+});
+
+test('BATON_SPAWNER=node chooses Node spawn', () => {
+  assert.equal(createProcessLauncher({}, { BATON_SPAWNER: 'node' }), nodeLauncher);
+});
+
+/** Whether the process group is gone (its last member may take a moment to be reaped). */
+async function groupGone(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
