@@ -222,8 +222,8 @@ type FirstRecord =
 
 /**
  * Publishes one lifecycle record: journaled, folded, then handed to subscribers. A `durable` record
- * (a step's end, a decision) is also flushed to disk, off the main thread so overlapping steps go
- * on meanwhile; what must not happen before it is on disk awaits `Settle`.
+ * (a step's end, a decision) is also flushed to disk — off the main thread while other steps run,
+ * so they go on meanwhile; what must not happen before it is on disk awaits `Settle`.
  */
 export type Publish = <T extends LifecycleType>(type: T, data: LifecyclePayloads[T], stepId?: string, durable?: boolean) => void;
 

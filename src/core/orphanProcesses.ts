@@ -6,15 +6,15 @@ import { stepFileName } from './runStore';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. The
- * group id is kept in `steps/<step>.<attempt>-<n>.pgid` while the step runs, so `resume` and `cancel` can stop
- * the leftovers instead of running a second copy beside them.
+ * group id is kept in `steps/<step>.<attempt>-<n>.pgid` while the step runs, so `resume` and
+ * `cancel` can stop the leftovers instead of running a second copy beside them.
  */
 export function processGroupFile(stepsDir: string, stepId: string, launch = ''): string {
   return join(stepsDir, `${stepFileName(stepId)}${launch}.pgid`);
 }
 
 /** Writes `pgid` to `file` (private); a write that fails only loses the orphan check. */
-export function recordProcessGroup(file: string, pgid: number | ''): void {
+export function recordProcessGroup(file: string, pgid: number): void {
   try {
     writeFileSync(file, String(pgid), { mode: privateFileMode });
   } catch {

@@ -28,7 +28,7 @@ export class SpawnerProcess {
 
   /** `perl` is the interpreter's path; `env` the spawner's own environment. */
   constructor(perl: string, env: Record<string, string>) {
-    this.#baseEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !alwaysSent.includes(name)));
+    this.#baseEnv = env;
     const spawner = spawn(perl, ['-e', spawnerScript], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
@@ -41,7 +41,7 @@ export class SpawnerProcess {
     this.#process = spawner;
   }
 
-  /** False once the process exited: launches go to a new one (what it started still reports). */
+  /** False once the process exited: the next launch starts a new one. */
   get alive(): boolean {
     return !this.#exited;
   }
@@ -51,7 +51,7 @@ export class SpawnerProcess {
     const launch = new Launch(join(this.#dir, `o${pair}`), join(this.#dir, `e${pair}`), handlers, () => this.#freePairs.push(pair));
     this.#launches.set(id, launch);
     const env = envDelta(this.#baseEnv, request.env);
-    // Made private here; the spawner writes the id into it (`>` keeps the mode).
+    // The spawner creates the group file itself (0600) and writes the id into it.
     const fields = [request.file, request.cwd, launch.stdoutPath, launch.stderrPath, request.groupFile ?? ''];
     this.#send(['r', id, ...fields, String(env.length), ...env, String(request.args.length), ...request.args]);
   }
@@ -189,15 +189,11 @@ class Launch {
   }
 }
 
-/** Names a shell (or its `cd`) sets for itself: sent with every launch, never inherited from the spawner's. */
-const alwaysSent = ['PWD', 'OLDPWD', 'IFS', 'PS1', 'PS2', 'PS4'];
-
 /** `NAME=value` for what differs from the spawner's own environment, `-NAME` for what it lacks. */
 function envDelta(base: Record<string, string>, env: Record<string, string>): string[] {
   const delta: string[] = [];
-  for (const name in env) if (base[name] !== env[name] || alwaysSent.includes(name)) delta.push(`${name}=${env[name]}`);
+  for (const name in env) if (base[name] !== env[name]) delta.push(`${name}=${env[name]}`);
   for (const name in base) if (!(name in env)) delta.push(`-${name}`);
-  for (const name of alwaysSent) if (!(name in env)) delta.push(`-${name}`);
   return delta;
 }
 
