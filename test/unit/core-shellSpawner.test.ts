@@ -111,6 +111,24 @@ test('the process group id is written to the group file, private to the user', a
   assert.equal(statSync(groupFile).mode & 0o777, 0o600);
 });
 
+test('a burst of commands that end at once, sixteen at a time: every exit is reported, none waits for a timeout', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  let started = 0;
+  const lane = async () => {
+    const codes: number[] = [];
+    while (started++ < 400) {
+      const outcome = await Promise.race([run(launcher, sh('exit 5', cwd)), new Promise<Outcome>((resolve) => setTimeout(() => resolve({ stdout: '', stderr: '', failed: 'no exit reported within 10 s' }), 10_000).unref())]);
+      codes.push(outcome.code ?? -1);
+      assert.equal(outcome.failed, undefined);
+    }
+    return codes;
+  };
+  const codes = (await Promise.all(Array.from({ length: 16 }, lane))).flat();
+  assert.equal(codes.length, 400);
+  assert.ok(codes.every((code) => code === 5));
+});
+
 test('a working directory that does not exist fails the launch with a clear reason, and the spawner goes on', async (t) => {
   const cwd = folder(t);
   const launcher = spawner(t);
@@ -120,14 +138,27 @@ test('a working directory that does not exist fails the launch with a clear reas
   assert.equal((await run(launcher, sh('echo fine', cwd))).stdout, 'fine\n');
 });
 
-test('a spawner killed while its command runs: the launch fails saying Baton lost track of it, the group is stopped, and the next launch gets a new spawner', async (t) => {
+test('a spawner killed mid-launch: what it started still ends and reports, and the next launch gets a new spawner', async (t) => {
   const cwd = folder(t);
   const launcher = spawner(t);
-  // $PPID is the spawner: the command is its child.
-  const outcome = await run(launcher, sh('echo $PPID; sleep 30 & wait', cwd), (text) => process.kill(Number(text.trim()), 'SIGKILL'));
+  // $PPID is the waiter of the command; its parent is the spawner.
+  const outcome = await run(launcher, sh('echo $PPID; sleep 0.3; echo still here', cwd), (text) => {
+    if (!text.includes('still')) process.kill(parentOf(Number(text.trim())), 'SIGKILL');
+  });
+  assert.equal(outcome.code, 0);
+  assert.match(outcome.stdout, /still here\n$/);
+  assert.equal((await run(launcher, sh('echo again', cwd))).stdout, 'again\n');
+});
+
+test('a spawner killed with the waiter: the launch fails saying Baton lost track of it, and the group is stopped', async (t) => {
+  const cwd = folder(t);
+  const outcome = await run(spawner(t), sh('echo $PPID; sleep 30 & wait', cwd), (text) => {
+    const waiter = Number(text.trim());
+    process.kill(parentOf(waiter), 'SIGKILL');
+    process.kill(waiter, 'SIGKILL');
+  });
   assert.equal(outcome.failed, 'Baton lost track of the process: its spawner stopped');
   assert.ok(await groupGone(outcome.pid!), 'no process of the group is left');
-  assert.equal((await run(launcher, sh('echo again', cwd))).stdout, 'again\n');
 });
 
 test('what a request cannot carry goes to Node spawn (a relative program); any other name arrives', async (t) => {
@@ -157,4 +188,8 @@ async function groupGone(pgid: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return false;
+}
+
+function parentOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 }

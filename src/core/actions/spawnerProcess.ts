@@ -36,12 +36,12 @@ export class SpawnerProcess {
     createInterface({ input: spawner.stdout }).on('line', (line) => this.#reply(line));
     spawner.on('exit', () => this.#exit());
     spawner.on('error', () => this.#exit());
-    // Its output closed: the spawner is gone, and with it whatever would report an exit.
+    // Its output closed: the spawner and every waiter are gone, and with them whatever would report an exit.
     spawner.on('close', () => this.#lost());
     this.#process = spawner;
   }
 
-  /** False once the process exited: the next launch starts a new one. */
+  /** False once the process exited: the next launch starts a new one (what it started still reports). */
   get alive(): boolean {
     return !this.#exited;
   }
@@ -82,8 +82,8 @@ export class SpawnerProcess {
   }
 
   /**
-   * Killed (out of memory, say): nothing can report how its commands end, so each fails, and its
-   * process group is stopped rather than left running unseen.
+   * Killed with its waiters (out of memory, say): nothing can report how its commands end, so each
+   * fails, and its process group is stopped rather than left running unseen.
    */
   #lost(): void {
     this.#exit();
