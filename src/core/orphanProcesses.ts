@@ -6,7 +6,7 @@ import { stepFileName } from './runStore';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. The
- * group id is kept in `steps/<step>.<attempt>-<n>.pgid` while the step runs, so `resume` and
+ * group id is kept in `steps/<step>.<attempt>-….pgid` (one file per process) while it runs, so `resume` and
  * `cancel` can stop the leftovers instead of running a second copy beside them.
  */
 export function processGroupFile(stepsDir: string, stepId: string, launch = ''): string {
@@ -22,6 +22,18 @@ export function recordProcessGroup(file: string, pgid: number): void {
   }
 }
 
+/** Keeps `pgid`, a group an action started itself, for the orphan check until the returned function is called. */
+export function trackProcessGroup(stepsDir: string, stepId: string, attempt: number, pgid: number): () => void {
+  const file = processGroupFile(stepsDir, stepId, `.${attempt}-own-${pgid}`);
+  recordProcessGroup(file, pgid);
+  return () => forget(file);
+}
+
+/** Off the main thread: each file has a name of its own, so a late removal never takes another's. */
+function forget(file: string): void {
+  unlink(file, () => {});
+}
+
 /**
  * The launcher a step's attempt gets: each process it starts has its group id kept in a file of
  * its own (written by the launcher as soon as the group exists) until it ends.
@@ -30,21 +42,19 @@ export function trackedLauncher(launcher: ProcessLauncher, stepsDir: string, ste
   let launches = 0;
   return {
     launch: (request, handlers) => {
+      // A name per launch; one left by a crash only makes a resume look for a group that is gone.
       const file = processGroupFile(stepsDir, stepId, `.${attempt}-${++launches}`);
-      // Off the main thread; a name per launch, so it can never remove a later launch's file. One
-      // left by a crash in between only makes a resume look for a group that is gone.
-      const forget = () => unlink(file, () => {});
       return launcher.launch(
         { ...request, groupFile: file },
         {
           started: (pid) => handlers.started(pid),
           output: (text, stream) => handlers.output(text, stream),
           failed(message) {
-            forget();
+            forget(file);
             handlers.failed(message);
           },
           ended(code) {
-            forget();
+            forget(file);
             handlers.ended(code);
           },
         },

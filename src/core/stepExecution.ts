@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import type { ActionContext, ActionHost, ActionOutputs } from './actions/action';
 import type { ActionRegistry } from './actions/actionRegistry';
 import type { ProcessLauncher } from './actions/processLauncher';
@@ -11,7 +10,7 @@ import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { Publish, Settle } from './engine';
 import type { DecisionInfo } from './lifecycle';
-import { processGroupFile, recordProcessGroup, trackedLauncher } from './orphanProcesses';
+import { trackedLauncher, trackProcessGroup } from './orphanProcesses';
 import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
@@ -186,12 +185,7 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
-    trackProcessGroup: (pgid) => {
-      if (!run.stepsDir) return () => {};
-      const file = processGroupFile(run.stepsDir, step.id);
-      recordProcessGroup(file, pgid);
-      return () => rmSync(file, { force: true });
-    },
+    trackProcessGroup: (pgid) => (run.stepsDir ? trackProcessGroup(run.stepsDir, step.id, attempt, pgid) : () => {}),
     processes: run.stepsDir ? trackedLauncher(run.processes, run.stepsDir, step.id, attempt) : run.processes,
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => {

@@ -22,7 +22,10 @@ export interface ActionContext {
   /** Path of the step's log file; output written through `output` also lands there. */
   logPath: string;
   output(text: string, stream?: 'stdout' | 'stderr'): void;
-  /** Tells the engine a process group now runs for this step (so a crash leaves no orphans behind); call the result when it ends. */
+  /**
+   * Tells the engine a process group this action started itself now runs (so a crash leaves no
+   * orphans behind); call the result when it ends. `processes` does this for what it starts.
+   */
   trackProcessGroup(pgid: number): () => void;
   /**
    * Starts processes as leaders of their own process groups, through the run's spawner
