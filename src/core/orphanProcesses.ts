@@ -6,8 +6,8 @@ import { stepFileName } from './runStore';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. The
- * group id is kept in `steps/<step>.<attempt>-….pgid` (one file per process) while it runs, so `resume` and
- * `cancel` can stop the leftovers instead of running a second copy beside them.
+ * group id is kept in `steps/<step>.<attempt>-….pgid` (one file per process) while it runs, so
+ * `resume` and `cancel` can stop the leftovers instead of running a second copy beside them.
  */
 export function processGroupFile(stepsDir: string, stepId: string, launch = ''): string {
   return join(stepsDir, `${stepFileName(stepId)}${launch}.pgid`);
