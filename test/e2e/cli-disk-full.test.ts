@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { cliEnv, describeResult, journalTypes, linesOf, onlyRunId, readJournal, runCli, runDir, statusJson, tempDir, writeFile, type CliResult } from '../support/cli';
+import { onCleanup } from '../support/cleanup';
 
 /** A fresh 2 MiB tmpfs, unmounted when the test ends; undefined (with the reason) when mounting is not permitted. */
 function smallDisk(t: TestContext): { dir?: string; reason?: string } {
@@ -24,7 +25,7 @@ function smallDisk(t: TestContext): { dir?: string; reason?: string } {
     rmSync(dir, { recursive: true, force: true });
     return { reason: `cannot mount a tmpfs here (${(mounted.stderr || mounted.error?.message || `exit ${mounted.status}`).trim()}); this test needs root` };
   }
-  t.after(() => {
+  onCleanup(t, () => {
     spawnSync('umount', ['-l', dir]);
     rmSync(dir, { recursive: true, force: true });
   });

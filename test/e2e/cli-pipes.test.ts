@@ -12,6 +12,7 @@ import { appendEvent } from '../../src/events/eventLog';
 import { createEvent } from '../../src/events/event';
 import { cliEnv, cliPath, describeResult, exitBoundMs, journalTypes, onlyRunId, runCli, stateDirOf, tempDir, writeFile, type CliResult } from '../support/cli';
 import { logPathOf } from '../support/eventLogCli';
+import { onCleanup } from '../support/cleanup';
 
 const stackTrace = /\n\s+at .+:\d+:\d+|EPIPE|Unhandled 'error'/;
 
@@ -22,7 +23,7 @@ const stackTrace = /\n\s+at .+:\d+:\d+|EPIPE|Unhandled 'error'/;
 async function pipeToHead(t: TestContext, cwd: string, args: readonly string[], lines: number, during?: () => Promise<void>): Promise<CliResult> {
   const script = `"$0" "$@" | head -n ${lines}; exit "\${PIPESTATUS[0]}"`;
   const child = spawn('bash', ['-c', script, process.execPath, cliPath, ...args], { cwd, env: cliEnv(cwd), stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
+  onCleanup(t, () => child.kill('SIGKILL'));
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { cliEnv, describeResult, runCli, tempDir, waitFor, writeFile } from '../support/cli';
 import { interrupt, logLines, logPathOf, readLog, startWatch, type LoggedEvent } from '../support/eventLogCli';
+import { onCleanup } from '../support/cleanup';
 
 const token = 'e2e-ingress-token-7f3a';
 
@@ -140,7 +141,7 @@ test('--listen on a port that is taken exits with the error instead of watching 
   const cwd = tempDir(t);
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-  t.after(() => taken.close());
+  onCleanup(t, () => taken.close());
   const port = (taken.address() as AddressInfo).port;
   const result = await runCli(t, ['watch', '--listen', `127.0.0.1:${port}`], { cwd, env: cliEnv(cwd, { BATON_INGRESS_TOKEN: token }) });
   assert.equal(result.code, 1, describeResult(result));

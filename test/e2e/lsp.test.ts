@@ -23,6 +23,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { cliEnv, describeResult, runCli, tempDir, writeFile } from '../support/cli';
 import { startLsp, uriOf, type LspSession } from '../support/lspClient';
+import { onCleanup } from '../support/cleanup';
 
 const release = `name: Release
 id: release
@@ -63,7 +64,7 @@ function labels(result: CompletionItem[] | CompletionList | null): string[] {
 
 async function session(t: TestContext, root: string, env: NodeJS.ProcessEnv = cliEnv(root)): Promise<LspSession> {
   const lsp = await startLsp(root, { debounceMs: 0 }, env);
-  t.after(() => void lsp.stop());
+  onCleanup(t, () => void lsp.stop());
   return lsp;
 }
 

@@ -9,6 +9,7 @@ import { symlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { cliEnv, cliPath, runCli, stateDirOf, tempDir, writeFile, describeResult } from '../support/cli';
 import { connectMcp, type RunView } from '../support/mcp';
+import { onCleanup } from '../support/cleanup';
 
 const hello = `name: Hello
 description: Greets someone
@@ -167,7 +168,7 @@ test('stdout carries nothing but JSON-RPC, also while a chatty workflow runs and
   const cwd = tempDir(t);
   writeFile(cwd, 'workflows/chatty.yaml', chatty);
   const child = spawn(process.execPath, [cliPath, 'mcp'], { cwd, env: cliEnv(cwd), stdio: ['pipe', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
+  onCleanup(t, () => child.kill('SIGKILL'));
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);

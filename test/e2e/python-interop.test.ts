@@ -13,6 +13,7 @@ import { createEvent } from '../../src/events/event';
 import { cliEnv, cliPath, describeResult, readJournal, runCli, runIds, startCli, stateDirOf, tempDir, waitFor, waitForRecord, writeFile } from '../support/cli';
 import { logPathOf, pythonClient, readLog, runPython, type LoggedEvent } from '../support/eventLogCli';
 import { gatedDeploy } from '../support/workflows';
+import { onCleanup } from '../support/cleanup';
 
 const samples: Array<{ type: string; data?: unknown; source?: string; subject?: string }> = [
   { type: 'test.completed', data: { passed: 71, failed: 0, suite: 'unit' }, source: 'pycharm' },
@@ -86,7 +87,7 @@ test('a following Python tail sees the process.* events of a later `baton exec`'
   const env = cliEnv(cwd);
   const first = await runCli(t, ['emit', 'session.started'], { cwd });
   const child = spawn('python3', [pythonClient, 'tail', '--follow', '--json', '--limit', '1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
+  onCleanup(t, () => child.kill('SIGKILL'));
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   // Once the first event is printed the follower has the file open and is past it.
@@ -156,7 +157,7 @@ test('`tail --follow --limit N` on both sides: the newest N, then each new event
     spawn('python3', [pythonClient, 'tail', '--follow', '--json', '--limit', '2', '--source', '*pycharm*'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }),
   ];
   const outputs = followers.map((child) => {
-    t.after(() => child.kill('SIGKILL'));
+    onCleanup(t, () => child.kill('SIGKILL'));
     const out = { text: '' };
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out.text += s));
     return out;

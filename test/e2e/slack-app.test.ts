@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { cliEnv, cliPath, describeResult, onlyRunId, readJournal, runCli, startCli, stateDirOf, tempDir, waitFor, writeFile } from '../support/cli';
 import { appToken, botToken, channelId, startFakeSlack, type ApiCall, type FakeSlack } from '../support/fakeSlack';
+import { onCleanup } from '../support/cleanup';
 
 async function fakeSlack(t: TestContext): Promise<FakeSlack> {
   const fake = await startFakeSlack();
-  t.after(() => fake.close());
+  onCleanup(t, () => fake.close());
   return fake;
 }
 

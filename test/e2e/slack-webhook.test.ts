@@ -32,6 +32,7 @@ import {
   writeFile,
   type CliResult,
 } from '../support/cli';
+import { onCleanup } from '../support/cleanup';
 
 // ---- a stand-in for Slack -----------------------------------------------------------------
 
@@ -78,7 +79,7 @@ async function startSlack(t: TestContext, answer: (index: number) => Answer = ()
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
+  onCleanup(t, async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { onCleanup } from './cleanup';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -27,10 +28,14 @@ export const exitBoundMs = 30_000;
 /** Upper bound for a poll on the journal or the file system. */
 export const pollBoundMs = 15_000;
 
-/** A fresh folder under the OS temp dir, removed when the test ends. */
+/**
+ * A fresh folder under the OS temp dir, removed when the test ends — after the processes the test
+ * started later are gone (cleanup runs last first). The retries cover a step of a killed
+ * process that writes for a moment longer.
+ */
 export function tempDir(t: TestContext, prefix = 'baton-e2e-'): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return dir;
 }
 
@@ -98,8 +103,12 @@ export function startCli(t: TestContext, args: readonly string[], options: CliOp
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
     child.on('error', (error) => resolvePromise({ code: null, signal: null, stdout, stderr: `${stderr}\nspawn error: ${error.message}` }));
   });
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  onCleanup(t, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // 'exit', not 'close': a grandchild may hold the pipes open longer.
+    const gone = new Promise((resolveGone) => child.once('exit', resolveGone));
+    child.kill('SIGKILL');
+    await gone;
   });
   const label = `baton ${args.join(' ')}`;
   return {
@@ -269,7 +278,7 @@ export async function waitForGone(pid: number, what: string): Promise<void> {
 
 /** Cleanup for steps orphaned on purpose (the owner was kill -9'd): kills their process group. */
 export function killGroupLater(t: TestContext, pid: number): void {
-  t.after(() => {
+  onCleanup(t, () => {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {

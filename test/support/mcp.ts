@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { cliEnv, cliPath } from './cli';
+import { onCleanup } from './cleanup';
 
 export interface McpSessionOptions {
   /** The client's name, journaled as `mcp:<name>` for its approvals. @default 'e2e-client' */
@@ -46,7 +47,7 @@ export async function connectMcp(t: TestContext, cwd: string, options: McpSessio
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   await client.connect(transport);
-  t.after(() => client.close());
+  onCleanup(t, () => client.close());
   const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
   return {
     client,

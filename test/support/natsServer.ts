@@ -9,6 +9,7 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { tempDir } from './cli';
+import { onCleanup } from './cleanup';
 
 export const natsServerPath = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 
@@ -72,6 +73,6 @@ export async function startNatsServer(t: TestContext): Promise<NatsServer> {
     await gone;
   };
   await start();
-  t.after(() => stop());
+  onCleanup(t, () => stop());
   return { url: `nats://127.0.0.1:${port}`, port, stop, start };
 }
