@@ -26,17 +26,17 @@ export function recordProcessGroup(file: string, pgid: number): void {
 export function trackProcessGroup(stepsDir: string, stepId: string, attempt: number, pgid: number): () => void {
   const file = processGroupFile(stepsDir, stepId, `.${attempt}-own-${pgid}`);
   recordProcessGroup(file, pgid);
-  return () => forget(file);
+  return () => forgetProcessGroup(file);
 }
 
 /** Off the main thread: each file has a name of its own, so a late removal never takes another's. */
-function forget(file: string): void {
+export function forgetProcessGroup(file: string): void {
   unlink(file, () => {});
 }
 
 /**
  * The launcher a step's attempt gets: each process it starts has its group id kept in a file of
- * its own (written by the launcher as soon as the group exists) until it ends.
+ * its own, which the launcher writes as soon as the group exists and removes once it has ended.
  */
 export function trackedLauncher(launcher: ProcessLauncher, stepsDir: string, stepId: string, attempt: number): ProcessLauncher {
   let launches = 0;
@@ -44,21 +44,7 @@ export function trackedLauncher(launcher: ProcessLauncher, stepsDir: string, ste
     launch: (request, handlers) => {
       // A name per launch; one left by a crash only makes a resume look for a group that is gone.
       const file = processGroupFile(stepsDir, stepId, `.${attempt}-${++launches}`);
-      return launcher.launch(
-        { ...request, groupFile: file },
-        {
-          started: (pid) => handlers.started(pid),
-          output: (text, stream) => handlers.output(text, stream),
-          failed(message) {
-            forget(file);
-            handlers.failed(message);
-          },
-          ended(code) {
-            forget(file);
-            handlers.ended(code);
-          },
-        },
-      );
+      launcher.launch({ ...request, groupFile: file }, handlers);
     },
     close: () => {},
   };

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,14 +26,19 @@ export function ensureStateDir(stateDir: string): void {
 export const privateFileMode = 0o600;
 
 /**
- * An empty file only the user can read, under an unguessable name in the system's temporary
- * folder, created exclusively (mkstemp's guarantees: nobody can have put a file or a link there
- * first). A file rather than a `mkdtemp` folder: removing a folder frees a disk block, which on a
- * disk mounted with `discard` costs milliseconds (~2.7 ms here, per shell step); an empty file
- * frees none.
+ * A new path in this process's private temporary folder, for a file something else creates: the
+ * folder is 0700 (`mkdtemp`), made on first use and removed when the process exits, so whatever
+ * lands there is the user's alone whatever its mode, and nothing is created for a step that
+ * writes no file. One folder per process rather than per step: removing a folder frees a disk
+ * block, which on a disk mounted with `discard` costs milliseconds (~2.7 ms here).
  */
-export function createPrivateTempFile(prefix: string): string {
-  const path = join(tmpdir(), `${prefix}${randomUUID()}`);
-  closeSync(openSync(path, 'wx', privateFileMode));
-  return path;
+export function privateTempPath(): string {
+  if (privateTemp === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    privateTemp = { dir, next: 0 };
+  }
+  return join(privateTemp.dir, String(++privateTemp.next));
 }
+
+let privateTemp: { dir: string; next: number } | undefined;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { nodeLauncher, type LaunchRequest, type ProcessLauncher } from '../../src/core/actions/processLauncher';
 import { createProcessLauncher, ShellSpawner } from '../../src/core/actions/shellSpawner';
+import { launchesPerSpawner } from '../../src/core/actions/spawnerProcess';
 
 interface Outcome {
   stdout: string;
@@ -103,12 +104,17 @@ test('signals are at their defaults in the command, as with Node spawn (a backgr
   assert.equal(viaShell.stdout, 'SigIgn:\t0000000000000000\n');
 });
 
-test('the process group id is written to the group file, private to the user', async (t) => {
+test('the process group id is in the group file, private to the user, while the command runs; the file goes when it ends', async (t) => {
   const cwd = folder(t);
   const groupFile = join(cwd, 'step.pgid');
-  const outcome = await run(spawner(t), { ...sh('true', cwd), groupFile });
-  assert.equal(Number(readFileSync(groupFile, 'utf8')), outcome.pid);
-  assert.equal(statSync(groupFile).mode & 0o777, 0o600);
+  let seen: { id: number; mode: number } | undefined;
+  // The command waits until the test has looked.
+  const outcome = await run(spawner(t), { ...sh('echo running; while [ ! -f go ]; do sleep 0.01; done', cwd), groupFile }, () => {
+    seen = { id: Number(readFileSync(groupFile, 'utf8')), mode: statSync(groupFile).mode & 0o777 };
+    writeFileSync(join(cwd, 'go'), '');
+  });
+  assert.deepEqual(seen, { id: outcome.pid, mode: 0o600 });
+  assert.equal(existsSync(groupFile), false);
 });
 
 test('a burst of commands that end at once, sixteen at a time: every exit is reported, none waits for a timeout', async (t) => {
@@ -138,27 +144,75 @@ test('a working directory that does not exist fails the launch with a clear reas
   assert.equal((await run(launcher, sh('echo fine', cwd))).stdout, 'fine\n');
 });
 
-test('a spawner killed mid-launch: what it started still ends and reports, and the next launch gets a new spawner', async (t) => {
+test('a command that closes its output and runs on still reports its exit, and the spawner serves others meanwhile', async (t) => {
   const cwd = folder(t);
   const launcher = spawner(t);
-  // $PPID is the waiter of the command; its parent is the spawner.
-  const outcome = await run(launcher, sh('echo $PPID; sleep 0.3; echo still here', cwd), (text) => {
-    if (!text.includes('still')) process.kill(parentOf(Number(text.trim())), 'SIGKILL');
-  });
-  assert.equal(outcome.code, 0);
-  assert.match(outcome.stdout, /still here\n$/);
-  assert.equal((await run(launcher, sh('echo again', cwd))).stdout, 'again\n');
+  const quiet = run(launcher, sh('echo before; exec >/dev/null 2>&1; sleep 0.3; exit 3', cwd));
+  const meanwhile = await run(launcher, sh('echo meanwhile', cwd));
+  assert.equal(meanwhile.stdout, 'meanwhile\n');
+  const outcome = await quiet;
+  assert.equal(outcome.code, 3);
+  assert.equal(outcome.stdout, 'before\n');
 });
 
-test('a spawner killed with the waiter: the launch fails saying Baton lost track of it, and the group is stopped', async (t) => {
+test('output arrives whole and in order per stream, a character split between two pieces intact', async (t) => {
   const cwd = folder(t);
-  const outcome = await run(spawner(t), sh('echo $PPID; sleep 30 & wait', cwd), (text) => {
-    const waiter = Number(text.trim());
-    process.kill(parentOf(waiter), 'SIGKILL');
-    process.kill(waiter, 'SIGKILL');
+  // One byte, then two-byte characters: the spawner's 4,000-byte pieces end inside one of them.
+  const text = `x${'\u00e9'.repeat(100_000)}\n`;
+  writeFileSync(join(cwd, 'big.txt'), text);
+  const outcome = await run(spawner(t), sh('cat big.txt; i=0; while [ $i -lt 500 ]; do echo "err $i" >&2; i=$((i+1)); done', cwd));
+  assert.equal(outcome.code, 0);
+  assert.ok(outcome.stdout === text, `stdout arrived whole (${outcome.stdout.length} of ${text.length} characters)`);
+  assert.equal(outcome.stderr, Array.from({ length: 500 }, (_, i) => `err ${i}\n`).join(''));
+});
+
+test('stdout and stderr both waiting when the spawner looks: the output comes first, as a failure\'s last lines need', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  const command = 'echo $PPID > spawner; while [ ! -f go ]; do sleep 0.01; done; echo out; echo err >&2';
+  const order: string[] = [];
+  const ended = new Promise<number | undefined>((resolve) => {
+    launcher.launch(sh(command, cwd), {
+      started() {},
+      output: (text, stream) => order.push(`${stream}:${text}`),
+      failed: () => resolve(undefined),
+      ended: resolve,
+    });
   });
+  let spawnerPid = 0;
+  for (let i = 0; i < 500 && !(spawnerPid = Number(readFileSyncOr(join(cwd, 'spawner')))); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Stopped, the spawner reads nothing until the command has written both and exited.
+  process.kill(spawnerPid, 'SIGSTOP');
+  try {
+    const before = childrenOf(spawnerPid);
+    writeFileSync(join(cwd, 'go'), '');
+    for (let i = 0; i < 500 && before.some((pid) => !isZombie(pid)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  } finally {
+    process.kill(spawnerPid, 'SIGCONT');
+  }
+  assert.equal(await ended, 0);
+  assert.deepEqual(order, ['stdout:out\n', 'stderr:err\n']);
+});
+
+test('more commands at once than one spawner runs: another spawner runs the rest', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  // All are asked for in one turn, before any has ended: the first spawner is full after its share.
+  const outcomes = await Promise.all(Array.from({ length: launchesPerSpawner + 20 }, () => run(launcher, sh('echo $PPID', cwd))));
+  assert.ok(outcomes.every((outcome) => outcome.code === 0));
+  const perSpawner = new Map<string, number>();
+  for (const { stdout } of outcomes) perSpawner.set(stdout, (perSpawner.get(stdout) ?? 0) + 1);
+  assert.deepEqual([...perSpawner.values()], [launchesPerSpawner, 20]);
+});
+
+test('a spawner killed mid-launch: the launch fails saying Baton lost track of it, its group is stopped, and the next launch gets a new spawner', async (t) => {
+  const cwd = folder(t);
+  const launcher = spawner(t);
+  // $PPID is the spawner: the command's parent.
+  const outcome = await run(launcher, sh('echo $PPID; sleep 30 & wait', cwd), (text) => process.kill(Number(text.trim()), 'SIGKILL'));
   assert.equal(outcome.failed, 'Baton lost track of the process: its spawner stopped');
   assert.ok(await groupGone(outcome.pid!), 'no process of the group is left');
+  assert.equal((await run(launcher, sh('echo again', cwd))).stdout, 'again\n');
 });
 
 test('what a request cannot carry goes to Node spawn (a relative program); any other name arrives', async (t) => {
@@ -190,6 +244,23 @@ async function groupGone(pgid: number): Promise<boolean> {
   return false;
 }
 
-function parentOf(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+function readFileSyncOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The children of `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return true;
+  }
 }

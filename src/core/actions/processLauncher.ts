@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { recordProcessGroup } from '../orphanProcesses';
+import { forgetProcessGroup, recordProcessGroup } from '../orphanProcesses';
 
 /** A command to start as the leader of its own process group, stdin from /dev/null. */
 export interface LaunchRequest {
@@ -11,7 +11,8 @@ export interface LaunchRequest {
   env: Record<string, string>;
   /**
    * A file to hold the process group id while it runs, written as soon as the group exists, so
-   * a resume finds it even if Baton is killed the moment after (see orphanProcesses.ts).
+   * a resume finds it even if Baton is killed the moment after (see orphanProcesses.ts), and
+   * removed by the launcher once the process has ended.
    */
   groupFile?: string;
 }
@@ -43,9 +44,17 @@ export const nodeLauncher: ProcessLauncher = {
     }
     child.stdout.setEncoding('utf8').on('data', (text: string) => handlers.output(text, 'stdout'));
     child.stderr.setEncoding('utf8').on('data', (text: string) => handlers.output(text, 'stderr'));
-    child.on('error', (error) => handlers.failed(`cannot start ${request.file}: ${error.message}`));
+    const forget = () => {
+      if (request.groupFile && child.pid !== undefined) forgetProcessGroup(request.groupFile);
+    };
+    child.on('error', (error) => {
+      forget();
+      handlers.failed(`cannot start ${request.file}: ${error.message}`);
+    });
     child.on('close', (code, signal) => {
-      if (child.pid !== undefined) handlers.ended(code ?? 128 + (signal ? constants.signals[signal] : 0));
+      if (child.pid === undefined) return;
+      forget();
+      handlers.ended(code ?? 128 + (signal ? constants.signals[signal] : 0));
     });
   },
   close() {},

@@ -1,7 +1,7 @@
-import { readFileSync, unlink } from 'node:fs';
+import { existsSync, readFileSync, unlink } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BatonError, CancelledError } from '../errors';
-import { createPrivateTempFile } from '../privateFiles';
+import { privateTempPath } from '../privateFiles';
 import type { ActionContext, ActionDefinition, ActionOutputs } from './action';
 
 /** How long a step's process group gets between SIGTERM and SIGKILL. @default 5000 */
@@ -30,7 +30,8 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
   const command = String(params.command);
   const cwd = typeof params.cwd === 'string' ? (isAbsolute(params.cwd) ? params.cwd : resolve(ctx.cwd, params.cwd)) : ctx.cwd;
   const shell = typeof params.shell === 'string' ? params.shell : '/bin/sh';
-  const outputFile = createPrivateTempFile('baton-output-');
+  // Created by the command if it writes outputs; private because its folder is.
+  const outputFile = privateTempPath();
   const env = { ...ctx.env, ...stringValues(params.env), BATON_OUTPUT: outputFile, BATON_RUN_ID: ctx.runId, BATON_STEP_ID: ctx.step.id };
   try {
     const exitCode = await spawnGroup(shell, ['-c', command], cwd, env, ctx);
@@ -40,7 +41,8 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
     }
     return outputs;
   } finally {
-    unlink(outputFile, () => {}); // off the main thread: its name is this step's alone
+    // Off the main thread: a file with data frees disk blocks. Most steps write none.
+    if (existsSync(outputFile)) unlink(outputFile, () => {});
   }
 }
 
@@ -106,6 +108,7 @@ function stringValues(value: unknown): Record<string, string> {
 
 /** `key=value` lines, and GitHub-style `key<<DELIM` ... `DELIM` blocks for multi-line values. */
 export function parseOutputFile(path: string): ActionOutputs {
+  if (!existsSync(path)) return {};
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

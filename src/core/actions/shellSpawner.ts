@@ -4,17 +4,17 @@ import { type LaunchHandlers, type LaunchRequest, nodeLauncher, type ProcessLaun
 import { SpawnerProcess } from './spawnerProcess';
 
 /**
- * Launches a run's processes through one long-lived Perl (spawnerProcess.ts). Node's `spawn`
- * forks the whole Node process on its main thread — on a virtual machine, milliseconds a step, one
- * step at a time however wide the fan-out — where a small process forks in a fraction of that, off
- * Node's thread. Output still streams live and is masked as a pipe's would be. What a request line
- * cannot carry as plainly as `spawn` (a relative program, a name with `=`, a NUL) goes to Node's
- * `spawn` instead.
+ * Launches a run's processes through a long-lived Perl (spawnerProcess.ts; one more for each
+ * `launchesPerSpawner` running at once). Node's `spawn` forks the whole Node process on its main
+ * thread — on a virtual machine, milliseconds a step, one step at a time however wide the fan-out
+ * — where a small process forks in a fraction of that, off Node's thread. Output still streams
+ * live and is masked as a pipe's would be. What a request line cannot carry as plainly as `spawn`
+ * (a relative program, a name with `=`, a NUL) goes to Node's `spawn` instead.
  */
 export class ShellSpawner implements ProcessLauncher {
   readonly #perl: string;
   readonly #baseEnv: Record<string, string>;
-  #spawner: SpawnerProcess | undefined;
+  #spawners: SpawnerProcess[] = [];
   #nextId = 0;
   readonly #executable = new Set<string>();
 
@@ -26,13 +26,15 @@ export class ShellSpawner implements ProcessLauncher {
 
   launch(request: LaunchRequest, handlers: LaunchHandlers): void {
     if (!this.#canCarry(request)) return nodeLauncher.launch(request, handlers);
-    if (!this.#spawner?.alive) this.#spawner = new SpawnerProcess(this.#perl, this.#baseEnv);
-    this.#spawner.launch(String(this.#nextId++), request, handlers).catch((error: unknown) => handlers.failed(`cannot start ${request.file}: ${error instanceof Error ? error.message : String(error)}`));
+    this.#spawners = this.#spawners.filter((spawner) => spawner.alive);
+    let spawner = this.#spawners.find((each) => !each.full);
+    if (!spawner) this.#spawners.push((spawner = new SpawnerProcess(this.#perl, this.#baseEnv)));
+    spawner.launch(String(this.#nextId++), request, handlers);
   }
 
   close(): void {
-    this.#spawner?.close();
-    this.#spawner = undefined;
+    for (const spawner of this.#spawners) spawner.close();
+    this.#spawners = [];
   }
 
   #canCarry(request: LaunchRequest): boolean {

@@ -1,29 +1,30 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { forgetProcessGroup } from '../orphanProcesses';
 import type { LaunchHandlers, LaunchRequest } from './processLauncher';
 import { spawnerScript } from './spawnerScript';
 
 type PipedProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /**
- * One spawner process (spawnerScript.ts) and what it runs: the launches it was asked for and its
- * pool of FIFO pairs, through which each launched process's stdout and stderr reach Node. Each
- * launch sends only how its environment differs from the spawner's own.
+ * Launches a spawner runs at once, at most: each holds two pipes in the spawner, whose `select`
+ * is not meant for descriptors past 1024. A wider fan-out gets a second spawner.
+ */
+export const launchesPerSpawner = 400;
+
+/**
+ * One spawner process (spawnerScript.ts) and the launches it runs. Everything comes back on its
+ * stdout — starts, output, exits — so a launch costs Node one write and a share of a read, and
+ * no descriptor of its own. Each launch sends only how its environment differs from the
+ * spawner's own.
  */
 export class SpawnerProcess {
   readonly #process: PipedProcess;
-  readonly #dir = mkdtempSync(join(tmpdir(), 'baton-spawner-'));
   readonly #baseEnv: Record<string, string>;
   readonly #launches = new Map<string, Launch>();
-  readonly #freePairs: number[] = [];
-  #pairsMade = 0;
-  #makingPairs: Promise<void> | undefined;
-  #pairsReply: ((status: string) => void) | undefined;
+  #pending: Buffer | undefined;
   #exited = false;
 
   /** `perl` is the interpreter's path; `env` the spawner's own environment. */
@@ -33,116 +34,108 @@ export class SpawnerProcess {
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
     spawner.stderr.resume();
-    createInterface({ input: spawner.stdout }).on('line', (line) => this.#reply(line));
-    spawner.on('exit', () => this.#exit());
-    spawner.on('error', () => this.#exit());
-    // Its output closed: the spawner and every waiter are gone, and with them whatever would report an exit.
-    spawner.on('close', () => this.#lost());
+    spawner.stdout.on('data', (chunk: Buffer) => this.#read(chunk));
+    spawner.on('exit', () => (this.#exited = true));
+    spawner.on('error', () => (this.#exited = true));
+    // Its output closed (its only writer; no command inherits it): nothing is left to report how
+    // its commands end. Not the process's 'close': that waits for 'exit', and an unref'd process
+    // need not keep Node running until then.
+    spawner.stdout.on('close', () => this.#lost());
     this.#process = spawner;
   }
 
-  /** False once the process exited: the next launch starts a new one (what it started still reports). */
+  /** False once the process exited: the next launch starts a new one. */
   get alive(): boolean {
     return !this.#exited;
   }
 
-  async launch(id: string, request: LaunchRequest, handlers: LaunchHandlers): Promise<void> {
-    const pair = await this.#takePair();
-    const launch = new Launch(join(this.#dir, `o${pair}`), join(this.#dir, `e${pair}`), handlers, () => this.#freePairs.push(pair));
-    this.#launches.set(id, launch);
+  /** Whether it runs as many launches as it should. */
+  get full(): boolean {
+    return this.#launches.size >= launchesPerSpawner;
+  }
+
+  launch(id: string, request: LaunchRequest, handlers: LaunchHandlers): void {
+    this.#launches.set(id, new Launch(handlers, request.groupFile));
     const env = envDelta(this.#baseEnv, request.env);
     // The spawner creates the group file itself (0600) and writes the id into it.
-    const fields = [request.file, request.cwd, launch.stdoutPath, launch.stderrPath, request.groupFile ?? ''];
-    this.#send(['r', id, ...fields, String(env.length), ...env, String(request.args.length), ...request.args]);
-  }
-
-  /** Ends its input: the spawner stops reading and removes the FIFOs (off Node's thread: a disk may be slow to). */
-  close(): void {
-    this.#process.stdin.end();
-  }
-
-  #send(fields: string[]): void {
+    const fields = ['r', id, request.file, request.cwd, request.groupFile ?? '', String(env.length), ...env, String(request.args.length), ...request.args];
     this.#process.stdin.write(`${fields.map(escapeField).join('\n')}\n`);
   }
 
-  #reply(line: string): void {
-    const [kind = '', id = '', value = ''] = line.split(' ');
-    if (kind === 'f') return this.#pairsReply?.(id);
+  /**
+   * Ends its input: the spawner exits once what it runs has ended. Its output no longer keeps
+   * Node running: the run is over, and a process a step left behind must not hold Baton open.
+   */
+  close(): void {
+    this.#process.stdin.end();
+    (this.#process.stdout as Socket).unref();
+  }
+
+  /** Replies, each a line, an output line followed by its bytes; a chunk may end inside one. */
+  #read(chunk: Buffer): void {
+    let data = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    for (;;) {
+      const end = data.indexOf(10);
+      if (end < 0) break;
+      const [kind = '', id = '', value = ''] = data.toString('latin1', 0, end).split(' ');
+      if (kind === 'o' || kind === 'e') {
+        const bytes = end + 1 + Number(value);
+        if (data.length < bytes) break;
+        this.#launches.get(id)?.output(data.subarray(end + 1, bytes), kind === 'o' ? 'stdout' : 'stderr');
+        data = data.subarray(bytes);
+        continue;
+      }
+      data = data.subarray(end + 1);
+      this.#reply(kind, id, value);
+    }
+    this.#pending = data.length > 0 ? data : undefined;
+  }
+
+  #reply(kind: string, id: string, value: string): void {
     const launch = this.#launches.get(id);
     if (!launch) return;
     if (kind === 'p') return launch.started(Number(value));
     this.#launches.delete(id);
-    if (kind === 'x') launch.exited(Number(value));
+    if (kind === 'x') launch.ended(Number(value));
     else launch.failed('its working directory does not exist');
   }
 
-  #exit(): void {
-    this.#exited = true;
-    this.#pairsReply?.('exited');
-  }
-
   /**
-   * Killed with its waiters (out of memory, say): nothing can report how its commands end, so each
+   * The spawner is gone (killed, out of memory): nothing can report how its commands end, so each
    * fails, and its process group is stopped rather than left running unseen.
    */
   #lost(): void {
-    this.#exit();
+    this.#exited = true;
     for (const [id, launch] of this.#launches) {
       this.#launches.delete(id);
       launch.stop();
+      if (launch.groupFile) forgetProcessGroup(launch.groupFile);
       launch.failed('Baton lost track of the process: its spawner stopped');
     }
-    rmSync(this.#dir, { recursive: true, force: true });
-  }
-
-  /** A free FIFO pair; the pool grows by eight pairs at a time, one `mkfifo` for all. */
-  async #takePair(): Promise<number> {
-    while (this.#freePairs.length === 0) {
-      this.#makingPairs ??= this.#makePairs().finally(() => (this.#makingPairs = undefined));
-      await this.#makingPairs;
-    }
-    return this.#freePairs.pop()!;
-  }
-
-  async #makePairs(): Promise<void> {
-    if (this.#exited) throw new Error('its spawner stopped');
-    const from = this.#pairsMade;
-    const to = from + 8;
-    const status = await new Promise<string>((resolve) => {
-      this.#pairsReply = resolve;
-      this.#send(['f', this.#dir, String(from), String(to)]);
-    });
-    this.#pairsReply = undefined;
-    if (status !== '0') throw new Error(`cannot make its output pipes in ${this.#dir}`);
-    this.#pairsMade = to;
-    for (let pair = from; pair < to; pair++) this.#freePairs.push(pair);
   }
 }
 
-/** One launched process: its two FIFOs read as sockets, ended once it exited and both closed. */
+/** One launched process: its output decoded per stream (a character may span two pieces). */
 class Launch {
   readonly #handlers: LaunchHandlers;
-  readonly #release: () => void;
-  readonly #writeEnds: number[] = [];
-  #open = 2;
-  #code: number | undefined;
+  readonly #decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   #pid: number | undefined;
 
   constructor(
-    readonly stdoutPath: string,
-    readonly stderrPath: string,
     handlers: LaunchHandlers,
-    release: () => void,
+    readonly groupFile: string | undefined,
   ) {
     this.#handlers = handlers;
-    this.#release = release;
-    this.#read(stdoutPath, 'stdout');
-    this.#read(stderrPath, 'stderr');
   }
 
   started(pid: number): void {
     this.#pid = pid;
     this.#handlers.started(pid);
+  }
+
+  output(bytes: Buffer, stream: 'stdout' | 'stderr'): void {
+    const text = this.#decoders[stream].write(bytes);
+    if (text !== '') this.#handlers.output(text, stream);
   }
 
   /** Terminates its process group, if it started. */
@@ -154,38 +147,16 @@ class Launch {
     }
   }
 
-  exited(code: number): void {
-    this.#code = code;
-    this.#closeWriteEnds();
+  ended(code: number): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.#decoders[stream].end();
+      if (rest !== '') this.#handlers.output(rest, stream);
+    }
+    this.#handlers.ended(code);
   }
 
   failed(message: string): void {
-    this.#closeWriteEnds();
     this.#handlers.failed(message);
-  }
-
-  /**
-   * Opens the read end without blocking, and holds a write end until the process has exited: a
-   * FIFO with no writer reads as ended, and the process opens its own only once it starts.
-   */
-  #read(path: string, stream: 'stdout' | 'stderr'): void {
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    this.#writeEnds.push(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
-    const socket = new Socket({ fd, readable: true, writable: false });
-    socket.setEncoding('utf8').on('data', (text: string) => this.#handlers.output(text, stream));
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.#closed());
-  }
-
-  #closeWriteEnds(): void {
-    for (const fd of this.#writeEnds.splice(0)) closeSync(fd);
-  }
-
-  /** Both streams ended: what the process (and whatever it left running) wrote has all been read. */
-  #closed(): void {
-    if (--this.#open > 0) return;
-    this.#release();
-    if (this.#code !== undefined) this.#handlers.ended(this.#code);
   }
 }
 

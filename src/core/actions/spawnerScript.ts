@@ -7,68 +7,109 @@
  * Requests arrive on stdin, one field per line, every field escaped (`\\` for a backslash, `\n`
  * for a newline), so no field can start another line; nothing in a field is ever evaluated:
  *
- *   f <dir> <from> <to>                                 make FIFOs <dir>/o<k> and <dir>/e<k>, from ≤ k < to
- *   r <id> <file> <cwd> <stdout> <stderr> <groupFile> <nEnv> <env…> <nArgs> <args…>
- *                                                       run <file> <args…> as the leader of a new session,
- *                                                       its process group id written to <groupFile> (if not empty)
+ *   r <id> <file> <cwd> <groupFile> <nEnv> <env…> <nArgs> <args…>
+ *       run <file> <args…> as the leader of a new session, stdin /dev/null, its process group
+ *       id written to <groupFile> (if not empty) while it runs
  *
  * `<env…>` are `NAME=value` to set or `-NAME` to unset, applied over the spawner's own
- * environment. Replies, on stdout, one line each: `f <status>`, `p <id> <pid>` (started; the pid is
- * its process group id), `x <id> <status>` (ended; 128 + n when killed by signal n), `c <id>` (its
- * cwd is not a directory). Each command gets a waiter of its own, a fork of the spawner that forks
- * the command, reports it and waits for it: no signal handler decides whose exit is whose (Perl
- * runs a handler at the next statement, whatever the mask, so a handler in the spawner could reap
- * a command it had not yet filed), and what was started still reports if the spawner itself is
- * killed. The command gets every signal at its default and none blocked, as Node's `spawn` gives.
+ * environment. Replies, on stdout: `p <id> <pid>\n` (started; the pid is its process group id),
+ * `o <id> <n>\n` or `e <id> <n>\n` followed by n bytes the command wrote to its stdout or stderr,
+ * `x <id> <status>\n` (ended, its output all sent; 128 + n when killed by signal n), `c <id>\n`
+ * (its cwd is not a directory).
+ *
+ * One loop, no signal handler: the spawner reads each command's two pipes, and once both have
+ * ended (the command and whatever it left running are done writing) it reaps that command by
+ * its pid. A command that closed its output but runs on is polled, at growing intervals up to
+ * 50 ms, until it exits. (A SIGCHLD handler that reaped could take an exit before its command
+ * was filed: Perl runs a handler at the next statement, whatever the mask.) The command gets
+ * every signal at its default and none blocked, as Node's `spawn` gives.
  */
 export const spawnerScript = String.raw`
 use strict; use warnings; no warnings 'exec';
-use POSIX (); use Fcntl (); use File::Path ();
-$| = 1;
-my $dir;
+use POSIX (); use Fcntl ();
 my @signals = grep { $_ ne 'ZERO' } keys %SIG;
-$SIG{CHLD} = 'IGNORE'; # the waiters: the kernel reaps them
-sub field { my $l = <STDIN>; exit 0 unless defined $l; chomp $l; $l =~ s/\\(n|\\)/$1 eq 'n' ? "\n" : "\\"/ge; $l }
+my (%commands, %pipes, @lines); # id → { pid, open, poll }; fd → [id, o|e, handle]; request lines
+my ($input, $reading) = ('', 1);
+sub reply { my $text = shift; while (length $text) { my $n = syswrite STDOUT, $text; exit 0 unless defined $n; substr($text, 0, $n) = '' } }
+sub unescape { my $l = shift; $l =~ s/\\(n|\\)/$1 eq 'n' ? "\n" : "\\"/ge; $l }
+# A whole request from the lines read so far, or nothing yet.
+sub request {
+  return unless @lines >= 7;
+  my $nEnv = $lines[5];
+  return unless @lines >= 7 + $nEnv;
+  my $nArgs = $lines[6 + $nEnv];
+  return unless @lines >= 7 + $nEnv + $nArgs;
+  my @fields = map { unescape($_) } splice @lines, 0, 7 + $nEnv + $nArgs;
+  my (undef, $id, $file, $cwd, $group) = @fields;
+  return { id => $id, file => $file, cwd => $cwd, group => $group, env => [@fields[6 .. 5 + $nEnv]], args => [@fields[7 + $nEnv .. $#fields]] };
+}
 sub launch {
-  my ($id, $file, $cwd, $out, $err, $group) = map { field() } 1 .. 6;
-  my @env = map { field() } 1 .. field();
-  my @args = map { field() } 1 .. field();
-  my $waiter = fork();
-  if (!defined $waiter) { print "x $id 126\n"; return }
-  return if $waiter;
-  # The waiter: reads no requests, so a write to a dead spawner fails rather than waiting here.
-  open STDIN, '<', '/dev/null';
-  $SIG{CHLD} = 'DEFAULT';
+  my $r = shift;
+  pipe(my $outR, my $outW) && pipe(my $errR, my $errW) or return reply("x $r->{id} 126\n");
   my $pid = fork();
-  if (!defined $pid) { print "x $id 126\n"; POSIX::_exit(0) }
+  return reply("x $r->{id} 126\n") unless defined $pid;
   if ($pid == 0) {
-    chdir $cwd or do { print "c $id\n"; POSIX::_exit(0) };
-    for (@env) { if (/^-(.*)$/s) { delete $ENV{$1} } else { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v } }
+    chdir $r->{cwd} or do { syswrite STDOUT, "c $r->{id}\n"; POSIX::_exit(0) };
+    for (@{$r->{env}}) { if (/^-(.*)$/s) { delete $ENV{$1} } else { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v } }
     POSIX::setsid();
     $SIG{$_} = 'DEFAULT' for @signals;
     POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new);
-    open STDOUT, '>', $out; open STDERR, '>', $err;
-    exec { $file } $file, @args;
+    open STDIN, '<', '/dev/null';
+    POSIX::dup2(fileno $outW, 1); POSIX::dup2(fileno $errW, 2); # every other pipe is close-on-exec
+    exec { $r->{file} } $r->{file}, @{$r->{args}};
     POSIX::_exit(127);
   }
+  close $outW; close $errW;
   # Written here, not by Baton: it holds even if Baton is killed before it reads the reply.
-  if ($group ne '' && sysopen my $g, $group, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_TRUNC(), 0600) { print $g $pid; close $g }
-  print "p $id $pid\n";
-  waitpid($pid, 0);
-  my $code = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
-  print "x $id $code\n";
-  POSIX::_exit(0);
+  if ($r->{group} ne '' && sysopen my $g, $r->{group}, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_TRUNC(), 0600) { print $g $pid; close $g }
+  $commands{$r->{id}} = { pid => $pid, open => 2, group => $r->{group} };
+  $pipes{fileno $outR} = [$r->{id}, 'o', $outR];
+  $pipes{fileno $errR} = [$r->{id}, 'e', $errR];
+  reply("p $r->{id} $pid\n");
 }
-sub fifos {
-  $dir = field(); my $from = field(); my $to = field();
-  my $ok = 1;
-  for my $k ($from .. $to - 1) { for my $name ("o$k", "e$k") { POSIX::mkfifo("$dir/$name", 0600) or $ok = 0 } }
-  print 'f ', ($ok ? 0 : 1), "\n";
+sub readInput {
+  my $n = sysread STDIN, $input, 65536, length $input;
+  if (!$n) { $reading = 0; return }
+  my @got = split /\n/, $input, -1;
+  $input = pop @got;
+  push @lines, @got;
+  while (my $r = request()) { launch($r) }
 }
-while (defined(my $kind = <STDIN>)) {
-  chomp $kind;
-  if ($kind eq 'r') { launch() } elsif ($kind eq 'f') { fifos() }
+sub readPipe {
+  my ($id, $stream, $handle) = @{$pipes{shift()}};
+  my $n = sysread $handle, my $bytes, 4000;
+  return reply("$stream $id " . length($bytes) . "\n$bytes") if $n;
+  delete $pipes{fileno $handle}; close $handle;
+  $commands{$id}{poll} = 0 if --$commands{$id}{open} == 0;
 }
-# Baton closed its end (or died): the FIFOs go; running steps keep theirs open until they end.
-File::Path::remove_tree($dir) if defined $dir;
+# Reaps the commands whose output has ended; the next poll of one still running waits longer.
+sub reap {
+  my $next;
+  for my $id (grep { defined $commands{$_}{poll} } keys %commands) {
+    my $c = $commands{$id};
+    if (waitpid($c->{pid}, POSIX::WNOHANG()) > 0) {
+      unlink $c->{group} if $c->{group} ne '';
+      reply("x $id " . (($? & 127) ? 128 + ($? & 127) : $? >> 8) . "\n");
+      delete $commands{$id};
+      next;
+    }
+    $c->{poll} = $c->{poll} ? ($c->{poll} * 2 > 0.05 ? 0.05 : $c->{poll} * 2) : 0.001;
+    $next = $c->{poll} if !defined $next || $c->{poll} < $next;
+  }
+  return $next;
+}
+my $timeout;
+while ($reading || %commands) {
+  my $want = '';
+  vec($want, 0, 1) = 1 if $reading;
+  vec($want, $_, 1) = 1 for keys %pipes;
+  my $ready = select(my $got = $want, undef, undef, $timeout);
+  if ($ready > 0) {
+    readInput() if $reading && vec($got, 0, 1);
+    # Which of a command's two pipes was written first is not known here: stdout goes first, so
+    # output then an error message (the usual order, and a failure's last lines) stays in order.
+    for my $stream ('o', 'e') { for (keys %pipes) { readPipe($_) if vec($got, $_, 1) && $pipes{$_} && $pipes{$_}[1] eq $stream } }
+  }
+  $timeout = reap();
+}
 `;
