@@ -41,6 +41,11 @@ export interface TailOptions {
   onEvent: (event: BatonEvent, at: LineLocation) => void;
   /** Called for every line that is not a valid event. @default ignore */
   onBadLine?: (bad: BadLine) => void;
+  /**
+   * A cheap look at a raw line: false skips it unparsed and unreported, so it must be false only
+   * for lines that cannot hold a wanted event (see `lineMayMatch`). @default every line is parsed
+   */
+  mayMatch?: (line: string) => boolean;
   /** I/O errors and errors thrown by the callbacks; the tailer keeps going. @default ignore */
   onError?: (error: unknown) => void;
   /** Resume: a byte offset in the current file, or a position saved from {@link EventLogTailer.position}. */
@@ -169,6 +174,7 @@ export class EventLogTailer {
     const { opts } = this;
     return {
       line: (text, at) => {
+        if (opts.mayMatch && !opts.mayMatch(text)) return;
         const parsed = parseEventLine(text);
         try {
           if (parsed.event) opts.onEvent(parsed.event, at);

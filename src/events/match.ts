@@ -44,6 +44,18 @@ export function compileFilter(filter: EventFilter): EventPredicate {
     where.every(([path, expected]) => isDeepStrictEqual(readPath(event, path), expected));
 }
 
+/**
+ * For a filter on a type that starts with literal text (`baton.run.cancel_requested`,
+ * `baton.approval.*`), a test of a raw log line that is false only when the line cannot hold a
+ * matching event: that text is not in it, and it has no escape (`\u0063` could spell a letter).
+ * A run follows the log for a cancel all along; this spares it parsing every event it wrote.
+ */
+export function lineMayMatch(filter: EventFilter): ((line: string) => boolean) | undefined {
+  const literal = /^[^*?[\]\\{]*/.exec(filter.type ?? '')?.[0] ?? '';
+  if (literal === '') return undefined;
+  return (line) => line.includes(literal) || line.includes('\\');
+}
+
 /** One-shot form of {@link compileFilter}. */
 export function matchesEvent(filter: EventFilter, event: BatonEvent): boolean {
   return compileFilter(filter)(event);

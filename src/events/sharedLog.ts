@@ -10,7 +10,7 @@ import { createEvent, defaultSource, fromLifecycle, type BatonEvent, type Create
 import { FileEventBus, type EventBus } from './eventBus';
 import { rotatedPath, type EventLogOptions } from './eventLog';
 import { tailEventLog, type TailOptions } from './logTailer';
-import { compileFilter, type EventFilter } from './match';
+import { compileFilter, lineMayMatch, type EventFilter } from './match';
 
 /** Where an event a run emits came from: the event that triggered the run, if any. */
 export interface CausalChain {
@@ -86,9 +86,11 @@ export class SharedLog {
         reject(new CancelledError());
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      const mayMatch = lineMayMatch(filter);
       this.log.follow({
         ...this.tailTuning,
         ...(options.since === undefined ? { fromEnd: true } : {}),
+        ...(mayMatch ? { mayMatch } : {}),
         signal: done.signal,
         onEvent: (event) => {
           if (done.signal.aborted || !wanted(event)) return;

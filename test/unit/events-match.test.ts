@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEvent } from '../../src/events/event';
 import { globToRegExp as compileGlob } from '../../src/core/index';
-import { compileFilter, matchesEvent, readPath } from '../../src/events/match';
+import { compileFilter, lineMayMatch, matchesEvent, readPath } from '../../src/events/match';
 
 const globToRegExp = (glob: string) => compileGlob(glob, { syntax: 'name' });
 
@@ -35,4 +35,18 @@ test('readPath never walks into prototypes', () => {
   assert.equal(readPath({ a: {} }, 'a.constructor'), undefined);
   assert.equal(readPath({ a: 1 }, 'a.b'), undefined);
   assert.equal(readPath({ a: null }, 'a.b'), undefined);
+});
+
+test('lineMayMatch skips only lines that cannot hold a matching event', () => {
+  const cancel = lineMayMatch({ type: 'baton.run.cancel_requested' })!;
+  const line = (type: string) => JSON.stringify(createEvent(type, { by: 'x' }, { source: 'test' }));
+  assert.equal(cancel(line('baton.run.cancel_requested')), true);
+  assert.equal(cancel(line('baton.step.completed')), false);
+  // Every letter may be written as an escape: such a line is always parsed.
+  assert.equal(cancel(line('baton.run.cancel_requested').replace('cancel_requested', '\\u0063ancel_requested')), true);
+  const approvals = lineMayMatch({ type: 'baton.approval.*' })!;
+  assert.equal(approvals(line('baton.approval.granted')), true);
+  assert.equal(approvals(line('baton.step.started')), false);
+  assert.equal(lineMayMatch({ type: '*.failed' }), undefined, 'no literal start: every line is parsed');
+  assert.equal(lineMayMatch({}), undefined);
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { createActionRegistry, parseWorkflow, readRun, resumeRun, startRun, type LifecycleEvent } from '../../src/core/index';
+import { createEvent } from '../../src/events/event';
 import { SharedLog } from '../../src/events/sharedLog';
 
 let dir: string;
@@ -27,6 +28,22 @@ describe('SharedLog', () => {
     const owner = new SharedLog({ path, source: 'owner' });
     const decision = await owner.approver()({ runId: 'run-1', workflow: workflow!, step, requestedAt, isApplied: () => false, signal: AbortSignal.timeout(5000) });
     assert.deepEqual({ granted: decision.granted, by: decision.by }, { granted: true, by: 'alice' });
+    owner.close();
+  });
+
+  test('a cancel request spelled with JSON escapes is still seen by the run watching for one', async () => {
+    const path = join(dir, 'events.jsonl');
+    const owner = new SharedLog({ path, source: 'owner', tail: { pollMs: 20 } });
+    const stop = new AbortController();
+    const seen = new Promise<string>((resolve) => owner.watchCancel('run-1', (by) => resolve(by), stop.signal));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = new SharedLog({ path, source: 'python-client' });
+    other.emit('baton.step.completed', { n: 1 }, { subject: 'run-1', runid: 'run-1' });
+    const escaped = JSON.stringify(createEvent('baton.run.cancel_requested', { by: 'alice' }, { source: 'python-client', subject: 'run-1', runid: 'run-1' })).replace('cancel_requested', '\\u0063ancel_requested');
+    appendFileSync(path, `${escaped}\n`);
+    assert.equal(await seen, 'alice');
+    stop.abort();
+    other.close();
     owner.close();
   });
 
