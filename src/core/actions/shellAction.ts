@@ -33,17 +33,17 @@ async function runShell(params: Record<string, unknown>, ctx: ActionContext): Pr
   // Created by the command if it writes outputs; private because its folder is.
   const outputFile = privateTempPath();
   const env = { ...ctx.env, ...stringValues(params.env), BATON_OUTPUT: outputFile, BATON_RUN_ID: ctx.runId, BATON_STEP_ID: ctx.step.id };
+  let exitCode: number;
+  let outputs: ActionOutputs;
   try {
-    const exitCode = await spawnGroup(shell, ['-c', command], cwd, env, ctx);
-    const outputs = parseOutputFile(outputFile);
-    if (exitCode !== 0) {
-      throw new BatonError('step_failed', `command exited with code ${exitCode}`, { retryable: true });
-    }
-    return outputs;
+    exitCode = await spawnGroup(shell, ['-c', command], cwd, env, ctx);
   } finally {
-    // Off the main thread: a file with data frees disk blocks. Most steps write none.
-    if (existsSync(outputFile)) unlink(outputFile, () => {});
+    outputs = takeOutputFile(outputFile); // also after a cancel: the file goes either way
   }
+  if (exitCode !== 0) {
+    throw new BatonError('step_failed', `command exited with code ${exitCode}`, { retryable: true });
+  }
+  return outputs;
 }
 
 /**
@@ -106,14 +106,20 @@ function stringValues(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
 }
 
-/** `key=value` lines, and GitHub-style `key<<DELIM` ... `DELIM` blocks for multi-line values. */
-export function parseOutputFile(path: string): ActionOutputs {
+/**
+ * The outputs a command wrote to `path`, which is then removed; most steps write none, and
+ * then it does not exist. `key=value` lines, and GitHub-style `key<<DELIM` ... `DELIM` blocks
+ * for multi-line values.
+ */
+function takeOutputFile(path: string): ActionOutputs {
   if (!existsSync(path)) return {};
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     return {};
+  } finally {
+    unlink(path, () => {}); // off the main thread: a file with data frees disk blocks
   }
   const outputs: ActionOutputs = {};
   const lines = text.split('\n');
