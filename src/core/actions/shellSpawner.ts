@@ -25,22 +25,16 @@ export class ShellSpawner implements ProcessLauncher {
   }
 
   launch(request: LaunchRequest, handlers: LaunchHandlers): void {
-    if (!this.#canCarry(request)) return nodeLauncher.launch(request, handlers);
+    if (!isAbsolute(request.file) || !this.#isExecutable(request.file)) return nodeLauncher.launch(request, handlers);
     this.#spawners = this.#spawners.filter((spawner) => spawner.alive);
     let spawner = this.#spawners.find((each) => !each.full);
     if (!spawner) this.#spawners.push((spawner = new SpawnerProcess(this.#perl, this.#baseEnv)));
-    spawner.launch(String(this.#nextId++), request, handlers);
+    if (!spawner.launch(String(this.#nextId++), request, handlers)) nodeLauncher.launch(request, handlers);
   }
 
   close(): void {
     for (const spawner of this.#spawners) spawner.close();
     this.#spawners = [];
-  }
-
-  #canCarry(request: LaunchRequest): boolean {
-    if (!isAbsolute(request.file) || !this.#isExecutable(request.file)) return false;
-    const names = Object.keys(request.env).every((name) => name !== '' && !name.includes('='));
-    return names && [request.file, request.cwd, ...request.args, ...Object.keys(request.env), ...Object.values(request.env)].every((field) => !field.includes('\0'));
   }
 
   #isExecutable(file: string): boolean {

@@ -23,6 +23,8 @@ export const launchesPerSpawner = 400;
 export class SpawnerProcess {
   readonly #process: PipedProcess;
   readonly #baseEnv: Record<string, string>;
+  readonly #baseNames: number;
+  #queued = '';
   readonly #launches = new Map<string, Launch>();
   #pending: Buffer | undefined;
   #exited = false;
@@ -30,6 +32,7 @@ export class SpawnerProcess {
   /** `perl` is the interpreter's path; `env` the spawner's own environment. */
   constructor(perl: string, env: Record<string, string>) {
     this.#baseEnv = env;
+    this.#baseNames = Object.keys(env).length;
     const spawner = spawn(perl, ['-e', spawnerScript], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
@@ -54,12 +57,28 @@ export class SpawnerProcess {
     return this.#launches.size >= launchesPerSpawner;
   }
 
-  launch(id: string, request: LaunchRequest, handlers: LaunchHandlers): void {
-    this.#launches.set(id, new Launch(handlers, request.groupFile));
-    const env = envDelta(this.#baseEnv, request.env);
+  /**
+   * Starts `request`, unless a request line cannot carry it as plainly as `spawn` would (a name
+   * with `=`, a NUL): then it returns false and has done nothing.
+   */
+  launch(id: string, request: LaunchRequest, handlers: LaunchHandlers): boolean {
+    const env = envDelta(this.#baseEnv, this.#baseNames, request.env);
+    if (!env) return false;
     // The spawner creates the group file itself (0600) and writes the id into it.
     const fields = ['r', id, request.file, request.cwd, request.groupFile ?? '', String(env.length), ...env, String(request.args.length), ...request.args];
-    this.#process.stdin.write(`${fields.map(escapeField).join('\n')}\n`);
+    if (fields.some((field) => field.includes('\0'))) return false;
+    this.#launches.set(id, new Launch(handlers, request.groupFile));
+    // Launches of one tick (several steps freed by one reply) go in one write: each write to the
+    // spawner wakes it, and on a virtual machine a wake costs more than the write.
+    if (this.#queued === '') process.nextTick(() => this.#flush());
+    this.#queued += `${fields.map(escapeField).join('\n')}\n`;
+    return true;
+  }
+
+  #flush(): void {
+    if (this.#queued === '') return;
+    this.#process.stdin.write(this.#queued);
+    this.#queued = '';
   }
 
   /**
@@ -67,6 +86,7 @@ export class SpawnerProcess {
    * Node running: the run is over, and a process a step left behind must not hold Baton open.
    */
   close(): void {
+    this.#flush();
     this.#process.stdin.end();
     (this.#process.stdout as Socket).unref();
   }
@@ -160,11 +180,25 @@ class Launch {
   }
 }
 
-/** `NAME=value` for what differs from the spawner's own environment, `-NAME` for what it lacks. */
-function envDelta(base: Record<string, string>, env: Record<string, string>): string[] {
+/**
+ * `NAME=value` for what differs from the spawner's own environment (`baseNames` names), `-NAME`
+ * for what it lacks; undefined for a name no environment can hold. A step's environment is
+ * mostly the base: the second pass runs only when it lacks some of it.
+ */
+function envDelta(base: Record<string, string>, baseNames: number, env: Record<string, string>): string[] | undefined {
   const delta: string[] = [];
-  for (const name in env) if (base[name] !== env[name]) delta.push(`${name}=${env[name]}`);
-  for (const name in base) if (!(name in env)) delta.push(`-${name}`);
+  let shared = 0;
+  for (const name in env) {
+    const value = env[name];
+    if (base[name] === value) {
+      shared++;
+      continue;
+    }
+    if (name === '' || name.includes('=')) return undefined;
+    if (name in base) shared++;
+    delta.push(`${name}=${value}`);
+  }
+  if (shared < baseNames) for (const name in base) if (!(name in env)) delta.push(`-${name}`);
   return delta;
 }
 

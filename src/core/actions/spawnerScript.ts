@@ -27,10 +27,14 @@
 export const spawnerScript = String.raw`
 use strict; use warnings; no warnings 'exec';
 use POSIX (); use Fcntl ();
-my @signals = grep { $_ ne 'ZERO' } keys %SIG;
+$SIG{$_} = 'DEFAULT' for grep { $_ ne 'ZERO' } keys %SIG;
+POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new);
 my (%commands, %pipes, @lines); # id → { pid, open, poll }; fd → [id, o|e, handle]; request lines
 my ($input, $reading) = ('', 1);
-sub reply { my $text = shift; while (length $text) { my $n = syswrite STDOUT, $text; exit 0 unless defined $n; substr($text, 0, $n) = '' } }
+# Replies are sent together once per wake: one write, and one wake of Node, for all of them.
+my $replies = '';
+sub reply { $replies .= shift }
+sub sendReplies { while (length $replies) { my $n = syswrite STDOUT, $replies; exit 0 unless defined $n; substr($replies, 0, $n) = '' } }
 sub unescape { my $l = shift; $l =~ s/\\(n|\\)/$1 eq 'n' ? "\n" : "\\"/ge; $l }
 # A whole request from the lines read so far, or nothing yet.
 sub request {
@@ -52,8 +56,6 @@ sub launch {
     chdir $r->{cwd} or do { syswrite STDOUT, "c $r->{id}\n"; POSIX::_exit(0) };
     for (@{$r->{env}}) { if (/^-(.*)$/s) { delete $ENV{$1} } else { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v } }
     POSIX::setsid();
-    $SIG{$_} = 'DEFAULT' for @signals;
-    POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new);
     open STDIN, '<', '/dev/null';
     POSIX::dup2(fileno $outW, 1); POSIX::dup2(fileno $errW, 2); # every other pipe is close-on-exec
     exec { $r->{file} } $r->{file}, @{$r->{args}};
@@ -111,5 +113,6 @@ while ($reading || %commands) {
     for my $stream ('o', 'e') { for (keys %pipes) { readPipe($_) if vec($got, $_, 1) && $pipes{$_} && $pipes{$_}[1] eq $stream } }
   }
   $timeout = reap();
+  sendReplies();
 }
 `;
