@@ -97,11 +97,19 @@ test('the command leads its own process group, so signalling the group stops its
   assert.ok(await groupGone(outcome.pid!), 'no process of the group is left');
 });
 
-test('signals are at their defaults in the command, as with Node spawn (a background shell job would ignore SIGINT and SIGQUIT)', async (t) => {
-  const request = sh('grep ^SigIgn /proc/self/status', folder(t));
+test('signals are at their defaults and none is blocked in the command, as with Node spawn (a background shell job would ignore SIGINT and SIGQUIT)', async (t) => {
+  const request = sh('grep -E "^Sig(Ign|Blk)" /proc/self/status', folder(t));
   const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(spawner(t), request)];
   assert.equal(viaShell.stdout, viaNode.stdout);
-  assert.equal(viaShell.stdout, 'SigIgn:\t0000000000000000\n');
+  assert.equal(viaShell.stdout, 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
+});
+
+test('the command leads a session of its own, as with Node spawn: no terminal Baton runs in is its to read', async (t) => {
+  // Field 6 of /proc/<pid>/stat is the session id; the shell's is its own pid.
+  const outcome = await run(spawner(t), sh('echo "$$ $(cut -d" " -f6 /proc/$$/stat)"', folder(t)));
+  const [pid, session] = outcome.stdout.trim().split(' ');
+  assert.equal(session, pid);
+  assert.equal(Number(pid), outcome.pid);
 });
 
 test('the process group id is in the group file, private to the user, while the command runs; the file goes when it ends', async (t) => {

@@ -1,4 +1,5 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { constants } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -7,6 +8,12 @@ import type { LaunchHandlers, LaunchRequest } from './processLauncher';
 import { spawnerScript } from './spawnerScript';
 
 type PipedProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** What the spawner, which loads no module (spawnerScript.ts), opens a group file with. */
+const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+
+/** The setsid system call's number where it is known (Linux's own tables), else 0. */
+const setsidSyscall = process.platform === 'linux' ? ({ x64: 112, arm64: 157, arm: 66, ia32: 66 }[process.arch as string] ?? 0) : 0;
 
 /**
  * Launches a spawner runs at once, at most: each holds two pipes in the spawner, whose `select`
@@ -33,7 +40,7 @@ export class SpawnerProcess {
   constructor(perl: string, env: Record<string, string>) {
     this.#baseEnv = env;
     this.#baseNames = Object.keys(env).length;
-    const spawner = spawn(perl, ['-e', spawnerScript], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const spawner = spawn(perl, ['-e', spawnerScript, String(openFlags), String(setsidSyscall)], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
     spawner.stderr.resume();
