@@ -26,6 +26,7 @@ export class RunJournal {
   private durableUpTo = 0;
   private syncedUpTo = 0;
   private inFlight: Promise<void> | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
   private flushError: unknown;
 
   /** @throws BatonError `disk_full` or `io` when the journal cannot be opened for appending. */
@@ -62,11 +63,19 @@ export class RunJournal {
     }
   }
 
-  /** Writes the record now and starts its fdatasync off the main thread; `flushed()` says when it is on disk. */
+  /**
+   * Writes the record now; its fdatasync runs off the main thread, at once if someone awaits
+   * `flushed()`, else within `groupCommitMs`, shared with every record asking meanwhile.
+   */
   appendSoon(event: LifecycleEvent): void {
     this.append(event);
     this.durableUpTo = this.size;
-    void this.flushed().catch(() => {}); // the failure is kept for whoever awaits `flushed()`
+    if (this.commitTimer || this.inFlight) return; // that flush, or the one after it, takes this record
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.flushed().catch(() => {}); // the failure is kept for whoever awaits `flushed()`
+    }, groupCommitMs);
+    this.commitTimer.unref(); // the run awaits `flushed()` before it ends
   }
 
   /**
@@ -75,6 +84,8 @@ export class RunJournal {
    * @throws BatonError `disk_full` or `io` when the disk refused the flush (the run must stop).
    */
   async flushed(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
     const target = this.durableUpTo;
     while (this.syncedUpTo < target) {
       if (this.flushError !== undefined) throw fileError(this.flushError, 'write', this.path);
@@ -113,6 +124,9 @@ export class RunJournal {
 }
 
 const fdatasyncAsync = promisify(fdatasync);
+
+/** How long a record nothing waits for may wait for its flush: one flush then covers many. */
+export const groupCommitMs = 20;
 
 export interface JournalProblem {
   line: number;
