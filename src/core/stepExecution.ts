@@ -185,8 +185,8 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     logPath: run.logPath,
     clock: run.clock,
     host: run.host,
-    trackProcessGroup: (pgid) => (run.stepsDir ? trackProcessGroup(run.stepsDir, step.id, attempt, pgid) : () => {}),
-    processes: run.stepsDir ? trackedLauncher(run.processes, run.stepsDir, step.id, attempt) : run.processes,
+    trackProcessGroup: (pgid) => (run.stepsDir ? trackProcessGroup(run.stepsDir, pgid) : () => {}),
+    processes: run.stepsDir ? trackedLauncher(run.processes, run.stepsDir) : run.processes,
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => {
       run.publish('baton.step.called', { childRunId, file }, step.id, true);

@@ -112,17 +112,21 @@ test('the command leads a session of its own, as with Node spawn: no terminal Ba
   assert.equal(Number(pid), outcome.pid);
 });
 
-test('the process group id is in the group file, private to the user, while the command runs; the file goes when it ends', async (t) => {
+test("the process group id is in the run's process-group log, private to the user, while the command runs; its end is noted when it ends", async (t) => {
   const cwd = folder(t);
-  const groupFile = join(cwd, 'step.pgid');
-  let seen: { id: number; mode: number } | undefined;
-  // The command waits until the test has looked.
-  const outcome = await run(spawner(t), { ...sh('echo running; while [ ! -f go ]; do sleep 0.01; done', cwd), groupFile }, () => {
-    seen = { id: Number(readFileSync(groupFile, 'utf8')), mode: statSync(groupFile).mode & 0o777 };
-    writeFileSync(join(cwd, 'go'), '');
-  });
-  assert.deepEqual(seen, { id: outcome.pid, mode: 0o600 });
-  assert.equal(existsSync(groupFile), false);
+  const groupLog = join(cwd, 'process-groups.log');
+  for (const launcher of [spawner(t), nodeLauncher]) {
+    rmSync(groupLog, { force: true });
+    rmSync(join(cwd, 'go'), { force: true });
+    let seen: { lines: string; mode: number } | undefined;
+    // The command waits until the test has looked.
+    const outcome = await run(launcher, { ...sh('echo running; while [ ! -f go ]; do sleep 0.01; done', cwd), groupLog }, () => {
+      seen = { lines: readFileSync(groupLog, 'utf8'), mode: statSync(groupLog).mode & 0o777 };
+      writeFileSync(join(cwd, 'go'), '');
+    });
+    assert.deepEqual(seen, { lines: `${outcome.pid}\n`, mode: 0o600 });
+    assert.equal(readFileSync(groupLog, 'utf8'), `${outcome.pid}\n-${outcome.pid}\n`);
+  }
 });
 
 test('a burst of commands that end at once, sixteen at a time: every exit is reported, none waits for a timeout', async (t) => {
@@ -189,6 +193,7 @@ test('stdout and stderr both waiting when the spawner looks: the output comes fi
   });
   let spawnerPid = 0;
   for (let i = 0; i < 500 && !(spawnerPid = Number(readFileSyncOr(join(cwd, 'spawner')))); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(spawnerPid > 1, 'the command wrote its parent'); // kill(0) would stop the test runner itself
   // Stopped, the spawner reads nothing until the command has written both and exited.
   process.kill(spawnerPid, 'SIGSTOP');
   try {

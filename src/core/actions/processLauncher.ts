@@ -10,11 +10,11 @@ export interface LaunchRequest {
   /** The whole environment the process gets. */
   env: Record<string, string>;
   /**
-   * A file to hold the process group id while it runs, written as soon as the group exists, so
-   * a resume finds it even if Baton is killed the moment after (see orphanProcesses.ts), and
-   * removed by the launcher once the process has ended.
+   * The run's process-group log (orphanProcesses.ts): the launcher appends the group id as soon
+   * as the group exists, so a resume finds it even if Baton is killed the moment after, and
+   * appends its end once the process has ended.
    */
-  groupFile?: string;
+  groupLog?: string;
 }
 
 /** What a launch reports: `started` (output may come before it), then `ended` last; or `failed`. */
@@ -39,13 +39,13 @@ export const nodeLauncher: ProcessLauncher = {
   launch(request, handlers) {
     const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid !== undefined) {
-      if (request.groupFile) recordProcessGroup(request.groupFile, child.pid);
+      if (request.groupLog) recordProcessGroup(request.groupLog, child.pid);
       handlers.started(child.pid);
     }
     child.stdout.setEncoding('utf8').on('data', (text: string) => handlers.output(text, 'stdout'));
     child.stderr.setEncoding('utf8').on('data', (text: string) => handlers.output(text, 'stderr'));
     const forget = () => {
-      if (request.groupFile && child.pid !== undefined) forgetProcessGroup(request.groupFile);
+      if (request.groupLog && child.pid !== undefined) forgetProcessGroup(request.groupLog, child.pid);
     };
     child.on('error', (error) => {
       forget();

@@ -3,14 +3,13 @@ import { constants } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { forgetProcessGroup } from '../orphanProcesses';
 import type { LaunchHandlers, LaunchRequest } from './processLauncher';
 import { spawnerScript } from './spawnerScript';
 
 type PipedProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
-/** What the spawner, which loads no module (spawnerScript.ts), opens a group file with. */
-const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+/** What the spawner, which loads no module (spawnerScript.ts), opens a run's process-group log with. */
+const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
 
 /** The setsid system call's number where it is known (Linux's own tables), else 0. */
 const setsidSyscall = process.platform === 'linux' ? ({ x64: 112, arm64: 157, arm: 66, ia32: 66 }[process.arch as string] ?? 0) : 0;
@@ -71,10 +70,10 @@ export class SpawnerProcess {
   launch(id: string, request: LaunchRequest, handlers: LaunchHandlers): boolean {
     const env = envDelta(this.#baseEnv, this.#baseNames, request.env);
     if (!env) return false;
-    // The spawner creates the group file itself (0600) and writes the id into it.
-    const fields = ['r', id, request.file, request.cwd, request.groupFile ?? '', String(env.length), ...env, String(request.args.length), ...request.args];
+    // The spawner notes the group in the log itself (created 0600).
+    const fields = ['r', id, request.file, request.cwd, request.groupLog ?? '', String(env.length), ...env, String(request.args.length), ...request.args];
     if (fields.some((field) => field.includes('\0'))) return false;
-    this.#launches.set(id, new Launch(handlers, request.groupFile));
+    this.#launches.set(id, new Launch(handlers));
     // Launches of one tick (several steps freed by one reply) go in one write: each write to the
     // spawner wakes it, and on a virtual machine a wake costs more than the write.
     if (this.#queued === '') process.nextTick(() => this.#flush());
@@ -135,8 +134,7 @@ export class SpawnerProcess {
     this.#exited = true;
     for (const [id, launch] of this.#launches) {
       this.#launches.delete(id);
-      launch.stop();
-      if (launch.groupFile) forgetProcessGroup(launch.groupFile);
+      launch.stop(); // and its group stays in the run's log: a resume stops it if SIGTERM did not
       launch.failed('Baton lost track of the process: its spawner stopped');
     }
   }
@@ -148,10 +146,7 @@ class Launch {
   readonly #decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   #pid: number | undefined;
 
-  constructor(
-    handlers: LaunchHandlers,
-    readonly groupFile: string | undefined,
-  ) {
+  constructor(handlers: LaunchHandlers) {
     this.#handlers = handlers;
   }
 

@@ -7,9 +7,10 @@
  * Requests arrive on stdin, one field per line, every field escaped (`\\` for a backslash, `\n`
  * for a newline), so no field can start another line; nothing in a field is ever evaluated:
  *
- *   r <id> <file> <cwd> <groupFile> <nEnv> <env…> <nArgs> <args…>
- *       run <file> <args…> as the leader of a new session, stdin /dev/null, its process group
- *       id written to <groupFile> (if not empty) while it runs
+ *   r <id> <file> <cwd> <groupLog> <nEnv> <env…> <nArgs> <args…>
+ *       run <file> <args…> as the leader of a new session, stdin /dev/null; its process group
+ *       id is appended to <groupLog> (if not empty) as `<pgid>\n` when it starts and as
+ *       `-<pgid>\n` once it has ended (orphanProcesses.ts)
  *
  * `<env…>` are `NAME=value` to set or `-NAME` to unset, applied over the spawner's own
  * environment. Replies, on stdout: `p <id> <pid>\n` (started; the pid is its process group id),
@@ -28,7 +29,7 @@
  * It loads no module, not even POSIX: every fork copies the spawner's memory map and every write
  * after it copies a page, and POSIX alone quadruples that memory (460 KB to 2.1 MB), which made a
  * 200-command fan-out 6 % slower. Its arguments are what a module would have told it:
- * `<openFlags> <setsidSyscall>` — O_WRONLY|O_CREAT|O_TRUNC, and the number of the setsid system
+ * `<openFlags> <setsidSyscall>` — O_WRONLY|O_CREAT|O_APPEND, and the number of the setsid system
  * call where Node knows it (0 elsewhere: the command's child then loads POSIX for it).
  * WNOHANG is 1 on every Unix.
  */
@@ -38,7 +39,7 @@ my ($openFlags, $setsid) = @ARGV;
 $SIG{$_} = 'DEFAULT' for grep { $_ ne 'ZERO' } keys %SIG;
 # Only where the command cannot start: its child leaves without running the spawner's cleanup.
 sub quit { require POSIX; POSIX::_exit(shift) }
-my (%commands, %pipes, @lines); # id → { pid, open, poll }; fd → [id, o|e, handle]; request lines
+my (%commands, %pipes, @lines, %logs); # id → { pid, open, poll, log }; fd → [id, o|e, handle]; request lines; path → handle
 my ($input, $reading) = ('', 1);
 # Replies are sent together once per wake: one write, and one wake of Node, for all of them.
 my $replies = '';
@@ -53,8 +54,8 @@ sub request {
   my $nArgs = $lines[6 + $nEnv];
   return unless @lines >= 7 + $nEnv + $nArgs;
   my @fields = map { unescape($_) } splice @lines, 0, 7 + $nEnv + $nArgs;
-  my (undef, $id, $file, $cwd, $group) = @fields;
-  return { id => $id, file => $file, cwd => $cwd, group => $group, env => [@fields[6 .. 5 + $nEnv]], args => [@fields[7 + $nEnv .. $#fields]] };
+  my (undef, $id, $file, $cwd, $groupLog) = @fields;
+  return { id => $id, file => $file, cwd => $cwd, groupLog => $groupLog, env => [@fields[6 .. 5 + $nEnv]], args => [@fields[7 + $nEnv .. $#fields]] };
 }
 sub launch {
   my $r = shift;
@@ -73,11 +74,20 @@ sub launch {
   }
   close $outW; close $errW;
   # Written here, not by Baton: it holds even if Baton is killed before it reads the reply.
-  if ($r->{group} ne '' && sysopen my $g, $r->{group}, $openFlags, 0600) { print $g $pid; close $g }
-  $commands{$r->{id}} = { pid => $pid, open => 2, group => $r->{group} };
+  my $log = groupLog($r->{groupLog});
+  syswrite $log, "$pid\n" if $log;
+  $commands{$r->{id}} = { pid => $pid, open => 2, log => $log };
   $pipes{fileno $outR} = [$r->{id}, 'o', $outR];
   $pipes{fileno $errR} = [$r->{id}, 'e', $errR];
   reply("p $r->{id} $pid\n");
+}
+# The run's log of process groups, opened once (private); none when it cannot be: the command still runs.
+sub groupLog {
+  my $path = shift;
+  return undef if $path eq '';
+  return $logs{$path} if $logs{$path};
+  sysopen(my $log, $path, $openFlags, 0600) or return undef;
+  return $logs{$path} = $log;
 }
 sub readInput {
   my $n = sysread STDIN, $input, 65536, length $input;
@@ -100,7 +110,7 @@ sub reap {
   for my $id (grep { defined $commands{$_}{poll} } keys %commands) {
     my $c = $commands{$id};
     if (waitpid($c->{pid}, 1) > 0) {
-      unlink $c->{group} if $c->{group} ne '';
+      syswrite $c->{log}, "-$c->{pid}\n" if $c->{log};
       reply("x $id " . (($? & 127) ? 128 + ($? & 127) : $? >> 8) . "\n");
       delete $commands{$id};
       next;
