@@ -66,6 +66,9 @@ test('a command sees the same environment, arguments, directory and exit code as
     assert.match(viaShell.stdout, new RegExp(`^ROUND=${round}$`, 'm'));
     assert.equal(viaShell.stdout, viaNode.stdout);
   }
+  // What one launch set or unset is not left in the spawner for the next.
+  const plain = sh('env | sort; pwd', cwd);
+  assert.equal((await run(launcher, plain)).stdout, (await run(nodeLauncher, plain)).stdout);
 });
 
 test('values reach the command as data: nothing in an environment value or argument is run', async (t) => {
@@ -102,6 +105,15 @@ test('signals are at their defaults and none is blocked in the command, as with 
   const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(spawner(t), request)];
   assert.equal(viaShell.stdout, viaNode.stdout);
   assert.equal(viaShell.stdout, 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
+});
+
+test('the command has stdin from /dev/null, stdout and stderr as pipes, and no descriptor Node spawn would not give it', async (t) => {
+  // fd 3 is the pipe of the command substitution; the test runner may hand down one of its own.
+  const request = sh('for f in /proc/$$/fd/*; do echo "${f##*/} $(readlink $f)"; done', folder(t));
+  const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(spawner(t), request)];
+  const fds = (text: string) => text.split('\n').filter(Boolean).map((line) => line.split(' ')[0]);
+  assert.match(viaShell.stdout, /^0 \/dev\/null\n1 pipe:\[\d+\]\n2 pipe:\[\d+\]\n/);
+  assert.deepEqual(fds(viaShell.stdout), fds(viaNode.stdout));
 });
 
 test('the command leads a session of its own, as with Node spawn: no terminal Baton runs in is its to read', async (t) => {

@@ -11,8 +11,8 @@ type PipedProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 /** What the spawner, which loads no module (spawnerScript.ts), opens a run's process-group log with. */
 const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
 
-/** The setsid system call's number where it is known (Linux's own tables), else 0. */
-const setsidSyscall = process.platform === 'linux' ? ({ x64: 112, arm64: 157, arm: 66, ia32: 66 }[process.arch as string] ?? 0) : 0;
+/** The numbers of the setsid and dup3 system calls where they are known (Linux's own tables), else 0. */
+const syscalls = (process.platform === 'linux' ? { x64: [112, 292], arm64: [157, 24] }[process.arch as string] : undefined) ?? [0, 0];
 
 /**
  * Launches a spawner runs at once, at most: each holds two pipes in the spawner, whose `select`
@@ -39,7 +39,7 @@ export class SpawnerProcess {
   constructor(perl: string, env: Record<string, string>) {
     this.#baseEnv = env;
     this.#baseNames = Object.keys(env).length;
-    const spawner = spawn(perl, ['-e', spawnerScript, String(openFlags), String(setsidSyscall)], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const spawner = spawn(perl, ['-e', spawnerScript, String(openFlags), ...syscalls.map(String)], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
     spawner.stderr.resume();
