@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /**
  * Files Baton creates are private to the user: folders 0700, files 0600. The state folder also
@@ -38,7 +38,7 @@ export function privateTempPath(): string {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     privateTemp = { dir, next: 0 };
   }
-  return join(privateTemp.dir, String(++privateTemp.next));
+  return `${privateTemp.dir}${sep}${++privateTemp.next}`; // the folder is already normal: no `join` on every step
 }
 
 let privateTemp: { dir: string; next: number } | undefined;

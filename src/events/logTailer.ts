@@ -56,6 +56,12 @@ export interface TailOptions {
   signal?: AbortSignal;
   /** Safety-net stat poll. @default 1000 */
   pollMs?: number;
+  /**
+   * A change the folder watch reports is read this long after, with everything appended
+   * meanwhile: for a follower in no hurry whose own process appends often (a run watching for a
+   * cancel request reads its own events back otherwise, one read each). @default 0 (at once)
+   */
+  batchMs?: number;
   /** How long a rotated file keeps being read after it last grew. @default 3000 */
   drainMs?: number;
   /** Longer lines are reported as `line_too_long` and skipped. @default 1048576 */
@@ -103,6 +109,7 @@ export class EventLogTailer {
   /** Bumped whenever a pass reads or switches files; `poll()` repeats until it stays put. */
   private progress = 0;
   private scheduled: NodeJS.Immediate | undefined;
+  private batch: NodeJS.Timeout | undefined;
   private watcher: fs.FSWatcher | undefined;
   private watchReported = false;
 
@@ -159,6 +166,7 @@ export class EventLogTailer {
     this.watcher?.close();
     clearInterval(this.timer);
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    clearTimeout(this.batch);
     for (const d of this.draining.splice(0)) d.cursor.close();
     this.current?.close();
     this.current = undefined;
@@ -296,13 +304,22 @@ export class EventLogTailer {
     if (this.scheduled === undefined && !this.isClosed) this.scheduled = setImmediate(() => this.pump());
   }
 
+  private scheduleBatch(): void {
+    const ms = this.opts.batchMs ?? 0;
+    if (ms <= 0) return this.schedule();
+    this.batch ??= setTimeout(() => {
+      this.batch = undefined;
+      this.schedule();
+    }, ms);
+  }
+
   /** (Re)starts the folder watch; the folder may not exist yet, so every poll tries again until it works. */
   private ensureWatch(): void {
     if (this.watcher !== undefined || this.isClosed) return;
     const base = path.basename(this.file);
     try {
       this.watcher = fs.watch(path.dirname(this.file), { persistent: true }, (_event, name) => {
-        if (name === null || String(name).startsWith(base)) this.schedule();
+        if (name === null || String(name).startsWith(base)) this.scheduleBatch();
       });
       // A removed folder or an exhausted watch limit: the poll keeps us going and retries the watch.
       this.watcher.on('error', (error) => {

@@ -67,7 +67,7 @@ export class SharedLog {
    * Resolves with the first event matching `filter` appended from now on (or from the start of the
    * current file with `since`, keeping only events at or after that time).
    */
-  waitFor(filter: EventFilter, signal: AbortSignal, options: { since?: number; accept?: (e: BatonEvent) => boolean } = {}): Promise<BatonEvent> {
+  waitFor(filter: EventFilter, signal: AbortSignal, options: { since?: number; accept?: (e: BatonEvent) => boolean; batchMs?: number } = {}): Promise<BatonEvent> {
     const matches = compileFilter(filter);
     const wanted = (event: BatonEvent) =>
       matches(event) && (options.since === undefined || Date.parse(event.time ?? '') >= options.since) && (!options.accept || options.accept(event));
@@ -91,6 +91,7 @@ export class SharedLog {
         ...this.tailTuning,
         ...(options.since === undefined ? { fromEnd: true } : {}),
         ...(mayMatch ? { mayMatch } : {}),
+        ...(options.batchMs ? { batchMs: options.batchMs } : {}),
         signal: done.signal,
         onEvent: (event) => {
           if (done.signal.aborted || !wanted(event)) return;
@@ -177,7 +178,9 @@ export class SharedLog {
 
   /** Calls `onCancel` when another tool appends `baton.run.cancel_requested` for this run. */
   watchCancel(runId: string, onCancel: (by: string, reason?: string) => void, signal: AbortSignal): void {
-    this.waitFor({ type: 'baton.run.cancel_requested' }, signal, { accept: (e) => e.source !== this.source && (e.runid ?? e.subject) === runId }).then(
+    // Read in batches: the run appends its own events to this log all the time, and a cancel can wait 50 ms.
+    const accept = (e: BatonEvent) => e.source !== this.source && (e.runid ?? e.subject) === runId;
+    this.waitFor({ type: 'baton.run.cancel_requested' }, signal, { accept, batchMs: 50 }).then(
       (event) => {
         const data = (event.data ?? {}) as { by?: unknown; reason?: unknown };
         onCancel(typeof data.by === 'string' ? data.by : event.source, typeof data.reason === 'string' ? data.reason : undefined);

@@ -221,6 +221,39 @@ test('the folder watch delivers appends without polling, and a file created late
   }
 });
 
+test('with batchMs, appends the watch reports one by one are read together, none lost', async () => {
+  const h = harness();
+  fs.writeFileSync(h.file, '');
+  let turn = 0;
+  const turns: number[] = [];
+  const ticking = setInterval(() => turn++, 1);
+  try {
+    const all = new Promise<void>((resolve) => {
+      h.tail({
+        fromEnd: true,
+        batchMs: 400,
+        onEvent: (e) => {
+          h.events.push(e);
+          turns.push(turn);
+          if (h.events.length === 5) resolve();
+        },
+      });
+    });
+    const log = new EventLog({ path: h.file });
+    for (let i = 1; i <= 5; i++) {
+      log.append(createEvent('test.n', { i }));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // each its own turn, each its own watch event
+    }
+    log.close();
+    await all;
+    assert.deepEqual(h.numbers(), [1, 2, 3, 4, 5]);
+    assert.equal(new Set(turns).size, 1, 'all five in one read');
+  } finally {
+    clearInterval(ticking);
+    h.done();
+  }
+});
+
 test('close() and abort stop the tailer and resolve closed', async () => {
   const h = harness();
   try {
