@@ -98,10 +98,9 @@ function judge(input: ExpressionCheckInput, scanned: ScannedExpression, range: S
     const length = problem.name?.length ?? 1;
     report.push(problemCodes[problem.code], problem.message, range(problem.offset, Math.min(problem.offset + length, Math.max(scanned.end, problem.offset + 1))));
   }
-  const whole = range(scanned.start, scanned.end);
   for (const read of scanned.reads) {
     const found = judgeRead(input, read, reader);
-    if (found) report.push(found[0], found[1], whole);
+    if (found) report.push(found[0], found[1], range(scanned.start, scanned.end));
   }
   for (const call of scanned.calls) {
     if (reader.place !== 'if' && (statusFunctionNames as readonly string[]).includes(call.name)) {
@@ -207,8 +206,9 @@ function matrixOf(strategy: unknown): Reader['matrix'] {
  */
 function locator(input: ExpressionCheckInput, path: PathSegment[], value: string): (scanned: ScannedExpression) => SpanRange {
   const { node } = nodeAtPath(input.doc, path);
-  const whole = rangeAtPath(input.doc, input.lineCounter, path);
-  if (!isScalar(node) || !node.range) return () => () => whole;
+  // Only a problem needs a range: most expressions have none.
+  const whole = () => rangeAtPath(input.doc, input.lineCounter, path);
+  if (!isScalar(node) || !node.range) return () => whole;
   const [start, end] = node.range;
   const source = input.text.slice(start, end);
   const singleQuoted = node.type === 'QUOTE_SINGLE';
@@ -216,7 +216,7 @@ function locator(input: ExpressionCheckInput, path: PathSegment[], value: string
   return (scanned) => {
     const raw = value.slice(scanned.start, scanned.end);
     const found = source.indexOf(singleQuoted ? raw.replaceAll("'", "''") : raw, cursor);
-    if (found < 0) return () => whole;
+    if (found < 0) return whole;
     cursor = found + raw.length;
     const toFile = (offset: number) => {
       const inRaw = offset - scanned.start;
