@@ -137,8 +137,9 @@ function scanSpan(text: string, span: ExpressionSpan): ScannedExpression {
     return { ...span, source, problems: [problem], reads: [], calls: [] };
   }
   const parsed = parseDottedRead(source) ?? parseExpression(source);
-  const shift = <T extends { offset: number }>(item: T): T => ({ ...item, offset: item.offset + span.sourceStart });
-  return { ...span, source, problems: parsed.problems.map(shift), reads: parsed.reads.map(shift), calls: parsed.calls.map(shift) };
+  // Offsets into `text`: the parsed items are this call's own, so they are moved in place.
+  for (const list of [parsed.problems, parsed.reads, parsed.calls]) for (const item of list) item.offset += span.sourceStart;
+  return { ...span, source, problems: parsed.problems, reads: parsed.reads, calls: parsed.calls };
 }
 
 /** The expression of an `if:`: the inside of a lone `${{ }}`, the text itself without one, undefined when mixed. */

@@ -111,27 +111,28 @@ function judge(input: ExpressionCheckInput, scanned: ScannedExpression, range: S
 
 function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reader): [DiagnosticCode, string] | undefined {
   const [root, name, property, key] = read.path;
-  const written = read.path.map((p) => p ?? '[...]').join('.');
+  // Only a problem is written out: most reads have none.
+  const written = () => read.path.map((p) => p ?? '[...]').join('.');
   switch (root) {
     case 'steps':
     case 'needs': {
       if (reader.place === 'outputs') {
         // Evaluated once every step has ended: any step may be read, by its id.
-        if (root === 'needs') return ['expression.not_allowed', `${written}: outputs read steps.<id>.outputs; needs is for a step's own needs`];
+        if (root === 'needs') return ['expression.not_allowed', `${written()}: outputs read steps.<id>.outputs; needs is for a step's own needs`];
         if (typeof name !== 'string' || name === '*') return undefined;
-        if (!input.graph.indexOf.has(name)) return ['expression.unknown_step', `${written}: no step has the id '${name}'${didYouMean(name, input.graph.indexOf.keys())}`];
+        if (!input.graph.indexOf.has(name)) return ['expression.unknown_step', `${written()}: no step has the id '${name}'${didYouMean(name, input.graph.indexOf.keys())}`];
         return judgeStepProperty(input, root, name, property, key, written);
       }
-      if (reader.index === undefined) return ['expression.not_allowed', `${written}: the workflow's env is set before any step runs; it can read inputs, env, event and run`];
+      if (reader.index === undefined) return ['expression.not_allowed', `${written()}: the workflow's env is set before any step runs; it can read inputs, env, event and run`];
       if (typeof name !== 'string' || name === '*') return undefined;
       const { graph } = input;
       const own = graph.ids[reader.index];
-      if (!graph.indexOf.has(name)) return ['expression.unknown_step', `${written}: no step has the id '${name}'${didYouMean(name, graph.indexOf.keys())}`];
-      if (name === own) return ['expression.not_needed', `${written}: a step cannot read its own ${root}; it can read the steps it needs`];
+      if (!graph.indexOf.has(name)) return ['expression.unknown_step', `${written()}: no step has the id '${name}'${didYouMean(name, graph.indexOf.keys())}`];
+      if (name === own) return ['expression.not_needed', `${written()}: a step cannot read its own ${root}; it can read the steps it needs`];
       if (!graph.reaches(reader.index, name)) {
         const needs = graph.needs[reader.index] ?? [];
         const now = needs.length ? `it needs ${needs.map((n) => `'${n}'`).join(', ')}` : 'it needs no step';
-        return ['expression.not_needed', `step '${own}' reads ${written}, but does not need '${name}' (${now}); a step can read only the steps it needs, directly or through others: add '${name}' to its needs`];
+        return ['expression.not_needed', `step '${own}' reads ${written()}, but does not need '${name}' (${now}); a step can read only the steps it needs, directly or through others: add '${name}' to its needs`];
       }
       return judgeStepProperty(input, root, name, property, key, written);
     }
@@ -141,21 +142,21 @@ function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reade
       }
       return undefined;
     case 'run':
-      if (typeof name === 'string' && name !== '*' && !runFields.includes(name)) return ['expression.unknown_property', `${written}: run has ${runFields.join(', ')}`];
+      if (typeof name === 'string' && name !== '*' && !runFields.includes(name)) return ['expression.unknown_property', `${written()}: run has ${runFields.join(', ')}`];
       return undefined;
     case 'matrix':
-      if (reader.place === 'matrix' || reader.place === 'env' || reader.place === 'outputs') return ['expression.not_allowed', `${written}: matrix values are known only inside a matrix step's params, env and if`];
-      if (!reader.matrix) return ['matrix.no_matrix', `${written}: this step has no strategy.matrix, so matrix is empty here`];
+      if (reader.place === 'matrix' || reader.place === 'env' || reader.place === 'outputs') return ['expression.not_allowed', `${written()}: matrix values are known only inside a matrix step's params, env and if`];
+      if (!reader.matrix) return ['matrix.no_matrix', `${written()}: this step has no strategy.matrix, so matrix is empty here`];
       if (typeof name === 'string' && name !== '*' && reader.matrix.keys && !reader.matrix.keys.has(name)) {
-        return ['matrix.unknown_key', `${written}: the matrix has no key '${name}'${didYouMean(name, reader.matrix.keys)}; its keys are ${[...reader.matrix.keys].join(', ')}`];
+        return ['matrix.unknown_key', `${written()}: the matrix has no key '${name}'${didYouMean(name, reader.matrix.keys)}; its keys are ${[...reader.matrix.keys].join(', ')}`];
       }
       return undefined;
     case 'secrets':
-      if (reader.noSecrets) return ['expression.not_allowed', `${written}: ${reader.noSecrets}`];
-      if (reader.place === 'env' || reader.place === 'matrix') return ['expression.not_allowed', `${written}: a secret is read in a step's params (resolved when that step starts), not in ${reader.place === 'env' ? 'the workflow\'s env' : 'strategy.matrix'}`];
-      if (reader.place === 'if') return ['expression.secrets_in_if', `${written}: secrets cannot be read in if: (as in GitHub Actions); compare them in the step instead`];
+      if (reader.noSecrets) return ['expression.not_allowed', `${written()}: ${reader.noSecrets}`];
+      if (reader.place === 'env' || reader.place === 'matrix') return ['expression.not_allowed', `${written()}: a secret is read in a step's params (resolved when that step starts), not in ${reader.place === 'env' ? 'the workflow\'s env' : 'strategy.matrix'}`];
+      if (reader.place === 'if') return ['expression.secrets_in_if', `${written()}: secrets cannot be read in if: (as in GitHub Actions); compare them in the step instead`];
       if (typeof name === 'string' && name !== '*' && !secretNamePattern.test(name)) {
-        return ['expression.secret_name', `${written}: a secret's name is upper case letters, digits and _ (like ${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}), so BATON_SECRET_<NAME> can hold it`];
+        return ['expression.secret_name', `${written()}: a secret's name is upper case letters, digits and _ (like ${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}), so BATON_SECRET_<NAME> can hold it`];
       }
       return undefined;
     default:
@@ -163,12 +164,12 @@ function judgeRead(input: ExpressionCheckInput, read: ContextRead, reader: Reade
   }
 }
 
-function judgeStepProperty(input: ExpressionCheckInput, root: 'steps' | 'needs', name: string, property: string | null | undefined, key: string | null | undefined, written: string): [DiagnosticCode, string] | undefined {
+function judgeStepProperty(input: ExpressionCheckInput, root: 'steps' | 'needs', name: string, property: string | null | undefined, key: string | null | undefined, written: () => string): [DiagnosticCode, string] | undefined {
   if (property === undefined || property === null || property === '*') return undefined;
   const status = root === 'steps' ? 'status' : 'result';
   if (property !== 'outputs' && property !== status) {
     const other = root === 'steps' ? `needs.${name}.result is GitHub's name for its result` : `steps.${name}.status is Baton's name for its status`;
-    return ['expression.unknown_property', `${written}: ${root}.${name} has outputs and ${status}${property === 'status' || property === 'result' ? `; ${other}` : ''}`];
+    return ['expression.unknown_property', `${written()}: ${root}.${name} has outputs and ${status}${property === 'status' || property === 'result' ? `; ${other}` : ''}`];
   }
   if (property !== 'outputs' || typeof key !== 'string' || key === '*') return undefined;
   const index = input.graph.indexOf.get(name)!;
