@@ -5,13 +5,13 @@ import { privateFileMode } from './privateFiles';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. Each
- * group id is appended to the run's `steps/process-groups.log` when the group starts (`<pgid>`)
+ * group id is appended to the run's `steps/process-groups.list` when the group starts (`<pgid>`)
  * and again when it has ended (`-<pgid>`), so `resume` and `cancel` can stop the leftovers
  * instead of running a second copy beside them. One file, appended to: a file per process cost
  * the spawner a create and an unlink per step, 4 % of a 200-command fan-out.
  */
 export function processGroupLog(stepsDir: string): string {
-  return join(stepsDir, 'process-groups.log');
+  return join(stepsDir, 'process-groups.list'); // not `.log`: a step's log is `<step id>.log`, and a step may be called process-groups
 }
 
 /** Notes that `pgid` runs; a write that fails only loses the orphan check. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { forgetProcessGroup, processGroupLog, recordProcessGroup, stopOrphanedGroups } from '../../src/core/orphanProcesses';
+import { runPaths } from '../../src/core/runStore';
 
 /** A `sleep` leading its own group, with `env`; killed when the test ends. */
 function sleeper(t: TestContext, env: Record<string, string>): ChildProcess {
@@ -50,4 +51,9 @@ test("the groups the log says still run are stopped; an ended one and another ru
   assert.equal(stranger.exitCode, null, "another run's group still runs");
   assert.equal(existsSync(log), false);
   assert.equal(existsSync(join(stepsDir, 'step.1-1.pgid')), false);
+});
+
+test('the log is no step\'s log file, whatever the step is called', () => {
+  const paths = runPaths('/state', 'run-1');
+  for (const id of ['process-groups', 'process-groups.list', 'process-groups.log']) assert.notEqual(paths.stepLog(id), processGroupLog(paths.stepsDir));
 });

@@ -126,7 +126,7 @@ test('the command leads a session of its own, as with Node spawn: no terminal Ba
 
 test("the process group id is in the run's process-group log, private to the user, while the command runs; its end is noted when it ends", async (t) => {
   const cwd = folder(t);
-  const groupLog = join(cwd, 'process-groups.log');
+  const groupLog = join(cwd, 'process-groups.list');
   for (const launcher of [spawner(t), nodeLauncher]) {
     rmSync(groupLog, { force: true });
     rmSync(join(cwd, 'go'), { force: true });
