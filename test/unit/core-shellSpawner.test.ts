@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { nodeLauncher, type LaunchRequest, type ProcessLauncher } from '../../src/core/actions/processLauncher';
 import { createProcessLauncher, ShellSpawner } from '../../src/core/actions/shellSpawner';
@@ -69,6 +69,19 @@ test('a command sees the same environment, arguments, directory and exit code as
   // What one launch set or unset is not left in the spawner for the next.
   const plain = sh('env | sort; pwd', cwd);
   assert.equal((await run(launcher, plain)).stdout, (await run(nodeLauncher, plain)).stdout);
+});
+
+test('a relative directory and group list are taken from Baton\'s own directory, as with Node spawn, also after other launches', async (t) => {
+  const dir = mkdtempSync(join(process.cwd(), '.spawner-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const launcher = spawner(t);
+  await run(launcher, sh('true', folder(t)));
+  const groupLog = join(basename(dir), 'groups.list');
+  const request = { ...sh('pwd', basename(dir)), groupLog };
+  const [viaNode, viaShell] = [await run(nodeLauncher, request), await run(launcher, request)];
+  assert.equal(viaShell.stdout, `${dir}\n`);
+  assert.equal(viaShell.stdout, viaNode.stdout);
+  assert.equal(readFileSync(join(dir, 'groups.list'), 'utf8'), `${viaNode.pid}\n-${viaNode.pid}\n${viaShell.pid}\n-${viaShell.pid}\n`);
 });
 
 test('values reach the command as data: nothing in an environment value or argument is run', async (t) => {

@@ -1,6 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import type { Socket } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { LaunchHandlers, LaunchRequest } from './processLauncher';
@@ -71,7 +72,8 @@ export class SpawnerProcess {
     const env = envDelta(this.#baseEnv, this.#baseNames, request.env);
     if (!env) return false;
     // The spawner notes the group in the log itself (created 0600).
-    const fields = ['r', id, request.file, request.cwd, request.groupLog ?? '', String(env.length), ...env, String(request.args.length), ...request.args];
+    const groupLog = request.groupLog === undefined ? '' : absolute(request.groupLog);
+    const fields = ['r', id, request.file, absolute(request.cwd), groupLog, String(env.length), ...env, String(request.args.length), ...request.args];
     if (fields.some((field) => field.includes('\0'))) return false;
     this.#launches.set(id, new Launch(handlers));
     // Launches of one tick (several steps freed by one reply) go in one write: each write to the
@@ -202,6 +204,11 @@ function envDelta(base: Record<string, string>, baseNames: number, env: Record<s
   }
   if (shared < baseNames) for (const name in base) if (!(name in env)) delta.push(`-${name}`);
   return delta;
+}
+
+/** Paths resolved as Node would resolve them: the spawner changes its own directory for each fork. */
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(path);
 }
 
 function escapeField(field: string): string {
