@@ -23,7 +23,7 @@ import { parseWorkflow } from './loadWorkflow';
 import { renderEnv, renderParams } from './renderParams';
 import { SecretMasker } from './secretMasker';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
-import { stopOrphanedGroups } from './orphanProcesses';
+import { stopOrphanedGroups, trackedLauncher } from './orphanProcesses';
 import { newRunId } from './runId';
 import { watchControl } from './runControl';
 import { RunJournal, readJournal } from './runJournal';
@@ -340,7 +340,9 @@ async function execute(options: ExecuteOptions): Promise<RunResult> {
     const env = { ...inherited, ...renderEnv(workflow.env, buildExpressionContext({ state, workflow, reader: { needs: [] }, step: (id) => builder.step(id), env: inherited, event: options.trigger })) };
     // The spawner's own environment is the run's: each step sends only what it adds, and a
     // value one step resolved (a secret) never stays in it.
-    const launcher = (processes = createProcessLauncher(env, options.env ?? process.env));
+    processes = createProcessLauncher(env, options.env ?? process.env);
+    // A journaled run keeps its step processes' group ids, so a resume can stop what a crash left.
+    const launcher = options.durable ? trackedLauncher(processes, paths.stepsDir) : processes;
     // What a step's `if` and matrix read: the steps it needs, transitively (its params: stepExecution.ts).
     const contextFor = (step: Step) => buildExpressionContext({ state, workflow, reader: step, step: (id) => builder.step(id), env, event: options.trigger });
     const startedMs = Date.parse(state.startedAt ?? resumedAt);

@@ -5,7 +5,7 @@ import { privateFileMode } from './privateFiles';
 
 /**
  * A shell step's process group outlives its owner when the owner is killed with SIGKILL. Each
- * group id is appended to the run's `steps/process-groups.list` when the group starts (`<pgid>`)
+ * group id is appended to the run's process-group log, `steps/process-groups.list`, when the group starts (`<pgid>`)
  * and again when it has ended (`-<pgid>`), so `resume` and `cancel` can stop the leftovers
  * instead of running a second copy beside them. One file, appended to: a file per process cost
  * the spawner a create and an unlink per step, 4 % of a 200-command fan-out.
@@ -39,7 +39,7 @@ export function trackProcessGroup(stepsDir: string, pgid: number): () => void {
   return () => forgetProcessGroup(log, pgid);
 }
 
-/** The launcher a step gets: each process it starts is noted in the run's process-group log while it runs. */
+/** The run's launcher, journaled: each process it starts is noted in the run's process-group log while it runs. */
 export function trackedLauncher(launcher: ProcessLauncher, stepsDir: string): ProcessLauncher {
   const groupLog = processGroupLog(stepsDir);
   return {

@@ -70,7 +70,7 @@ export class RunJournal {
   appendSoon(event: LifecycleEvent): void {
     this.append(event);
     this.durableUpTo = this.size;
-    if (this.commitTimer || this.inFlight) return; // that flush, or the one after it, takes this record
+    if (this.commitTimer) return; // that flush takes this record too (one in flight may not: it covers what was written before it began)
     this.commitTimer = setTimeout(() => {
       this.commitTimer = undefined;
       void this.flushed().catch(() => {}); // the failure is kept for whoever awaits `flushed()`

@@ -10,7 +10,7 @@ import type { Clock } from './clock';
 import { BatonError, CancelledError, StepTimeoutError, errorMessage, isBatonError } from './errors';
 import type { Publish, Settle } from './engine';
 import type { DecisionInfo } from './lifecycle';
-import { trackedLauncher, trackProcessGroup } from './orphanProcesses';
+import { trackProcessGroup } from './orphanProcesses';
 import { buildExpressionContext } from './expressionContext';
 import { renderParams } from './renderParams';
 import type { RunState, StepState } from './runState';
@@ -39,7 +39,7 @@ export interface StepRun {
   logPath: string;
   /** Where process group ids of running steps are kept; absent when the run is not journaled. */
   stepsDir?: string;
-  /** Starts the run's step processes (its spawner, core/actions/shellSpawner.ts). */
+  /** Starts the run's step processes (its spawner, core/actions/shellSpawner.ts), their group ids kept when the run is journaled. */
   processes: ProcessLauncher;
   trigger?: Record<string, unknown>;
   onOutput?: (stepId: string, text: string, stream: 'stdout' | 'stderr') => void;
@@ -186,7 +186,7 @@ async function attemptOnce(run: StepRun, attempt: number, write: (text: string, 
     clock: run.clock,
     host: run.host,
     trackProcessGroup: (pgid) => (run.stepsDir ? trackProcessGroup(run.stepsDir, pgid) : () => {}),
-    processes: run.stepsDir ? trackedLauncher(run.processes, run.stepsDir) : run.processes,
+    processes: run.processes,
     output: (text, stream = 'stdout') => write(text, stream),
     noteChildRun: (childRunId, file) => {
       run.publish('baton.step.called', { childRunId, file }, step.id, true);

@@ -132,8 +132,7 @@ test('the journal itself runs out of space mid-record: the record is cut back of
   writeFileSync(flag, '');
   mkdirSync(join(disk, 'fill'));
   // Silent (its log is never written), it fills every page, then sets an output of 12 000
-  // characters: its completion record needs more pages than are free (the one the step's pgid file
-  // gives back when it ends included).
+  // characters: its completion record needs more pages than are free.
   const fill = `if [ -e ${flag} ]; then dd if=/dev/zero of=${disk}/fill/a bs=4k 2>/dev/null; fi; printf 'big=%012000d\\n' 7 >> "$BATON_OUTPUT"`;
   writeFile(
     cwd,
