@@ -4,7 +4,7 @@
  * runs the 200-instance fan-out through the library and measures how long its event loop was
  * blocked (perf_hooks.monitorEventLoopDelay), and how long the run took. Node's `spawn` forks
  * the whole process on that loop, so the bigger the host, the longer each fork holds it.
- * Prints JSON. Usage (from bench/shell.bench.ts): node --import tsx bench/hostLoop.ts <dir> <node|perl>
+ * Prints JSON. Usage (from bench/shell.bench.ts): node --import tsx bench/hostLoop.ts <dir> <BATON_SPAWNER>
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

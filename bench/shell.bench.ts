@@ -3,8 +3,9 @@
  *   - 200 sequential steps of `echo x >> file` vs a shell loop running `sh -c "echo x >> file"`;
  *   - a 200-instance matrix of it with max_parallel 8 vs `xargs -P 8` (DESIGN §17: ≤ 1.5×);
  *   - both beside plain Node spawning the same commands (bench/floors/nodeSpawn.mjs), and beside
- *     Baton itself starting its steps with Node's `spawn` (BATON_SPAWNER=node) instead of its
- *     spawner (core/actions/shellSpawner.ts), which shows what the spawner is worth;
+ *     Baton itself starting its steps through Perl (BATON_SPAWNER=perl, where Linux has no Python)
+ *     and with Node's `spawn` (BATON_SPAWNER=node) instead of its Python spawner
+ *     (core/actions/spawnerCommand.ts), which shows what each is worth;
  *   - the fan-out run by a ~300 MB process, as VS Code's extension host runs it (bench/hostLoop.ts):
  *     how long the host's event loop was blocked, with the spawner and with Node's spawn.
  * Baton's figure is the run's own time (first step started → last step completed, from its
@@ -57,13 +58,14 @@ function nodeSpawnMs(dir: string, parallel: number): number {
 
 /** Median over rounds of Baton's run time, the floor, and their ratio (per round, floor and peer beside Baton). */
 function compare(dir: string, file: string, floorScript: string, parallel: number, rounds = 3) {
-  const samples: Array<{ baton: number; wall: number; floor: number; node: number; batonNode: number }> = [];
+  const samples: Array<{ baton: number; wall: number; floor: number; node: number; batonPerl: number; batonNode: number }> = [];
   for (let i = 0; i < rounds; i++) {
     const floor = shellMs(dir, `rm -f out.txt; ${floorScript}`);
     const node = nodeSpawnMs(dir, parallel);
     const baton = batonRunMs(dir, file);
+    const batonPerl = batonRunMs(dir, file, { BATON_SPAWNER: 'perl' }).run;
     const batonNode = batonRunMs(dir, file, { BATON_SPAWNER: 'node' }).run;
-    samples.push({ baton: baton.run, wall: baton.wall, floor, node, batonNode });
+    samples.push({ baton: baton.run, wall: baton.wall, floor, node, batonPerl, batonNode });
   }
   const ratio = median(samples.map((s) => s.baton / s.floor));
   const middle = samples.find((s) => s.baton / s.floor === ratio)!;
@@ -78,11 +80,11 @@ interface HostLoop {
 }
 
 /** The fan-out run by a ~300 MB host process (bench/hostLoop.ts), with the spawner and with Node's spawn: median of 3 each, alternating. */
-function hostLoops(dir: string): { perl: HostLoop; node: HostLoop } {
+function hostLoops(dir: string): { spawner: HostLoop; node: HostLoop } {
   const one = (spawner: string) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'hostLoop.ts'), dir, spawner], { encoding: 'utf8', cwd: join(__dirname, '..') })) as HostLoop;
-  const rounds = [0, 1, 2].map(() => ({ perl: one('perl'), node: one('node') }));
+  const rounds = [0, 1, 2].map(() => ({ spawner: one('python'), node: one('node') }));
   const middle = (pick: (r: (typeof rounds)[number]) => HostLoop) => [...rounds.map(pick)].sort((a, b) => a.max - b.max)[1]!;
-  return { perl: middle((r) => r.perl), node: middle((r) => r.node) };
+  return { spawner: middle((r) => r.spawner), node: middle((r) => r.node) };
 }
 
 export async function benchShell(): Promise<Record<string, number>> {
@@ -101,6 +103,7 @@ export async function benchShell(): Promise<Record<string, number>> {
       sequence_ratio: round(sequence.ratio, 2),
       node_spawn_sequence_200_ms: round(sequence.node, 0),
       sequence_vs_node_spawn_ratio: round(sequence.baton / sequence.node, 2),
+      sequence_baton_perl_200_ms: round(sequence.batonPerl, 0),
       sequence_baton_node_spawn_200_ms: round(sequence.batonNode, 0),
       fanout_200_ms: round(fanout.baton, 0),
       fanout_200_wall_ms: round(fanout.wall, 0),
@@ -108,11 +111,12 @@ export async function benchShell(): Promise<Record<string, number>> {
       fanout_ratio: round(fanout.ratio, 2),
       node_spawn_p8_200_ms: round(fanout.node, 0),
       fanout_vs_node_spawn_ratio: round(fanout.baton / fanout.node, 2),
+      fanout_baton_perl_200_ms: round(fanout.batonPerl, 0),
       fanout_baton_node_spawn_200_ms: round(fanout.batonNode, 0),
-      host_rss_mb: host.perl.rssMb,
-      host_fanout_ms: host.perl.runMs,
-      host_loop_max_ms: host.perl.max,
-      host_loop_p99_ms: host.perl.p99,
+      host_rss_mb: host.spawner.rssMb,
+      host_fanout_ms: host.spawner.runMs,
+      host_loop_max_ms: host.spawner.max,
+      host_loop_p99_ms: host.spawner.p99,
       host_fanout_node_spawn_ms: host.node.runMs,
       host_loop_max_node_spawn_ms: host.node.max,
       host_loop_p99_node_spawn_ms: host.node.p99,
@@ -120,11 +124,13 @@ export async function benchShell(): Promise<Record<string, number>> {
     printTable('Shell steps (200 × `echo x >> file`; Baton: the run itself, whole command in brackets)', [
       ['200 sequential steps', `${figures.sequence_200_ms} ms [${figures.sequence_200_wall_ms} ms], shell loop ${figures.shell_loop_200_ms} ms: ${figures.sequence_ratio}×`],
       ['  plain Node spawn, one at a time (peer)', `${figures.node_spawn_sequence_200_ms} ms: Baton ${figures.sequence_vs_node_spawn_ratio}×`],
+      ['  Baton with BATON_SPAWNER=perl', `${figures.sequence_baton_perl_200_ms} ms: ${round(sequence.batonPerl / sequence.floor, 2)}× the shell loop`],
       ['  Baton with BATON_SPAWNER=node', `${figures.sequence_baton_node_spawn_200_ms} ms: ${round(sequence.batonNode / sequence.floor, 2)}× the shell loop`],
       ['200-instance matrix, max_parallel 8', `${figures.fanout_200_ms} ms [${figures.fanout_200_wall_ms} ms], xargs -P 8 ${figures.xargs_p8_200_ms} ms: ${figures.fanout_ratio}× (budget ≤ 1.5×)`],
       ['  plain Node spawn, 8 at a time (peer)', `${figures.node_spawn_p8_200_ms} ms: Baton ${figures.fanout_vs_node_spawn_ratio}×`],
+      ['  Baton with BATON_SPAWNER=perl', `${figures.fanout_baton_perl_200_ms} ms: ${round(fanout.batonPerl / fanout.floor, 2)}× xargs -P 8`],
       ['  Baton with BATON_SPAWNER=node', `${figures.fanout_baton_node_spawn_200_ms} ms: ${round(fanout.batonNode / fanout.floor, 2)}× xargs -P 8`],
-      [`the fan-out in a ${host.perl.rssMb} MB host (as VS Code's)`, `${host.perl.runMs} ms; its event loop blocked p99 ${host.perl.p99} ms, at most ${host.perl.max} ms`],
+      [`the fan-out in a ${host.spawner.rssMb} MB host (as VS Code's)`, `${host.spawner.runMs} ms; its event loop blocked p99 ${host.spawner.p99} ms, at most ${host.spawner.max} ms`],
       ['  with BATON_SPAWNER=node', `${host.node.runMs} ms; blocked p99 ${host.node.p99} ms, at most ${host.node.max} ms`],
     ]);
     return figures;

@@ -1,10 +1,11 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { type LaunchHandlers, type LaunchRequest, nodeLauncher, type ProcessLauncher } from './processLauncher';
+import { spawnerCommand } from './spawnerCommand';
 import { SpawnerProcess } from './spawnerProcess';
 
 /**
- * Launches a run's processes through a long-lived Perl (spawnerProcess.ts; one more for each
+ * Launches a run's processes through a long-lived small process (spawnerProcess.ts; one more for each
  * `launchesPerSpawner` running at once). Node's `spawn` forks the whole Node process on its main
  * thread — on a virtual machine, milliseconds a step, one step at a time however wide the fan-out
  * — where a small process forks in a fraction of that, off Node's thread. Output still streams
@@ -12,15 +13,18 @@ import { SpawnerProcess } from './spawnerProcess';
  * (a relative program, a name with `=`, a NUL) goes to Node's `spawn` instead.
  */
 export class ShellSpawner implements ProcessLauncher {
-  readonly #perl: string;
+  readonly #command: readonly string[];
   readonly #baseEnv: Record<string, string>;
   #spawners: SpawnerProcess[] = [];
   #nextId = 0;
   readonly #executable = new Set<string>();
 
-  /** `baseEnv` is the spawner's own environment; a launch sends only how its own differs. */
-  constructor(perl: string, baseEnv: Record<string, string>) {
-    this.#perl = perl;
+  /**
+   * `command` starts a spawner (spawnerCommand.ts); `baseEnv` is its own environment, and a
+   * launch sends only how its own differs.
+   */
+  constructor(command: readonly string[], baseEnv: Record<string, string>) {
+    this.#command = command;
     this.#baseEnv = baseEnv;
   }
 
@@ -28,7 +32,7 @@ export class ShellSpawner implements ProcessLauncher {
     if (!isAbsolute(request.file) || !this.#isExecutable(request.file)) return nodeLauncher.launch(request, handlers);
     this.#spawners = this.#spawners.filter((spawner) => spawner.alive);
     let spawner = this.#spawners.find((each) => !each.full);
-    if (!spawner) this.#spawners.push((spawner = new SpawnerProcess(this.#perl, this.#baseEnv)));
+    if (!spawner) this.#spawners.push((spawner = new SpawnerProcess(this.#command, this.#baseEnv)));
     if (!spawner.launch(String(this.#nextId++), request, handlers)) nodeLauncher.launch(request, handlers);
   }
 
@@ -50,12 +54,10 @@ export class ShellSpawner implements ProcessLauncher {
 }
 
 /**
- * A run's launcher, its steps' environments mostly `baseEnv`: the spawner where Perl is installed
- * (Debian and macOS always have it), else — on Windows, or with BATON_SPAWNER=node in `settings` —
- * Node's spawn.
+ * A run's launcher, its steps' environments mostly `baseEnv`: a spawner where the system has
+ * Python or Perl, else Node's `spawn` (spawnerCommand.ts; `BATON_SPAWNER` in `settings` chooses).
  */
 export function createProcessLauncher(baseEnv: Record<string, string>, settings: NodeJS.ProcessEnv = process.env): ProcessLauncher {
-  if (settings.BATON_SPAWNER === 'node' || process.platform === 'win32') return nodeLauncher;
-  const perl = ['/usr/bin/perl', '/bin/perl'].find((path) => existsSync(path));
-  return perl ? new ShellSpawner(perl, baseEnv) : nodeLauncher;
+  const command = spawnerCommand(baseEnv, settings);
+  return command ? new ShellSpawner(command, baseEnv) : nodeLauncher;
 }

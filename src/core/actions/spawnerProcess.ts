@@ -1,31 +1,37 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { constants } from 'node:fs';
 import type { Socket } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { LaunchHandlers, LaunchRequest } from './processLauncher';
-import { spawnerScript } from './spawnerScript';
 
 type PipedProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
-/** What the spawner, which loads no module (spawnerScript.ts), opens a run's process-group log with. */
-const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
-
-/** The numbers of the setsid and dup3 system calls where they are known (Linux's own tables), else 0. */
-const syscalls = (process.platform === 'linux' ? { x64: [112, 292], arm64: [157, 24] }[process.arch as string] : undefined) ?? [0, 0];
-
 /**
- * Launches a spawner runs at once, at most: each holds two pipes in the spawner, whose `select`
- * is not meant for descriptors past 1024. A wider fan-out gets a second spawner.
+ * Launches a spawner runs at once, at most: each holds two pipes in the spawner, and Perl's
+ * `select` is not meant for descriptors past 1024. A wider fan-out gets a second spawner.
  */
 export const launchesPerSpawner = 400;
 
 /**
- * One spawner process (spawnerScript.ts) and the launches it runs. Everything comes back on its
- * stdout — starts, output, exits — so a launch costs Node one write and a share of a read, and
- * no descriptor of its own. Each launch sends only how its environment differs from the
- * spawner's own.
+ * One spawner process (spawnerCommand.ts: a small Python or Perl) and the launches it runs.
+ * Everything comes back on its stdout — starts, output, exits — so a launch costs Node one write
+ * and a share of a read, and no descriptor of its own. Each launch sends only how its
+ * environment differs from the spawner's own.
+ *
+ * Requests go to its stdin, one field per line, every field escaped (`\\` for a backslash, `\n`
+ * for a newline), so no field can start another line; a spawner evaluates nothing in a field:
+ *
+ *   r <id> <file> <cwd> <groupLog> <nEnv> <env…> <nArgs> <args…>
+ *       run <file> <args…> as the leader of a new session, stdin /dev/null; its process group
+ *       id is appended to <groupLog> (if not empty) as `<pgid>\n` when it starts and as
+ *       `-<pgid>\n` once it has ended (orphanProcesses.ts)
+ *
+ * `<env…>` are `NAME=value` to set or `-NAME` to unset, applied over the spawner's own
+ * environment. Replies: `p <id> <pid>\n` (started; the pid is its process group id),
+ * `o <id> <n>\n` or `e <id> <n>\n` followed by n bytes the command wrote to its stdout or stderr,
+ * `x <id> <status>\n` (ended, its output all sent; 128 + n when killed by signal n; 127 when the
+ * program could not run), `c <id>\n` (its cwd is not a directory).
  */
 export class SpawnerProcess {
   readonly #process: PipedProcess;
@@ -36,11 +42,12 @@ export class SpawnerProcess {
   #pending: Buffer | undefined;
   #exited = false;
 
-  /** `perl` is the interpreter's path; `env` the spawner's own environment. */
-  constructor(perl: string, env: Record<string, string>) {
+  /** `command` starts it (spawnerCommand.ts); `env` is its own environment. */
+  constructor(command: readonly string[], env: Record<string, string>) {
     this.#baseEnv = env;
     this.#baseNames = Object.keys(env).length;
-    const spawner = spawn(perl, ['-e', spawnerScript, String(openFlags), ...syscalls.map(String)], { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [file = '', ...args] = command;
+    const spawner = spawn(file, args, { env: this.#baseEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
     spawner.stderr.resume();

@@ -1,22 +1,9 @@
 /**
- * The run's process spawner: a long-lived Perl (part of every Debian and macOS base system) that
- * starts each shell step for the engine. Node's `spawn` forks the whole Node process on the main
- * thread, which on a virtual machine costs milliseconds per step and serializes a fan-out; a
- * small process forks cheaply, off Node's thread, and execs the command directly.
- *
- * Requests arrive on stdin, one field per line, every field escaped (`\\` for a backslash, `\n`
- * for a newline), so no field can start another line; nothing in a field is ever evaluated:
- *
- *   r <id> <file> <cwd> <groupLog> <nEnv> <env…> <nArgs> <args…>
- *       run <file> <args…> as the leader of a new session, stdin /dev/null; its process group
- *       id is appended to <groupLog> (if not empty) as `<pgid>\n` when it starts and as
- *       `-<pgid>\n` once it has ended (orphanProcesses.ts)
- *
- * `<env…>` are `NAME=value` to set or `-NAME` to unset, applied over the spawner's own
- * environment. Replies, on stdout: `p <id> <pid>\n` (started; the pid is its process group id),
- * `o <id> <n>\n` or `e <id> <n>\n` followed by n bytes the command wrote to its stdout or stderr,
- * `x <id> <status>\n` (ended, its output all sent; 128 + n when killed by signal n), `c <id>\n`
- * (its cwd is not a directory).
+ * The run's process spawner in Perl (part of every Debian and macOS base system), for where the
+ * system has no Python 3.8 (spawnerCommand.ts): the protocol of spawnerProcess.ts. Node's `spawn`
+ * forks the whole Node process on the main thread, which on a virtual machine costs milliseconds
+ * per step and serializes a fan-out; a small process forks cheaply, off Node's thread, and execs
+ * the command directly. Nothing in a field is ever evaluated.
  *
  * One loop, no signal handler: the spawner reads each command's two pipes, and once both have
  * ended (the command and whatever it left running are done writing) it reaps that command by
@@ -37,7 +24,7 @@
  * O_WRONLY|O_CREAT|O_APPEND, and the numbers of the setsid and dup3 system calls, or 0 where Node
  * does not know them (the child then loads POSIX, or uses Perl's open). WNOHANG is 1 on every Unix.
  */
-export const spawnerScript = String.raw`
+export const perlSpawnerScript = String.raw`
 use strict; use warnings; no warnings 'exec';
 my ($openFlags, $setsid, $dup3) = @ARGV;
 open my $null, '<', '/dev/null' or die "cannot open /dev/null: $!";
