@@ -5,7 +5,8 @@
  * the command with `vfork` — the child shares the spawner's memory until its `exec`, so no memory
  * map is copied and no page faulted back in: in a 200-command fan-out the spawner costs a fraction
  * of Perl's fork. `Popen` also does, in the child, what Node's `spawn` does: the directory, a new
- * session, every signal at its default (glibc's own `posix_spawn` leaves two of them ignored). Every field stays bytes, so no value is decoded.
+ * session, every signal at its default (glibc's own `posix_spawn` leaves two of them ignored).
+ * Every field stays bytes, so no value is decoded.
  *
  * Its arguments: `<openFlags> <ctype>`. Python sets LC_CTYPE=C.UTF-8 in its own environment where
  * the locale is C (PEP 538), whatever `-I` says, so `<ctype>` is LC_CTYPE as Node has it — `=value`,
