@@ -24,6 +24,7 @@ import { renderEnv, renderParams } from './renderParams';
 import { SecretMasker } from './secretMasker';
 import { ensurePrivateDir, ensureStateDir, privateFileMode } from './privateFiles';
 import { stopOrphanedGroups, trackedLauncher } from './orphanProcesses';
+import { stringEnv } from './stringEnv';
 import { newRunId } from './runId';
 import { watchControl } from './runControl';
 import { RunJournal, readJournal } from './runJournal';
@@ -499,10 +500,4 @@ function renderOutputs(workflow: Workflow, state: RunState, step: (id: string) =
   const masker = new SecretMasker(secrets);
   const rendered = renderParams(workflow.outputs, [], context).params;
   return Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, typeof value === 'string' ? masker.mask(value) : value]));
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
-  return out;
 }

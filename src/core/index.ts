@@ -6,6 +6,7 @@ export type { ActionContext, ActionDefinition, ActionHandler, ActionHost, Action
 export { maxCallDepth } from './actions/workflowAction';
 export { ActionRegistry, builtinActions, createActionRegistry, editorOnlyActionNames } from './actions/actionRegistry';
 export { defaultActions, registerAction } from './actions/defaultActions';
+export { prestartSpawner } from './actions/shellSpawner';
 export type { ApprovalDecision, ApprovalRequest, Approver } from './approvalGate';
 export { backgroundSleep, systemClock, type Clock } from './clock';
 export { formatDiagnostic, hasErrors, schemaKeywords, type Diagnostic, type DiagnosticCode, type Position, type Range, type SchemaKeyword } from './diagnostic';

@@ -14,6 +14,7 @@ import {
   formatDiagnostic,
   isFinished,
   loadWorkflowFile,
+  prestartSpawner,
   readRun,
   rerunRun,
   resumeRun,
@@ -49,6 +50,14 @@ export interface HostedRunOptions {
 
 /** What a new run needs besides the front end's part: the engine's own start options, unchanged. */
 export interface StartHostedOptions extends HostedRunOptions, Pick<StartOptions, 'workflow' | 'source' | 'file' | 'inputs' | 'trigger' | 'runId' | 'startedBy' | 'parent'> {}
+
+/**
+ * Starts the steps' process spawner now, for a run the front end is about to start, so the first
+ * step need not wait for it: call it before reading and checking the file.
+ */
+export function prepareRun(context: Pick<HostContext, 'env'>): void {
+  prestartSpawner(stepEnvironment(context.env).env);
+}
 
 /** Starts a run; its `result` settles once the run ended and Slack was flushed. */
 export function startHostedRun(context: HostContext, options: StartHostedOptions): RunHandle {

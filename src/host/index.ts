@@ -5,7 +5,7 @@
 export { batonSecretVariables, eventLogPathOf, stepEnvironment, type FrontEnd, type HostContext } from './hostContext';
 export { eventBusStatus, hasTeamBus, openEventBus, type OpenEventBusOptions } from './eventBusOf';
 export type { BusStatus } from '../bus/index';
-export { rerunHostedRun, resumeHostedRun, startHostedRun, type HostedRunOptions, type RerunHostedOptions, type StartHostedOptions } from './hostedRun';
+export { prepareRun, rerunHostedRun, resumeHostedRun, startHostedRun, type HostedRunOptions, type RerunHostedOptions, type StartHostedOptions } from './hostedRun';
 export { requestApproval, requestCancel, requestRemoteApproval, requestRemoteCancel, type ApprovalRequestOptions, type CancelRequest } from './requests';
 export { connectRun, slackFlushMs, type RunConnections } from './runConnections';
 export { loadWorkflowAt, loadWorkflowsIn, parseWorkflowText } from './workflowFiles';

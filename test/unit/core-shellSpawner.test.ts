@@ -6,12 +6,13 @@
  * directory, a killed spawner and what a request cannot carry are handled.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { before, describe, test, type TestContext } from 'node:test';
 import { nodeLauncher, type LaunchRequest, type ProcessLauncher } from '../../src/core/actions/processLauncher';
-import { createProcessLauncher, ShellSpawner } from '../../src/core/actions/shellSpawner';
+import { createProcessLauncher, prestartSpawner, ShellSpawner } from '../../src/core/actions/shellSpawner';
 import { spawnerCommand, type SpawnerKind } from '../../src/core/actions/spawnerCommand';
 import { launchesPerSpawner } from '../../src/core/actions/spawnerProcess';
 
@@ -301,6 +302,28 @@ test("the system's Python is the spawner on Linux, Perl where asked (or without 
   assert.match(spawnerCommand({}, { BATON_SPAWNER: 'perl' })?.join(' ') ?? '', /^\/(usr\/)?bin\/perl -e /);
   assert.equal(spawnerCommand({}, { BATON_SPAWNER: 'node' }), undefined);
   assert.equal(createProcessLauncher({}, { BATON_SPAWNER: 'node' }), nodeLauncher);
+});
+
+test("a spawner started before its run is the one the run's first launch takes, once; its commands get the run's environment", async (t) => {
+  const cwd = folder(t);
+  const env = { ...(process.env as Record<string, string>), BATON_SPAWNER: 'python' };
+  const earlier = new Set(childrenOf(process.pid));
+  prestartSpawner(env);
+  const [spare, ...more] = childrenOf(process.pid).filter((pid) => !earlier.has(pid));
+  assert.ok(spare !== undefined && more.length === 0, 'one spawner started');
+  const parentOf = async (launcher: ProcessLauncher) => {
+    t.after(() => launcher.close());
+    return (await run(launcher, sh('echo "$PPID $FROM_THE_RUN"', cwd, { ...env, FROM_THE_RUN: 'yes' }))).stdout;
+  };
+  assert.equal(await parentOf(createProcessLauncher({ ...env, FROM_THE_RUN: 'yes' }, env)), `${spare} yes\n`);
+  assert.notEqual(await parentOf(createProcessLauncher(env, env)), `${spare} yes\n`, 'the next run starts its own');
+});
+
+test('a spawner started for a run that never comes does not keep Node running', () => {
+  const script = `require(${JSON.stringify(join(__dirname, '../../src/core/actions/shellSpawner.ts'))}).prestartSpawner(process.env);`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, BATON_SPAWNER: 'python' } });
+  assert.equal(result.signal, null, 'Node ended by itself');
+  assert.equal(result.status, 0, result.stderr);
 });
 
 /** Whether the process group is gone (its last member may take a moment to be reaped). */

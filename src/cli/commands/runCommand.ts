@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { BatonError, errorMessage, formatDiagnostic, hasErrors, readUserFile, requesterName, runIdPattern, statUserFile, type Approver, type LifecycleEvent, type RunHandle } from '../../core/index';
-import { loadWorkflowAt, startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
+import { loadWorkflowAt, prepareRun, startHostedRun, type HostContext, type HostedRunOptions } from '../../host/index';
 import { validateEventObject, type BatonEvent } from '../../events/index';
 import { approveAll, promptApprover } from '../approvers';
 import type { Command, ParsedArgs } from '../command';
@@ -36,6 +36,7 @@ export const runCommand: Command = {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) throw new UsageError('give exactly one workflow file');
     statUserFile(resolve(io.cwd, file), file); // missing, a folder, a FIFO, no permission: one line, exit 2
+    prepareRun(io); // the steps' spawner starts while the file is read and checked
     const loaded = loadWorkflowAt(resolve(io.cwd, file), io.env);
     for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic({ ...d, file })}\n`);
     if (!loaded.workflow || hasErrors(loaded.diagnostics)) return exitCodes.failed;

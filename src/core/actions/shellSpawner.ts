@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { type LaunchHandlers, type LaunchRequest, nodeLauncher, type ProcessLauncher } from './processLauncher';
+import { stringEnv } from '../stringEnv';
 import { spawnerCommand } from './spawnerCommand';
 import { SpawnerProcess } from './spawnerProcess';
 
@@ -32,7 +33,7 @@ export class ShellSpawner implements ProcessLauncher {
     if (!isAbsolute(request.file) || !this.#isExecutable(request.file)) return nodeLauncher.launch(request, handlers);
     this.#spawners = this.#spawners.filter((spawner) => spawner.alive);
     let spawner = this.#spawners.find((each) => !each.full);
-    if (!spawner) this.#spawners.push((spawner = new SpawnerProcess(this.#command, this.#baseEnv)));
+    if (!spawner) this.#spawners.push((spawner = takePrestarted(this.#command) ?? new SpawnerProcess(this.#command, this.#baseEnv)));
     if (!spawner.launch(String(this.#nextId++), request, handlers)) nodeLauncher.launch(request, handlers);
   }
 
@@ -51,6 +52,30 @@ export class ShellSpawner implements ProcessLauncher {
     this.#executable.add(file);
     return true;
   }
+}
+
+/** A spawner started before its run, and the command line it was started with. */
+let prestarted: { command: string; spawner: SpawnerProcess } | undefined;
+
+/**
+ * Starts a spawner now, for a run about to begin: Python takes ~20 ms to start, which the first
+ * step would otherwise wait for, and a front end reads and checks the file meanwhile. The first
+ * launcher that needs a spawner of the same command line takes it; if none does, it ends with Node.
+ * `env` is the steps' environment, Baton's own secrets not in it: the spawner's own.
+ */
+export function prestartSpawner(env: NodeJS.ProcessEnv): void {
+  const base = stringEnv(env);
+  const command = spawnerCommand(base, env);
+  if (!command || prestarted?.spawner.alive) return;
+  prestarted = { command: command.join('\0'), spawner: new SpawnerProcess(command, base, true) };
+}
+
+function takePrestarted(command: readonly string[]): SpawnerProcess | undefined {
+  if (!prestarted?.spawner.alive || prestarted.command !== command.join('\0')) return undefined;
+  const { spawner } = prestarted;
+  prestarted = undefined;
+  spawner.engage();
+  return spawner;
 }
 
 /**

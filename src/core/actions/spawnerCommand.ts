@@ -14,9 +14,9 @@ export type SpawnerKind = 'python' | 'perl' | 'node';
 /**
  * The command line of a run's spawner (spawnerProcess.ts), whose own environment is `baseEnv`, or
  * undefined for Node's own `spawn`:
- *   - on Linux, the system's Python 3.8 or later, whose `posix_spawn` starts a command without
- *     copying the spawner's memory map (glibc's `clone(CLONE_VFORK)`): a fork and the page faults
- *     after it were half of what Perl spent per command;
+ *   - on Linux, the system's Python 3.8 or later, whose `subprocess` starts a command with vfork
+ *     (3.10 and later), without copying the spawner's memory map: a fork and the page faults after
+ *     it were half of what Perl spent per command;
  *   - else Perl (every Debian and macOS base system has it; Python is optional, and on macOS
  *     `/usr/bin/python3` may be a stub that offers to install developer tools);
  *   - else, and on Windows, Node's `spawn`. `BATON_SPAWNER` (`python`, `perl` or `node`) asks for one.
@@ -34,7 +34,7 @@ export function spawnerCommand(baseEnv: Record<string, string>, settings: NodeJS
   return undefined;
 }
 
-/** `/usr/bin/python3` if it is Python 3.8 or later (`posix_spawn` with `setsid`), told by the name it links to. */
+/** `/usr/bin/python3` if it is Python 3.8 or later, told by the name it links to. */
 function systemPython(): string | undefined {
   for (const path of ['/usr/bin/python3', '/bin/python3']) {
     try {

@@ -42,8 +42,11 @@ export class SpawnerProcess {
   #pending: Buffer | undefined;
   #exited = false;
 
-  /** `command` starts it (spawnerCommand.ts); `env` is its own environment. */
-  constructor(command: readonly string[], env: Record<string, string>) {
+  /**
+   * `command` starts it (spawnerCommand.ts); `env` is its own environment. `standingBy`: started
+   * ahead of its run (shellSpawner.ts), so it must not keep Node running until `engage`.
+   */
+  constructor(command: readonly string[], env: Record<string, string>, standingBy = false) {
     this.#baseEnv = env;
     this.#baseNames = Object.keys(env).length;
     const [file = '', ...args] = command;
@@ -51,6 +54,8 @@ export class SpawnerProcess {
     spawner.unref();
     spawner.stdin.on('error', () => {}); // it exited: 'exit' and 'close' below deal with that
     spawner.stderr.resume();
+    (spawner.stderr as Socket).unref(); // its stdout's end is what tells Node it has gone
+    if (standingBy) (spawner.stdout as Socket).unref();
     spawner.stdout.on('data', (chunk: Buffer) => this.#read(chunk));
     spawner.on('exit', () => (this.#exited = true));
     spawner.on('error', () => (this.#exited = true));
@@ -59,6 +64,11 @@ export class SpawnerProcess {
     // need not keep Node running until then.
     spawner.stdout.on('close', () => this.#lost());
     this.#process = spawner;
+  }
+
+  /** Its replies keep Node running again: a run has taken it. */
+  engage(): void {
+    (this.#process.stdout as Socket).ref();
   }
 
   /** False once the process exited: the next launch starts a new one. */
