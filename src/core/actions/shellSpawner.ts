@@ -58,7 +58,7 @@ export class ShellSpawner implements ProcessLauncher {
 let prestarted: { command: string; spawner: SpawnerProcess } | undefined;
 
 /**
- * Starts a spawner now, for a run about to begin: Python takes ~20 ms to start, which the first
+ * Starts a spawner now, for a run about to begin: Python takes ~25 ms to start, which the first
  * step would otherwise wait for, and a front end reads and checks the file meanwhile. The first
  * launcher that needs a spawner of the same command line takes it; if none does, it ends with Node.
  * `env` is the steps' environment, Baton's own secrets not in it: the spawner's own.
