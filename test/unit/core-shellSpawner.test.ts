@@ -3,7 +3,8 @@
  * processes: a command sees the same environment, arguments, directory and signal dispositions
  * either way; output streams while it runs and includes what its background children write;
  * values are never evaluated; the group id is kept where a resume looks for it; a missing
- * directory, a killed spawner and what a request cannot carry are handled.
+ * directory, a killed spawner and what a request cannot carry are handled; a spawner started
+ * ahead of its run is the run's, and never keeps Node running.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { type LaunchHandlers, type LaunchRequest, nodeLauncher, type ProcessLauncher } from './processLauncher';
 import { stringEnv } from '../stringEnv';
+import { type LaunchHandlers, type LaunchRequest, nodeLauncher, type ProcessLauncher } from './processLauncher';
 import { spawnerCommand } from './spawnerCommand';
 import { SpawnerProcess } from './spawnerProcess';
 
@@ -64,9 +64,10 @@ let prestarted: { command: string; spawner: SpawnerProcess } | undefined;
  * `env` is the steps' environment, Baton's own secrets not in it: the spawner's own.
  */
 export function prestartSpawner(env: NodeJS.ProcessEnv): void {
+  if (prestarted?.spawner.alive) return; // one waits already
   const base = stringEnv(env);
   const command = spawnerCommand(base, env);
-  if (!command || prestarted?.spawner.alive) return;
+  if (!command) return;
   prestarted = { command: command.join('\0'), spawner: new SpawnerProcess(command, base, true) };
 }
 
